@@ -1,0 +1,109 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "bitgoeul",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bitgoeul", targets: ["bitgoeul"]),
+        .library(name: "BitgoeulClient", targets: ["BitgoeulClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    ],
+    targets: [
+        .target(name: "WorldModel", swiftSettings: swiftSettings),
+        .target(
+            name: "Wire",
+            dependencies: ["WorldModel", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["WorldModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StorageSQLite",
+            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Realtime",
+            dependencies: [
+                "WorldModel", "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BitgoeulServer",
+            dependencies: [
+                "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BitgoeulClient",
+            dependencies: [
+                "Wire", "WorldModel",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bitgoeul",
+            dependencies: [
+                "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WireTests",
+            dependencies: ["Wire", "WorldModel", .product(name: "NIOCore", package: "swift-nio")],
+            resources: [.copy("../Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RealtimeTests", dependencies: ["Realtime", "Wire", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BitgoeulServerTests",
+            dependencies: [
+                "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,159 @@
+/// A uniform grid over a space, rebuilt every tick by counting sort, for "who is near me" queries.
+///
+/// Rebuild is O(avatars + cells); a query scans only the cells that overlap its circle, so the
+/// cost per tick grows with avatars × neighbours, never avatars².
+public struct AOIGrid: Sendable {
+    public let minX: Float
+    public let minY: Float
+    public let cellM: Float
+    public let cols: Int
+    public let rows: Int
+    /// Most cells, whatever the space size: big spaces get bigger cells.
+    public static let cellsMax = 512 * 512
+
+    /// `cellStart[c] ..< cellStart[c + 1]` indexes `slots`, `xs` and `ys` for cell `c`.
+    private(set) var cellStart: [Int32]
+    private(set) var slots: [Int32] = []
+    private(set) var xs: [Float] = []
+    private(set) var ys: [Float] = []
+    private var cellOf: [Int32] = []
+
+    public init(minX: Float, minY: Float, width: Float, depth: Float, preferredCellM: Float) {
+        precondition(width > 0 && depth > 0 && preferredCellM > 0)
+        var cell = preferredCellM
+        while Int((width / cell).rounded(.up)) * Int((depth / cell).rounded(.up)) > Self.cellsMax { cell *= 2 }
+        self.minX = minX
+        self.minY = minY
+        self.cellM = cell
+        self.cols = max(1, Int((width / cell).rounded(.up)))
+        self.rows = max(1, Int((depth / cell).rounded(.up)))
+        self.cellStart = [Int32](repeating: 0, count: cols * rows + 1)
+    }
+
+    @inline(__always)
+    func cellIndex(_ x: Float, _ y: Float) -> Int {
+        let c = min(cols - 1, max(0, Int((x - minX) / cellM)))
+        let r = min(rows - 1, max(0, Int((y - minY) / cellM)))
+        return r * cols + c
+    }
+
+    /// Re-buckets every position; slot `i` is the index into `x` and `y`.
+    public mutating func rebuild(x: [Float], y: [Float]) {
+        precondition(x.count == y.count)
+        let n = x.count
+        cellOf.removeAll(keepingCapacity: true)
+        for i in 0..<n { cellOf.append(Int32(cellIndex(x[i], y[i]))) }
+        for c in cellStart.indices { cellStart[c] = 0 }
+        for c in cellOf { cellStart[Int(c) + 1] += 1 }
+        for c in 1..<cellStart.count { cellStart[c] += cellStart[c - 1] }
+        slots = [Int32](repeating: 0, count: n)
+        xs = [Float](repeating: 0, count: n)
+        ys = [Float](repeating: 0, count: n)
+        var fill = cellStart
+        for i in 0..<n {
+            let c = Int(cellOf[i])
+            let at = Int(fill[c])
+            fill[c] += 1
+            slots[at] = Int32(i)
+            xs[at] = x[i]
+            ys[at] = y[i]
+        }
+    }
+
+    /// Calls `body(slot, distanceSquared)` for every position within `radius` of (x, y).
+    @inline(__always)
+    public func forEach(nearX x: Float, y: Float, radius: Float, _ body: (Int32, Float) -> Void) {
+        let r2 = radius * radius
+        let c0 = max(0, Int((x - radius - minX) / cellM))
+        let c1 = min(cols - 1, Int((x + radius - minX) / cellM))
+        let r0 = max(0, Int((y - radius - minY) / cellM))
+        let r1 = min(rows - 1, Int((y + radius - minY) / cellM))
+        if c0 > c1 || r0 > r1 { return }
+        cellStart.withUnsafeBufferPointer { start in
+            xs.withUnsafeBufferPointer { xs in
+                ys.withUnsafeBufferPointer { ys in
+                    slots.withUnsafeBufferPointer { slots in
+                        for r in r0...r1 {
+                            // Cells of one row are contiguous: scan them as one run.
+                            let from = Int(start[r * cols + c0])
+                            let to = Int(start[r * cols + c1 + 1])
+                            var k = from
+                            while k < to {
+                                let dx = xs[k] - x
+                                let dy = ys[k] - y
+                                let d2 = dx * dx + dy * dy
+                                if d2 <= r2 { body(slots[k], d2) }
+                                k += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The up-to-`max` nearest slots within `radius`, excluding `excluded`, written into `out`
+    /// in ascending slot order. `scratch` is reused storage. Ties in distance go to the lower slot.
+    public func nearest(
+        x: Float, y: Float, radius: Float, max: Int, excluding excluded: Int32,
+        into out: inout [Int32], scratch: inout [UInt64]
+    ) {
+        out.removeAll(keepingCapacity: true)
+        scratch.removeAll(keepingCapacity: true)
+        // A non-negative float's bit pattern orders like the float: pack (distance, slot) in one key.
+        forEach(nearX: x, y: y, radius: radius) { slot, d2 in
+            if slot != excluded { scratch.append(UInt64(d2.bitPattern) << 32 | UInt64(UInt32(slot))) }
+        }
+        let kept = Swift.min(max, scratch.count)
+        if scratch.count > max {
+            scratch.withUnsafeMutableBufferPointer { selectSmallest(&$0, k: max) }
+        }
+        for i in 0..<kept { out.append(Int32(truncatingIfNeeded: scratch[i] & 0xFFFF_FFFF)) }
+        out.withUnsafeMutableBufferPointer { insertionSort(&$0) }
+    }
+}
+
+/// Rearranges `keys` so that its first `k` are the `k` smallest (quickselect, expected O(n)).
+func selectSmallest(_ keys: inout UnsafeMutableBufferPointer<UInt64>, k: Int) {
+    var lo = 0
+    var hi = keys.count - 1
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2
+        if keys[mid] < keys[lo] { keys.swapAt(mid, lo) }
+        if keys[hi] < keys[lo] { keys.swapAt(hi, lo) }
+        if keys[hi] < keys[mid] { keys.swapAt(hi, mid) }
+        let pivot = keys[mid]
+        var i = lo
+        var j = hi
+        while i <= j {
+            while keys[i] < pivot { i += 1 }
+            while pivot < keys[j] { j -= 1 }
+            if i <= j {
+                keys.swapAt(i, j)
+                i += 1
+                j -= 1
+            }
+        }
+        if k - 1 <= j {
+            hi = j
+        } else if k - 1 >= i {
+            lo = i
+        } else {
+            return
+        }
+    }
+}
+
+/// Sorts in place; the input is a few sorted runs (one per grid cell), where insertion sort is quick.
+func insertionSort(_ a: inout UnsafeMutableBufferPointer<Int32>) {
+    if a.count < 2 { return }
+    for i in 1..<a.count {
+        let value = a[i]
+        var j = i
+        while j > 0 && a[j - 1] > value {
+            a[j] = a[j - 1]
+            j -= 1
+        }
+        a[j] = value
+    }
+}

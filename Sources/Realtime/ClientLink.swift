@@ -1,0 +1,143 @@
+import NIOCore
+import Synchronization
+import Wire
+import WorldModel
+
+/// A request from a connection that the space's tick carries out.
+public enum SpaceCommand: Sendable, Hashable {
+    case chat(scope: ChatScope, text: String)
+    case teleportPortal(String)
+    case teleportSpace(String)
+    case presence
+    case leave
+}
+
+/// Who a connection walks as: the persona others see and the account behind it (nil for guests).
+public struct Walker: Sendable, Hashable {
+    public var accountId: Int64?
+    public var personaId: Int64?
+    public var name: String
+    public var appearance: Appearance
+
+    public init(accountId: Int64?, personaId: Int64?, name: String, appearance: Appearance) {
+        self.accountId = accountId
+        self.personaId = personaId
+        self.name = name
+        self.appearance = appearance
+    }
+
+    public var isGuest: Bool { accountId == nil }
+}
+
+/// The meeting point of one connection and the space it is in.
+///
+/// The connection writes intents into the inbox (an uncontended per-connection mutex, no shared
+/// lock and no actor hop); the space's tick drains it once per tick and delivers one combined
+/// frame per tick into the bounded outbox.
+public final class ClientLink: Sendable {
+    /// What the connection queued since the last tick.
+    public struct Inbox: Sendable {
+        public var move: MoveIntent?
+        public var commands: [SpaceCommand] = []
+        /// Commands refused because the queue was full, reported back to the client.
+        public var refused = 0
+    }
+
+    /// Where frames go: a connection's writer, or (for benchmarks) a byte counter.
+    public enum Sink: Sendable {
+        case stream(AsyncStream<ByteBuffer>.Continuation)
+        case count
+    }
+
+    public let walker: Walker
+    private let inbox = Mutex(Inbox())
+    private let sink: Sink
+    private let commandsMax: Int
+    private let closedFlag = Atomic<Bool>(false)
+    private let bytes = Atomic<Int>(0)
+    private let frames = Atomic<Int>(0)
+    /// The space the link is in or is being moved to, for the connection to read.
+    private let spaceId = Mutex<String?>(nil)
+
+    public init(walker: Walker, sink: Sink, commandsMax: Int = 8) {
+        self.walker = walker
+        self.sink = sink
+        self.commandsMax = commandsMax
+    }
+
+    /// A link and the stream of frames the connection should write, holding at most `framesMax`.
+    public static func makeStreaming(walker: Walker, framesMax: Int, commandsMax: Int) -> (
+        ClientLink, AsyncStream<ByteBuffer>
+    ) {
+        let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(framesMax))
+        return (ClientLink(walker: walker, sink: .stream(continuation), commandsMax: commandsMax), stream)
+    }
+
+    // MARK: Connection side
+
+    /// Keeps only the newest movement intent: movement is state, older intents are superseded.
+    public func post(move: MoveIntent) {
+        inbox.withLock { $0.move = move }
+    }
+
+    /// Queues a command; returns false when the queue for this tick is full.
+    @discardableResult
+    public func post(command: SpaceCommand) -> Bool {
+        inbox.withLock { box in
+            guard box.commands.count < commandsMax else {
+                box.refused += 1
+                return false
+            }
+            box.commands.append(command)
+            return true
+        }
+    }
+
+    /// Marks the connection gone; the space removes the avatar on its next tick.
+    public func close() {
+        closedFlag.store(true, ordering: .releasing)
+        if case .stream(let continuation) = sink { continuation.finish() }
+    }
+
+    public var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
+    public var bytesDelivered: Int { bytes.load(ordering: .relaxed) }
+    public var framesDelivered: Int { frames.load(ordering: .relaxed) }
+    public var currentSpace: String? { spaceId.withLock { $0 } }
+
+    // MARK: Space side
+
+    func drain() -> Inbox {
+        inbox.withLock { box in
+            let taken = box
+            box.move = nil
+            box.commands.removeAll(keepingCapacity: true)
+            box.refused = 0
+            return taken
+        }
+    }
+
+    func setSpace(_ id: String?) {
+        spaceId.withLock { $0 = id }
+    }
+
+    /// Hands a frame to the connection; false when its outbox is full (the client is too slow).
+    func deliver(_ frame: ByteBuffer) -> Bool {
+        switch sink {
+        case .count:
+            bytes.wrappingAdd(frame.readableBytes, ordering: .relaxed)
+            frames.wrappingAdd(1, ordering: .relaxed)
+            return true
+        case .stream(let continuation):
+            switch continuation.yield(frame) {
+            case .enqueued:
+                bytes.wrappingAdd(frame.readableBytes, ordering: .relaxed)
+                frames.wrappingAdd(1, ordering: .relaxed)
+                return true
+            case .dropped, .terminated:
+                return false
+            @unknown default:
+                return false
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import NIOCore
+import Wire
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+import WorldModel
+
+/// Runs every space's tick at a fixed rate on dedicated threads, off Swift's two cooperative threads.
+///
+/// Each space belongs to exactly one tick thread for its whole life (single owner, no locks on its
+/// state). Ticks are scheduled against deadlines; a tick that overruns makes the next start at once
+/// and is counted, never queued up.
+public final class RealtimeEngine: Sendable {
+    public let directory: SpaceDirectory
+    public let config: RealtimeConfig
+    private let threadCount: Int
+    private let stopFlag = Atomic<Bool>(false)
+    private let running = Atomic<Int>(0)
+    private let logger: Logger
+
+    public init(world: World, config: RealtimeConfig, threads: Int = 1, logger: Logger) {
+        precondition(threads >= 1)
+        self.directory = SpaceDirectory(world: world)
+        self.config = config
+        self.threadCount = min(threads, max(1, directory.ordered.count))
+        self.logger = logger
+    }
+
+    /// Starts the tick threads.
+    public func start() {
+        let handles = directory.ordered
+        for t in 0..<threadCount {
+            let mine = stride(from: t, to: handles.count, by: threadCount).map { handles[$0] }
+            running.add(1, ordering: .relaxed)
+            let thread = Thread { [self] in
+                self.runLoop(handles: mine)
+                self.running.subtract(1, ordering: .relaxed)
+            }
+            thread.name = "bitgoeul-tick-\(t)"
+            thread.start()
+        }
+        logger.info("realtime started", metadata: ["spaces": "\(handles.count)", "threads": "\(threadCount)"])
+    }
+
+    /// Stops the tick threads and waits (bounded) for them to finish.
+    public func stop() async {
+        stopFlag.store(true, ordering: .releasing)
+        for _ in 0..<200 where running.load(ordering: .relaxed) > 0 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    private func runLoop(handles: [SpaceHandle]) {
+        // The instances are created on, and never leave, this thread.
+        let spaces = handles.map { SpaceInstance(handle: $0, directory: directory, config: config) }
+        let metrics = spaces.map { TickMetrics(space: $0.handle.id) }
+        let periodNs = UInt64(1_000_000_000 / config.tickHz)
+        var deadline = DispatchTime.now().uptimeNanoseconds
+        while !stopFlag.load(ordering: .acquiring) {
+            for (space, metric) in zip(spaces, metrics) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let stats = space.tick()
+                metric.record(stats, durationNs: DispatchTime.now().uptimeNanoseconds - start)
+            }
+            deadline += periodNs
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now < deadline {
+                var request = timespec(tv_sec: Int((deadline - now) / 1_000_000_000), tv_nsec: Int((deadline - now) % 1_000_000_000))
+                nanosleep(&request, nil)
+            } else {
+                // Behind schedule: start the next tick now, and do not try to catch up with a burst.
+                for metric in metrics { metric.overruns.increment() }
+                deadline = now
+            }
+        }
+        for space in spaces { space.closeAll() }
+    }
+}
+
+/// The metrics one space's tick reports (Prometheus names via swift-metrics).
+struct TickMetrics {
+    let duration: Metrics.Timer
+    let bytes: Counter
+    let dropped: Counter
+    let avatars: Gauge
+    let overruns: Counter
+
+    init(space: String) {
+        let dims = [("space", space)]
+        duration = Metrics.Timer(label: "bitgoeul_tick_duration_seconds", dimensions: dims)
+        bytes = Counter(label: "bitgoeul_bytes_sent_total", dimensions: dims)
+        dropped = Counter(label: "bitgoeul_frames_dropped_total", dimensions: dims)
+        avatars = Gauge(label: "bitgoeul_avatars", dimensions: dims)
+        overruns = Counter(label: "bitgoeul_tick_overruns_total", dimensions: dims)
+    }
+
+    func record(_ stats: TickStats, durationNs: UInt64) {
+        duration.recordNanoseconds(Int64(durationNs))
+        if stats.bytesSent > 0 { bytes.increment(by: stats.bytesSent) }
+        if stats.framesDropped > 0 { dropped.increment(by: stats.framesDropped) }
+        avatars.record(stats.avatars)
+    }
+}
+
+extension SpaceInstance {
+    /// Tells every client the space is closing; used at shutdown.
+    func closeAll() {
+        for member in members {
+            var frame = allocator.buffer(capacity: 8)
+            Wire.ServerMessage.left(reason: .spaceClosed).encode(into: &frame)
+            _ = member.link.deliver(frame)
+            member.link.close()
+            handle.release()
+        }
+        members.removeAll()
+    }
+}

@@ -1,0 +1,87 @@
+import Synchronization
+import Wire
+import WorldModel
+
+/// The thread-safe face of one space: its definition, its head count and its arrival queue.
+///
+/// Everything else about the space lives in its `SpaceInstance`, touched only by its tick thread.
+public final class SpaceHandle: Sendable {
+    /// An avatar waiting to enter: who, and whether it came through a portal or menu (for metrics).
+    struct Arrival: Sendable {
+        let link: ClientLink
+    }
+
+    public let space: Space
+    public let quantizer: Quantizer
+    private let occupancyCount = Atomic<Int>(0)
+    private let arrivals = Mutex<[Arrival]>([])
+
+    public init(space: Space) {
+        self.space = space
+        let b = space.bounds
+        self.quantizer = Quantizer(
+            minX: b.minX, minY: b.minY, minZ: b.minZ, extentM: max(b.width, b.depth, b.height))
+    }
+
+    public var id: String { space.id }
+
+    /// Avatars in the space plus those admitted and about to enter.
+    public var occupancy: Int { occupancyCount.load(ordering: .relaxed) }
+
+    /// Reserves a place and queues the link to enter on the next tick; false when the space is full.
+    public func admit(_ link: ClientLink) -> Bool {
+        guard reserve() else { return false }
+        enqueue(link)
+        return true
+    }
+
+    /// Queues a link whose place `reserve()` already secured.
+    func enqueue(_ link: ClientLink) {
+        link.setSpace(space.id)
+        arrivals.withLock { $0.append(Arrival(link: link)) }
+    }
+
+    func reserve() -> Bool {
+        var current = occupancyCount.load(ordering: .relaxed)
+        while current < space.capacity {
+            let (exchanged, original) = occupancyCount.compareExchange(
+                expected: current, desired: current + 1, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func release() {
+        occupancyCount.subtract(1, ordering: .relaxed)
+    }
+
+    /// Takes up to `max` waiting arrivals, oldest first.
+    func takeArrivals(max: Int) -> [Arrival] {
+        arrivals.withLock { queue in
+            if queue.isEmpty { return [] }
+            let count = min(max, queue.count)
+            let taken = Array(queue.prefix(count))
+            queue.removeFirst(count)
+            return taken
+        }
+    }
+}
+
+/// All spaces of the server by id: how a tick finds the destination of a teleport.
+public struct SpaceDirectory: Sendable {
+    public let handles: [String: SpaceHandle]
+    public let ordered: [SpaceHandle]
+
+    public init(world: World) {
+        ordered = world.spaces.map(SpaceHandle.init(space:))
+        handles = Dictionary(uniqueKeysWithValues: ordered.map { ($0.id, $0) })
+    }
+
+    public init(spaces: [Space]) {
+        ordered = spaces.map(SpaceHandle.init(space:))
+        handles = Dictionary(uniqueKeysWithValues: ordered.map { ($0.id, $0) })
+    }
+
+    public subscript(id: String) -> SpaceHandle? { handles[id] }
+}

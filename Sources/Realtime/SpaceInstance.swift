@@ -1,0 +1,362 @@
+import NIOCore
+import Synchronization
+import Wire
+import WorldModel
+
+/// Process-wide entity ids: never reused while the server runs, so clients cannot confuse avatars.
+enum EntityIds {
+    static let next = Atomic<UInt32>(1)
+    static func take() -> UInt32 { next.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
+
+/// What one tick did, for metrics and benchmarks.
+public struct TickStats: Sendable {
+    public var avatars: Int = 0
+    public var bytesSent: Int = 0
+    public var framesDropped: Int = 0
+    public var arrivals: Int = 0
+    public var departures: Int = 0
+}
+
+/// One avatar in a space: authoritative state plus what its client was last sent.
+struct Member {
+    /// A visible avatar as its observer last received it.
+    struct Seen {
+        var id: UInt32
+        /// Slot in this tick (valid only for the set being built).
+        var slot: Int32
+        var state: EntityState
+    }
+
+    let id: UInt32
+    let link: ClientLink
+    let nameUTF8: [UInt8]
+    let appearance: Appearance
+    let flags: UInt8
+    var x: Float
+    var y: Float
+    var z: Float
+    var heading: Float
+    var animation: UInt8 = 0
+    var targetX: Float
+    var targetY: Float
+    var targetZ: Float
+    var budget: Float = 0
+    var ackSeq: UInt32 = 0
+    var clamped = false
+    var pendingJoined = true
+    var needsReset = true
+    var wantsPresence = false
+    var seen: [Seen] = []
+    var events = ByteBuffer()
+    var eventsDropped = 0
+}
+
+/// A chat line waiting for delivery in this tick.
+struct PendingChat {
+    let fromId: UInt32
+    let x: Float
+    let y: Float
+    let message: ByteBuffer
+    let scope: ChatScope
+}
+
+/// The live state of one space, owned by exactly one tick thread.
+///
+/// `tick()` is one synchronous pass with no `await` and no allocation per message: admit
+/// arrivals, drain inputs, move, rebuild the interest grid, deliver chat, then write one
+/// combined frame per client.
+public final class SpaceInstance {
+    public let handle: SpaceHandle
+    public let config: RealtimeConfig
+    let directory: SpaceDirectory
+    let authority: MovementAuthority
+    /// In ascending id order (new members get higher ids and removal keeps order), so sorting
+    /// visible sets by slot sorts them by id.
+    var members: [Member] = []
+    var grid: AOIGrid
+    var rng: SplitMix64
+    public private(set) var tickNumber: UInt32 = 0
+    var spawnCursor = 0
+
+    // Per-tick scratch, reused so the tick does not allocate per client.
+    var chats: [PendingChat] = []
+    var departing: [(slot: Int, reason: LeaveReason?)] = []
+    var xs: [Float] = []
+    var ys: [Float] = []
+    var qstates: [EntityState] = []
+    var stats = TickStats()
+    var writers: [SnapshotWriter]
+    let allocator = ByteBufferAllocator()
+
+    public init(handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig) {
+        self.handle = handle
+        self.directory = directory
+        self.config = config
+        self.authority = MovementAuthority(space: handle.space, config: config)
+        let b = handle.space.bounds
+        self.grid = AOIGrid(
+            minX: Float(b.minX), minY: Float(b.minY), width: Float(b.width), depth: Float(b.depth),
+            preferredCellM: config.aoiRadiusM / 3)
+        self.rng = SplitMix64(seed: config.seed)
+        self.writers = (0..<max(1, config.tickWorkers)).map { _ in
+            SnapshotWriter(spaceId: handle.id, quantizer: handle.quantizer, config: config)
+        }
+    }
+
+    public var avatarCount: Int { members.count }
+
+    /// The authoritative position of an entity, for tests and tools.
+    public func position(of entityId: UInt32) -> (x: Float, y: Float, z: Float)? {
+        members.first(where: { $0.id == entityId }).map { ($0.x, $0.y, $0.z) }
+    }
+
+    // MARK: The tick
+
+    /// Runs one tick and returns what it did.
+    @discardableResult
+    public func tick() -> TickStats {
+        tickNumber &+= 1
+        stats = TickStats()
+        admitArrivals()
+        drainInputs()
+        removeDeparted()
+        moveAll()
+        rebuildGrid()
+        deliverChats()
+        deliverPresence()
+        sendSnapshots()
+        stats.avatars = members.count
+        return stats
+    }
+
+    func admitArrivals() {
+        let arrivals = handle.takeArrivals(max: config.arrivalsPerTickMax)
+        for arrival in arrivals {
+            let spawns = handle.space.spawns
+            let spawn = spawns[spawnCursor % spawns.count]
+            spawnCursor &+= 1
+            let p = authority.spawnPosition(near: spawn.position, rng: &rng)
+            let walker = arrival.link.walker
+            let member = Member(
+                id: EntityIds.take(), link: arrival.link,
+                nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)), appearance: walker.appearance,
+                flags: walker.isGuest ? EntityEnter.flagGuest : 0, x: Float(p.x), y: Float(p.y), z: Float(spawn.z),
+                heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y), targetZ: Float(spawn.z))
+            members.append(member)
+            stats.arrivals += 1
+        }
+    }
+
+    func drainInputs() {
+        chats.removeAll(keepingCapacity: true)
+        departing.removeAll(keepingCapacity: true)
+        for i in members.indices {
+            let link = members[i].link
+            if link.isClosed {
+                departing.append((i, nil))
+                continue
+            }
+            let inbox = link.drain()
+            if let move = inbox.move {
+                applyIntent(move, to: i)
+            }
+            if inbox.refused > 0 {
+                appendEvent(.error(code: .rateLimited, message: "too many commands in one tick; \(inbox.refused) refused"), to: i)
+            }
+            var leaving: LeaveReason?
+            for command in inbox.commands where leaving == nil {
+                leaving = handle(command, from: i)
+            }
+            if let leaving { departing.append((i, leaving)) }
+        }
+    }
+
+    func applyIntent(_ move: MoveIntent, to i: Int) {
+        let b = handle.space.bounds
+        members[i].targetX = move.x
+        members[i].targetY = move.y
+        members[i].targetZ = min(max(move.z, Float(b.minZ)), Float(b.maxZ))
+        members[i].heading = move.heading
+        members[i].animation = move.animation.rawValue
+        members[i].ackSeq = move.seq
+    }
+
+    /// Carries out one command; returns a reason when the member leaves the space.
+    func handle(_ command: SpaceCommand, from i: Int) -> LeaveReason? {
+        switch command {
+        case .chat(let scope, let text):
+            let m = members[i]
+            var buffer = allocator.buffer(capacity: 8 + m.nameUTF8.count + text.utf8.count)
+            ServerMessage.chat(
+                ChatEvent(fromEntity: m.id, scope: scope, name: String(decoding: m.nameUTF8, as: UTF8.self), text: text)
+            ).encode(into: &buffer)
+            chats.append(PendingChat(fromId: m.id, x: m.x, y: m.y, message: buffer, scope: scope))
+            return nil
+        case .presence:
+            members[i].wantsPresence = true
+            return nil
+        case .leave:
+            return .requested
+        case .teleportPortal(let portalId):
+            guard let portal = handle.space.portals.first(where: { $0.id == portalId }) else {
+                appendEvent(.error(code: .unknownPortal, message: "no portal '\(portalId)' in this space"), to: i)
+                return nil
+            }
+            let dx = Double(members[i].x) - portal.position.x
+            let dy = Double(members[i].y) - portal.position.y
+            guard dx * dx + dy * dy <= portal.radius * portal.radius else {
+                appendEvent(
+                    .error(code: .notNearPortal, message: "walk within \(portal.radius) m of the portal to use it"), to: i)
+                return nil
+            }
+            return teleport(i, to: portal.target)
+        case .teleportSpace(let target):
+            return teleport(i, to: target)
+        }
+    }
+
+    func teleport(_ i: Int, to target: String) -> LeaveReason? {
+        guard let destination = directory[target] else {
+            appendEvent(.error(code: .unknownSpace, message: "no space '\(target)'"), to: i)
+            return nil
+        }
+        let link = members[i].link
+        if destination.space.allowGuests == false && link.walker.isGuest {
+            appendEvent(.error(code: .guestsNotAllowed, message: "'\(target)' is for signed-in visitors"), to: i)
+            return nil
+        }
+        // The `left` frame goes out before the destination can send `joined`.
+        var frame = allocator.buffer(capacity: 8)
+        ServerMessage.left(reason: .teleported).encode(into: &frame)
+        guard destination.reserve() else {
+            appendEvent(.error(code: .spaceFull, message: "'\(target)' is full"), to: i)
+            return nil
+        }
+        _ = link.deliver(frame)
+        destination.enqueue(link)
+        return .teleported
+    }
+
+    /// Removes departed members keeping the rest in order, so slot order stays id order.
+    func removeDeparted() {
+        if departing.isEmpty { return }
+        departing.sort { $0.slot < $1.slot }
+        var next = 0
+        var kept = 0
+        for slot in members.indices {
+            if next < departing.count && departing[next].slot == slot {
+                let reason = departing[next].reason
+                next += 1
+                let member = members[slot]
+                if reason == .requested {
+                    var frame = allocator.buffer(capacity: 8)
+                    ServerMessage.left(reason: .requested).encode(into: &frame)
+                    _ = member.link.deliver(frame)
+                }
+                if reason != .teleported { member.link.setSpace(nil) }
+                handle.release()
+                stats.departures += 1
+            } else {
+                if kept != slot { members.swapAt(kept, slot) }
+                kept += 1
+            }
+        }
+        members.removeLast(members.count - kept)
+    }
+
+    func moveAll() {
+        for i in members.indices {
+            members[i].budget = authority.refill(budget: members[i].budget, animation: members[i].animation)
+            let from = Point(Double(members[i].x), Double(members[i].y))
+            let to = Point(Double(members[i].targetX), Double(members[i].targetY))
+            if from == to {
+                members[i].clamped = false
+            } else {
+                let result = authority.step(from: from, to: to, budget: members[i].budget)
+                members[i].x = Float(result.position.x)
+                members[i].y = Float(result.position.y)
+                members[i].budget -= result.spent
+                members[i].clamped = result.clamped
+                if result.clamped && result.spent == 0 {
+                    // Stuck against a wall: forget the target so the client is corrected, not dragged.
+                    members[i].targetX = members[i].x
+                    members[i].targetY = members[i].y
+                }
+            }
+            members[i].z = members[i].targetZ
+        }
+    }
+
+    func rebuildGrid() {
+        xs.removeAll(keepingCapacity: true)
+        ys.removeAll(keepingCapacity: true)
+        qstates.removeAll(keepingCapacity: true)
+        let q = handle.quantizer
+        for m in members {
+            xs.append(m.x)
+            ys.append(m.y)
+            qstates.append(
+                EntityState(x: q.x(m.x), y: q.y(m.y), z: q.z(m.z), heading: Quantizer.heading(m.heading), animation: m.animation))
+        }
+        grid.rebuild(x: xs, y: ys)
+    }
+
+    func deliverChats() {
+        for chat in chats {
+            switch chat.scope {
+            case .space:
+                for i in members.indices { appendEvent(bytes: chat.message, to: i) }
+            case .proximity:
+                grid.forEach(nearX: chat.x, y: chat.y, radius: config.proximityChatM) { slot, _ in
+                    appendEvent(bytes: chat.message, to: Int(slot))
+                }
+            }
+        }
+    }
+
+    func deliverPresence() {
+        guard members.contains(where: \.wantsPresence) else { return }
+        let entries = members.prefix(ServerMessage.presenceEntriesMax).map {
+            PresenceEntry(entityId: $0.id, name: String(decoding: $0.nameUTF8, as: UTF8.self), flags: $0.flags)
+        }
+        var buffer = allocator.buffer(capacity: 8 + entries.count * 32)
+        ServerMessage.presence(total: UInt16(min(members.count, Int(UInt16.max))), entries: entries).encode(into: &buffer)
+        for i in members.indices where members[i].wantsPresence {
+            members[i].wantsPresence = false
+            appendEvent(bytes: buffer, to: i)
+        }
+    }
+
+    func appendEvent(_ message: ServerMessage, to i: Int) {
+        var buffer = allocator.buffer(capacity: 64)
+        message.encode(into: &buffer)
+        appendEvent(bytes: buffer, to: i)
+    }
+
+    func appendEvent(bytes: ByteBuffer, to i: Int) {
+        if members[i].events.readableBytes + bytes.readableBytes > config.eventBytesPerTickMax {
+            members[i].eventsDropped += 1
+            return
+        }
+        var copy = bytes
+        members[i].events.writeBuffer(&copy)
+    }
+}
+
+
+extension SpaceInstance {
+    /// Places an avatar directly at `position`, skipping the arrival queue and spawn rules.
+    /// For benchmarks and simulated digital humans; the place must be free of obstacles.
+    public func insert(_ link: ClientLink, at position: Point, z: Float = 0) {
+        precondition(handle.reserve(), "space \(handle.id) is full")
+        link.setSpace(handle.id)
+        let walker = link.walker
+        members.append(
+            Member(
+                id: EntityIds.take(), link: link, nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)),
+                appearance: walker.appearance, flags: walker.isGuest ? EntityEnter.flagGuest : 0,
+                x: Float(position.x), y: Float(position.y), z: z, heading: 0,
+                targetX: Float(position.x), targetY: Float(position.y), targetZ: z))
+    }
+}

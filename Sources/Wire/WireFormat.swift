@@ -1,0 +1,132 @@
+/// Constants of the Bitgoeul real-time protocol (see docs/protocol.md).
+///
+/// A WebSocket binary frame carries one or more messages; each message is
+/// `type: u8`, `length: u16 LE` (payload bytes), then the payload. All integers are
+/// little-endian, floats are IEEE 754.
+public enum WireFormat {
+    /// The protocol version a client names in `hello`; bumped on incompatible changes.
+    public static let version: UInt16 = 1
+    /// Largest frame a client may send (bytes); larger frames close the connection with 1009.
+    public static let clientFrameBytesMax = 16 * 1024
+    /// Largest frame the server sends (bytes).
+    public static let serverFrameBytesMax = 64 * 1024
+    /// Bytes before each message payload: type and length.
+    public static let messageHeaderBytes = 3
+    /// Longest persona name on the wire (UTF-8 bytes, with a u8 length).
+    public static let nameBytesMax = 96
+    /// Longest chat text (Unicode characters) and its UTF-8 byte bound.
+    public static let chatLengthMax = 500
+    public static let chatBytesMax = 2000
+    /// Longest session token, space id or portal id on the wire (bytes).
+    public static let tokenBytesMax = 128
+    public static let idBytesMax = 96
+}
+
+/// Message type codes. Client-to-server codes are below 0x80, server-to-client codes 0x80 and above.
+public enum MessageType: UInt8, Sendable, CaseIterable {
+    case hello = 0x01
+    case join = 0x02
+    case joinGuest = 0x03
+    case move = 0x04
+    case chat = 0x05
+    case teleportPortal = 0x06
+    case teleportSpace = 0x07
+    case presenceRequest = 0x08
+    case ping = 0x09
+    case leave = 0x0A
+
+    case welcome = 0x81
+    case joined = 0x82
+    case snapshot = 0x83
+    case chatEvent = 0x84
+    case presence = 0x85
+    case error = 0x86
+    case pong = 0x87
+    case left = 0x88
+}
+
+/// Avatar animation states; the server uses them to pick the speed limit.
+public enum AnimationState: UInt8, Sendable, CaseIterable, Codable {
+    case idle = 0
+    case walk = 1
+    case run = 2
+    case sit = 3
+    case wave = 4
+    case dance = 5
+}
+
+/// Whether chat goes to those within the proximity radius or to the whole space.
+public enum ChatScope: UInt8, Sendable, CaseIterable, Codable {
+    case proximity = 0
+    case space = 1
+}
+
+/// Non-fatal error codes the server sends in an `error` message; the connection stays open.
+public enum ErrorCode: UInt16, Sendable, CaseIterable, Codable {
+    case badMessage = 1
+    case unknownType = 2
+    case notJoined = 3
+    case unknownSpace = 4
+    case spaceFull = 5
+    case rateLimited = 6
+    case unknownPersona = 7
+    case guestsNotAllowed = 8
+    case notNearPortal = 9
+    case unknownPortal = 10
+    case invalidValue = 11
+    case textTooLong = 12
+    case badName = 13
+    case helloExpected = 14
+    case alreadyJoined = 15
+    case busy = 16
+
+    /// A stable snake_case name, also used in logs and documentation.
+    public var name: String {
+        switch self {
+        case .badMessage: "bad_message"
+        case .unknownType: "unknown_type"
+        case .notJoined: "not_joined"
+        case .unknownSpace: "unknown_space"
+        case .spaceFull: "space_full"
+        case .rateLimited: "rate_limited"
+        case .unknownPersona: "unknown_persona"
+        case .guestsNotAllowed: "guests_not_allowed"
+        case .notNearPortal: "not_near_portal"
+        case .unknownPortal: "unknown_portal"
+        case .invalidValue: "invalid_value"
+        case .textTooLong: "text_too_long"
+        case .badName: "bad_name"
+        case .helloExpected: "hello_expected"
+        case .alreadyJoined: "already_joined"
+        case .busy: "busy"
+        }
+    }
+}
+
+/// WebSocket close codes the server uses, each sent with a human-readable reason.
+public enum CloseCode {
+    public static let normal: UInt16 = 1000
+    public static let goingAway: UInt16 = 1001
+    public static let policyViolation: UInt16 = 1008
+    public static let tooBig: UInt16 = 1009
+    /// The client's protocol version is not supported.
+    public static let versionUnsupported: UInt16 = 4000
+    /// No valid `hello` in time.
+    public static let helloTimeout: UInt16 = 4001
+    /// The session token is invalid or expired.
+    public static let unauthorized: UInt16 = 4003
+    /// The client flooded the server past its rate limits.
+    public static let flooding: UInt16 = 4008
+    /// Too many malformed messages.
+    public static let protocolErrors: UInt16 = 4400
+    /// The server is admitting connections slowly; retry after a moment.
+    public static let busy: UInt16 = 4029
+}
+
+/// Why the server took an avatar out of a space (`left` message).
+public enum LeaveReason: UInt8, Sendable, CaseIterable, Codable {
+    case requested = 0
+    case teleported = 1
+    case kicked = 2
+    case spaceClosed = 3
+}

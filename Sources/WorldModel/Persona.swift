@@ -1,0 +1,113 @@
+/// Body shapes the client can draw; the raw value goes on the wire.
+public enum BodyShape: UInt8, CaseIterable, Hashable, Sendable, Codable {
+    case slim = 0
+    case regular = 1
+    case broad = 2
+    case small = 3
+}
+
+/// The one accessory an avatar may wear; the raw value goes on the wire.
+public enum Accessory: UInt8, CaseIterable, Hashable, Sendable, Codable {
+    case none = 0
+    case hat = 1
+    case glasses = 2
+    case scarf = 3
+    case backpack = 4
+    case headphones = 5
+}
+
+/// How a persona looks to others: all that others learn about the person behind it.
+public struct Appearance: Hashable, Sendable, Codable {
+    public var bodyShape: BodyShape
+    /// Colours as 0xRRGGBB.
+    public var skinColor: UInt32
+    public var primaryColor: UInt32
+    public var secondaryColor: UInt32
+    public var accessory: Accessory
+
+    public init(
+        bodyShape: BodyShape = .regular, skinColor: UInt32 = 0xE0B89A, primaryColor: UInt32 = 0x3A6EA5,
+        secondaryColor: UInt32 = 0x2D2D2D, accessory: Accessory = .none
+    ) {
+        self.bodyShape = bodyShape
+        self.skinColor = skinColor & 0xFF_FFFF
+        self.primaryColor = primaryColor & 0xFF_FFFF
+        self.secondaryColor = secondaryColor & 0xFF_FFFF
+        self.accessory = accessory
+    }
+
+    public static let standard = Appearance()
+
+    /// Throws when a colour is outside 0x000000...0xFFFFFF.
+    public func validated() throws(ValidationError) -> Appearance {
+        for (field, colour) in [("skinColor", skinColor), ("primaryColor", primaryColor), ("secondaryColor", secondaryColor)]
+        where colour > 0xFF_FFFF {
+            throw ValidationError(field: "appearance.\(field)", reason: "a colour is 0xRRGGBB (0...16777215)")
+        }
+        return self
+    }
+}
+
+/// A public pseudonym (부캐) an account walks the world as.
+public struct Persona: Hashable, Sendable, Codable, Identifiable {
+    public var id: Int64
+    public var name: String
+    public var appearance: Appearance
+
+    public init(id: Int64, name: String, appearance: Appearance) {
+        self.id = id
+        self.name = name
+        self.appearance = appearance
+    }
+}
+
+/// Rules for persona names: what others see, so they must be printable and short.
+public enum PersonaName {
+    public static let lengthMin = 2
+    public static let lengthMax = 24
+    /// Upper bound on UTF-8 bytes: 24 Hangul syllables are 72 bytes.
+    public static let bytesMax = 96
+
+    /// Returns the trimmed name, or throws with the reason it is not acceptable.
+    public static func validate(_ raw: String) throws(ValidationError) -> String {
+        let name = raw.trimmingWhitespace()
+        let count = name.count
+        guard count >= lengthMin, count <= lengthMax, name.utf8.count <= bytesMax else {
+            throw ValidationError(field: "name", reason: "a persona name has \(lengthMin) to \(lengthMax) characters")
+        }
+        for scalar in name.unicodeScalars {
+            let allowed = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || scalar == " " || scalar == "_" || scalar == "-" || scalar == "." || scalar == "·"
+            if !allowed {
+                throw ValidationError(field: "name", reason: "a persona name has letters, digits, spaces and _ - . · only")
+            }
+        }
+        if name.contains("  ") {
+            throw ValidationError(field: "name", reason: "a persona name has no double spaces")
+        }
+        return name
+    }
+}
+
+/// Input that breaks a rule: which field and why, in words a user can act on.
+public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var field: String
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(field): \(reason)" }
+}
+
+extension String {
+    /// The string without leading and trailing whitespace and newlines.
+    public func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}
