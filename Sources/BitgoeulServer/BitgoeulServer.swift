@@ -1,1 +1,83 @@
-// \(m)
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Realtime
+import ServiceLifecycle
+import Storage
+import StorageSQLite
+import Wire
+import WorldModel
+
+/// The Bitgoeul server: loads the world, opens the store, starts the tick, serves HTTP and WebSocket.
+public struct BitgoeulServer: Sendable {
+    public let services: Services
+    let logger: Logger
+
+    /// Loads and checks everything the server needs; throws with file, field and reason on a bad manifest.
+    public init(config: ServerConfig, logger: Logger = Logger(label: "bitgoeul")) throws {
+        _ = MetricsRegistry.shared
+        let world = try ManifestLoader.loadWorld(directories: config.worldDirectories)
+        try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: config.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let engine = RealtimeEngine(world: world, config: config.realtime, threads: config.tickThreads, logger: logger)
+        services = Services(
+            config: config, store: store, world: world, engine: engine,
+            hasher: PasswordHasher(iterations: config.passwordIterations),
+            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond), logger: logger)
+        self.logger = logger
+    }
+
+    /// Builds the Hummingbird application; `onRunning` receives the bound port.
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(ErrorMiddleware())
+        if let web = services.config.webDirectory, FileManager.default.fileExists(atPath: web.path) {
+            router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
+        }
+        WorldRoutes.add(to: router, services: services)
+        AccountRoutes.add(to: router, services: services)
+        PersonaRoutes.add(to: router, services: services)
+
+        let wsRouter = Router(context: BasicWebSocketRequestContext.self)
+        ConnectRoute.add(to: wsRouter, services: services)
+
+        let config = services.config
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: wsRouter,
+                configuration: .init(
+                    ws: .init(maxFrameSize: WireFormat.clientFrameBytesMax, autoPing: .enabled(timePeriod: .seconds(30))))),
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
+            services: [RealtimeService(engine: services.engine, store: services.store, logger: logger)],
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
+
+/// Runs the tick threads for the application's lifetime and sweeps expired sessions hourly.
+struct RealtimeService: Service {
+    let engine: RealtimeEngine
+    let store: any Store
+    let logger: Logger
+
+    func run() async throws {
+        engine.start()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if let removed = try? await store.deleteExpiredSessions(now: Date()), removed > 0 {
+                logger.info("expired sessions removed", metadata: ["count": "\(removed)"])
+            }
+            try? await gracefulShutdown(for: .seconds(3600))
+        }
+        await engine.stop()
+    }
+}
+
+/// Sleeps for `duration`, returning early when a graceful shutdown starts.
+func gracefulShutdown(for duration: Duration) async throws {
+    try await cancelWhenGracefulShutdown {
+        try await Task.sleep(for: duration)
+    }
+}

@@ -9,7 +9,6 @@ public enum SpaceCommand: Sendable, Hashable {
     case teleportPortal(String)
     case teleportSpace(String)
     case presence
-    case leave
 }
 
 /// Who a connection walks as: the persona others see and the account behind it (nil for guests).

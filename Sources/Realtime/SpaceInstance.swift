@@ -196,8 +196,6 @@ public final class SpaceInstance {
         case .presence:
             members[i].wantsPresence = true
             return nil
-        case .leave:
-            return .requested
         case .teleportPortal(let portalId):
             guard let portal = handle.space.portals.first(where: { $0.id == portalId }) else {
                 appendEvent(.error(code: .unknownPortal, message: "no portal '\(portalId)' in this space"), to: i)
@@ -248,13 +246,8 @@ public final class SpaceInstance {
             if next < departing.count && departing[next].slot == slot {
                 let reason = departing[next].reason
                 next += 1
-                let member = members[slot]
-                if reason == .requested {
-                    var frame = allocator.buffer(capacity: 8)
-                    ServerMessage.left(reason: .requested).encode(into: &frame)
-                    _ = member.link.deliver(frame)
-                }
-                if reason != .teleported { member.link.setSpace(nil) }
+                // A teleported link already belongs to its destination; a closed one to nobody.
+                if reason != .teleported { members[slot].link.setSpace(nil) }
                 handle.release()
                 stats.departures += 1
             } else {

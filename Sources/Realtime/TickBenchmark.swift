@@ -90,10 +90,3 @@ public struct TickBenchmark: Sendable {
             visible_per_client: Double(visible) / Double(max(1, avatars)))
     }
 }
-
-/// The value at fraction `p` of sorted `values` (nearest rank).
-public func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard !sorted.isEmpty else { return 0 }
-    let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
-    return sorted[min(sorted.count - 1, max(0, rank))]
-}

@@ -1,5 +1,5 @@
 /// Body shapes the client can draw; the raw value goes on the wire.
-public enum BodyShape: UInt8, CaseIterable, Hashable, Sendable, Codable {
+public enum BodyShape: UInt8, CaseIterable, Hashable, Sendable, NamedCase {
     case slim = 0
     case regular = 1
     case broad = 2
@@ -7,7 +7,7 @@ public enum BodyShape: UInt8, CaseIterable, Hashable, Sendable, Codable {
 }
 
 /// The one accessory an avatar may wear; the raw value goes on the wire.
-public enum Accessory: UInt8, CaseIterable, Hashable, Sendable, Codable {
+public enum Accessory: UInt8, CaseIterable, Hashable, Sendable, NamedCase {
     case none = 0
     case hat = 1
     case glasses = 2
@@ -38,6 +38,35 @@ public struct Appearance: Hashable, Sendable, Codable {
 
     public static let standard = Appearance()
 
+    enum CodingKeys: String, CodingKey { case bodyShape, skinColor, primaryColor, secondaryColor, accessory }
+
+    /// JSON form: names for the enums and `#rrggbb` for colours; missing fields take the defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Appearance.standard
+        func colour(_ key: CodingKeys, _ fallback: UInt32) throws -> UInt32 {
+            guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return fallback }
+            guard let value = parseColour(text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "a colour is #rrggbb")
+            }
+            return value
+        }
+        self.init(
+            bodyShape: try c.decodeIfPresent(BodyShape.self, forKey: .bodyShape) ?? d.bodyShape,
+            skinColor: try colour(.skinColor, d.skinColor), primaryColor: try colour(.primaryColor, d.primaryColor),
+            secondaryColor: try colour(.secondaryColor, d.secondaryColor),
+            accessory: try c.decodeIfPresent(Accessory.self, forKey: .accessory) ?? d.accessory)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(bodyShape, forKey: .bodyShape)
+        try c.encode(formatColour(skinColor), forKey: .skinColor)
+        try c.encode(formatColour(primaryColor), forKey: .primaryColor)
+        try c.encode(formatColour(secondaryColor), forKey: .secondaryColor)
+        try c.encode(accessory, forKey: .accessory)
+    }
+
     /// Throws when a colour is outside 0x000000...0xFFFFFF.
     public func validated() throws(ValidationError) -> Appearance {
         for (field, colour) in [("skinColor", skinColor), ("primaryColor", primaryColor), ("secondaryColor", secondaryColor)]
@@ -46,6 +75,40 @@ public struct Appearance: Hashable, Sendable, Codable {
         }
         return self
     }
+}
+
+/// An enum stored as its case name in JSON and as its raw byte on the wire.
+public protocol NamedCase: CaseIterable, Codable, RawRepresentable where RawValue == UInt8 {}
+
+extension NamedCase {
+    public var name: String { String(describing: self) }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let value = Self.allCases.first(where: { $0.name == text }) else {
+            let names = Self.allCases.map(\.name).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "one of \(names)")
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(name)
+    }
+}
+
+/// Parses `#rrggbb` (case-insensitive) into 0xRRGGBB.
+public func parseColour(_ text: String) -> UInt32? {
+    guard text.utf8.count == 7, text.hasPrefix("#") else { return nil }
+    return UInt32(text.dropFirst(), radix: 16)
+}
+
+/// Formats 0xRRGGBB as `#rrggbb`.
+public func formatColour(_ value: UInt32) -> String {
+    let hex = String(value & 0xFF_FFFF, radix: 16)
+    return "#" + String(repeating: "0", count: 6 - hex.count) + hex
 }
 
 /// A public pseudonym (부캐) an account walks the world as.

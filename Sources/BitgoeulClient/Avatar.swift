@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import Synchronization
+import Wire
+import WorldModel
+
+/// A connected visitor: the connection plus its world view, chat and errors, kept up to date.
+///
+/// For bots, tests and tools: `waitUntil` polls the state until a condition holds or time runs out.
+public final class Avatar: Sendable {
+    /// Everything the avatar has heard so far (chat and errors bounded to the last 1,000).
+    public struct State: Sendable {
+        public var view = WorldView()
+        public var welcomed = false
+        public var guest = true
+        public var chat: [ChatEvent] = []
+        public var errors: [(code: ErrorCode, message: String)] = []
+        public var presence: [PresenceEntry]?
+        public var presenceTotal = 0
+        public var closed: (code: UInt16?, reason: String?)?
+        public var lastPongRttMs: Double?
+        public var undecodable = 0
+    }
+
+    public let connection: RealtimeConnection
+    private let state = Mutex(State())
+    private let seq = Atomic<UInt32>(0)
+
+    private init(connection: RealtimeConnection) {
+        self.connection = connection
+    }
+
+    /// Connects and says hello (with `token`, or as a guest when nil); returns after the welcome.
+    public static func connect(url: String, token: String?, timeoutS: Double = 10) async throws -> Avatar {
+        let avatar = Avatar(connection: try await RealtimeConnection.connect(url: url))
+        avatar.startListening()
+        avatar.connection.send(.hello(version: WireFormat.version, token: token ?? ""))
+        guard await avatar.waitUntil(timeoutS: timeoutS, { $0.welcomed || $0.closed != nil }), avatar.snapshot.welcomed
+        else {
+            let closed = avatar.snapshot.closed
+            throw ConnectFailure(code: closed?.code, reason: closed?.reason ?? "no welcome within \(timeoutS) s")
+        }
+        return avatar
+    }
+
+    /// Why `connect` failed: the close code and reason from the server when it gave one.
+    public struct ConnectFailure: Error, Sendable, CustomStringConvertible {
+        public let code: UInt16?
+        public let reason: String
+        public var description: String { "closed \(code.map(String.init) ?? "-"): \(reason)" }
+    }
+
+    private func startListening() {
+        let events = connection.events
+        Task { [self] in
+            for await event in events {
+                self.state.withLock { s in
+                    switch event {
+                    case .message(let m):
+                        switch m {
+                        case .welcome(_, _, let guest):
+                            s.welcomed = true
+                            s.guest = guest
+                        case .chat(let c):
+                            s.chat.append(c)
+                            if s.chat.count > 1000 { s.chat.removeFirst() }
+                        case .error(let code, let message):
+                            s.errors.append((code, message))
+                            if s.errors.count > 1000 { s.errors.removeFirst() }
+                        case .presence(let total, let entries):
+                            s.presence = entries
+                            s.presenceTotal = Int(total)
+                        case .pong(let sent, _):
+                            s.lastPongRttMs = Date().timeIntervalSince1970 * 1000 - sent
+                        default:
+                            s.view.apply(m)
+                        }
+                    case .undecodable:
+                        s.undecodable += 1
+                    case .closed(let code, let reason):
+                        s.closed = (code, reason)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A copy of the current state.
+    public var snapshot: State { state.withLock { $0 } }
+
+    /// Reads the state under its lock.
+    public func read<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
+
+    /// Polls until `condition` holds (true) or `timeoutS` passes (false).
+    public func waitUntil(timeoutS: Double, _ condition: (State) -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeoutS)
+        while Date() < deadline {
+            if state.withLock({ condition($0) }) { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return state.withLock { condition($0) }
+    }
+
+    public func join(space: String, personaId: Int64) { connection.send(.join(space: space, personaId: personaId)) }
+
+    public func joinGuest(space: String, name: String, appearance: Appearance = .standard) {
+        connection.send(.joinGuest(space: space, name: name, appearance: appearance))
+    }
+
+    /// Sends a movement intent with the next sequence number; returns that number.
+    @discardableResult
+    public func move(x: Float, y: Float, z: Float = 0, heading: Float = 0, animation: AnimationState = .walk) -> UInt32 {
+        let n = seq.add(1, ordering: .relaxed).newValue
+        connection.send(.move(MoveIntent(seq: n, x: x, y: y, z: z, heading: heading, animation: animation)))
+        return n
+    }
+
+    public func say(_ text: String, scope: ChatScope = .proximity) { connection.send(.chat(scope: scope, text: text)) }
+    public func teleport(toSpace id: String) { connection.send(.teleportSpace(space: id)) }
+    public func teleport(throughPortal id: String) { connection.send(.teleportPortal(portalId: id)) }
+    public func requestPresence() { connection.send(.presenceRequest) }
+    public func ping() { connection.send(.ping(clientTimeMs: Date().timeIntervalSince1970 * 1000)) }
+    public func leave() { connection.send(.leave) }
+    public func close() { connection.close() }
+}

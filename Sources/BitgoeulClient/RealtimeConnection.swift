@@ -1,0 +1,128 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+import Wire
+
+/// What a connection hears: server messages in order, then how it closed.
+public enum RealtimeEvent: Sendable {
+    case message(ServerMessage)
+    /// A frame that did not decode (a server bug or a newer server): the reason.
+    case undecodable(String)
+    case closed(code: UInt16?, reason: String?)
+}
+
+/// One WebSocket connection to a Bitgoeul server speaking the binary protocol (async/await).
+///
+/// `events` delivers everything the server sends; `send` queues frames without waiting. The
+/// event buffer is bounded (`eventsMax`): a consumer that falls far behind loses the oldest events.
+public final class RealtimeConnection: Sendable {
+    public static let eventsMax = 4096
+    public let events: AsyncStream<RealtimeEvent>
+    private let outgoing: AsyncStream<ByteBuffer>.Continuation
+    private let closeRequest = Mutex<(code: UInt16, reason: String)?>(nil)
+    private let bytesReceivedCount = Atomic<Int>(0)
+
+    private init(events: AsyncStream<RealtimeEvent>, outgoing: AsyncStream<ByteBuffer>.Continuation) {
+        self.events = events
+        self.outgoing = outgoing
+    }
+
+    /// Connects to `ws://host:port/api/v1/connect`; returns once the WebSocket is open.
+    public static func connect(url: String, logger: Logger = Logger(label: "bitgoeul.client")) async throws
+        -> RealtimeConnection
+    {
+        let (events, eventSink) = AsyncStream<RealtimeEvent>.makeStream(bufferingPolicy: .bufferingNewest(eventsMax))
+        let (outStream, outSink) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(1024))
+        let connection = RealtimeConnection(events: events, outgoing: outSink)
+        let opened = OpenSignal()
+        Task {
+            do {
+                let closeFrame = try await WebSocketClient.connect(
+                    url: url, configuration: .init(maxFrameSize: WireFormat.serverFrameBytesMax), logger: logger
+                ) { inbound, outbound, _ in
+                    opened.open(nil)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for await frame in outStream { try await outbound.write(.binary(frame)) }
+                            let request = connection.closeRequest.withLock { $0 } ?? (code: CloseCode.normal, reason: "bye")
+                            try await outbound.close(.init(codeNumber: Int(request.code)), reason: request.reason)
+                        }
+                        for try await message in inbound.messages(maxSize: WireFormat.serverFrameBytesMax) {
+                            guard case .binary(let frame) = message else {
+                                eventSink.yield(.undecodable("text frame"))
+                                continue
+                            }
+                            connection.bytesReceivedCount.wrappingAdd(frame.readableBytes, ordering: .relaxed)
+                            do throws(WireError) {
+                                for m in try Frame.decodeServer(frame) { eventSink.yield(.message(m)) }
+                            } catch {
+                                eventSink.yield(.undecodable(error.description))
+                            }
+                        }
+                        group.cancelAll()
+                    }
+                }
+                opened.open(nil)
+                eventSink.yield(
+                    .closed(code: closeFrame.map { UInt16(webSocketErrorCode: $0.closeCode) }, reason: closeFrame?.reason))
+            } catch {
+                opened.open(error)
+                eventSink.yield(.closed(code: nil, reason: "\(error)"))
+            }
+            eventSink.finish()
+            outSink.finish()
+        }
+        if let error = await opened.wait() { throw error }
+        return connection
+    }
+
+    /// Queues messages to go out as one frame.
+    public func send(_ messages: [ClientMessage]) {
+        outgoing.yield(Frame.encode(messages))
+    }
+
+    public func send(_ message: ClientMessage) { send([message]) }
+
+    /// Queues raw bytes as one frame (for fuzzing and protocol tests).
+    public func sendRaw(_ frame: ByteBuffer) { outgoing.yield(frame) }
+
+    /// Closes the connection after the queued frames are sent.
+    public func close(code: UInt16 = CloseCode.normal, reason: String = "bye") {
+        closeRequest.withLock { $0 = (code, reason) }
+        outgoing.finish()
+    }
+
+    public var bytesReceived: Int { bytesReceivedCount.load(ordering: .relaxed) }
+}
+
+/// Resumes `wait()` once, with nil or the error that prevented opening.
+final class OpenSignal: Sendable {
+    private let state = Mutex<(done: Bool, error: (any Error)?, waiter: CheckedContinuation<(any Error)?, Never>?)>(
+        (false, nil, nil))
+
+    func open(_ error: (any Error)?) {
+        let waiter: CheckedContinuation<(any Error)?, Never>? = state.withLock { s in
+            if s.done { return nil }
+            s.done = true
+            s.error = error
+            let w = s.waiter
+            s.waiter = nil
+            return w
+        }
+        waiter?.resume(returning: error)
+    }
+
+    func wait() async -> (any Error)? {
+        await withCheckedContinuation { continuation in
+            let ready: (any Error)?? = state.withLock { s in
+                if s.done { return .some(s.error) }
+                s.waiter = continuation
+                return .none
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+import Foundation
+import Logging
+import NIOCore
+import Realtime
+import Storage
+import Wire
+import WorldModel
+
+/// The protocol state of one WebSocket connection: hello, join, then intents into the space.
+///
+/// Owned by the connection's task (no sharing, no locks). It checks every message against the
+/// rules and the per-connection rate limits before anything reaches the space's tick.
+struct ConnectionSession {
+    /// What the connection task must do after a frame.
+    enum Action {
+        case close(code: UInt16, reason: String)
+        case startWriter(AsyncStream<ByteBuffer>)
+    }
+
+    enum Phase { case awaitingHello, ready, joined }
+
+    let services: Services
+    let direct: AsyncStream<ByteBuffer>.Continuation
+    private(set) var phase = Phase.awaitingHello
+    private(set) var accountId: Int64?
+    private(set) var link: ClientLink?
+    private var moves: TokenBucket
+    private var chats: TokenBucket
+    private var joins: TokenBucket
+    private var presence: TokenBucket
+    private var pings: TokenBucket
+    private var errors: TokenBucket
+    private var violations: TokenBucket
+
+    init(services: Services, direct: AsyncStream<ByteBuffer>.Continuation) {
+        self.services = services
+        self.direct = direct
+        let l = services.config.limits
+        let now = monotonicSeconds()
+        moves = TokenBucket(ratePerS: l.movesPerS, burst: l.movesBurst, nowS: now)
+        chats = TokenBucket(ratePerS: l.chatPerS, burst: l.chatBurst, nowS: now)
+        joins = TokenBucket(ratePerS: l.joinsPerS, burst: l.joinsBurst, nowS: now)
+        presence = TokenBucket(ratePerS: l.presencePerS, burst: l.presenceBurst, nowS: now)
+        pings = TokenBucket(ratePerS: l.pingsPerS, burst: l.pingsBurst, nowS: now)
+        errors = TokenBucket(ratePerS: l.errorsPerS, burst: l.errorsBurst, nowS: now)
+        violations = TokenBucket(ratePerS: l.violationsPerS, burst: l.violationsBurst, nowS: now)
+    }
+
+    /// Handles one binary frame; returns what the connection must do next.
+    mutating func receive(frame: ByteBuffer) async -> [Action] {
+        var decoded: [Result<ClientMessage, WireError>] = []
+        do throws(WireError) {
+            try Frame.forEachMessage(in: frame) { (type, payload) throws(WireError) in
+                do throws(WireError) {
+                    decoded.append(.success(try ClientMessage.decode(type: type, payload: &payload)))
+                } catch {
+                    decoded.append(.failure(error))
+                }
+            }
+        } catch {
+            decoded.append(.failure(error))
+        }
+        var actions: [Action] = []
+        for item in decoded {
+            switch item {
+            case .success(let message):
+                actions += await handle(message)
+            case .failure(let error):
+                actions += protocolError(error.errorCode, "\(error.field): \(error.reason)")
+            }
+            if actions.contains(where: { if case .close = $0 { true } else { false } }) { break }
+        }
+        return actions
+    }
+
+    /// A text frame: the protocol is binary only.
+    mutating func receiveText() -> [Action] {
+        protocolError(.badMessage, "this endpoint speaks the binary protocol (docs/protocol.md), not text")
+    }
+
+    /// The connection ended: take the avatar out of its space.
+    func end() {
+        link?.close()
+    }
+
+    // MARK: Messages
+
+    private mutating func handle(_ message: ClientMessage) async -> [Action] {
+        if phase == .awaitingHello {
+            guard case .hello(let version, let token) = message else {
+                return [.close(code: CloseCode.helloTimeout, reason: "send hello first")]
+            }
+            return await hello(version: version, token: token)
+        }
+        let now = monotonicSeconds()
+        switch message {
+        case .hello:
+            return protocolError(.badMessage, "hello was already sent")
+        case .join(let space, let personaId):
+            guard joins.take(nowS: now) else { return refuse("joining too often") }
+            return await join(space: space, personaId: personaId)
+        case .joinGuest(let space, let name, let appearance):
+            guard joins.take(nowS: now) else { return refuse("joining too often") }
+            return joinGuest(space: space, name: name, appearance: appearance)
+        case .move(let intent):
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            guard moves.take(nowS: now) else { return violation() }
+            let limit: Float = 1_000_000
+            guard abs(intent.x) < limit, abs(intent.y) < limit, abs(intent.z) < limit else {
+                return protocolError(.invalidValue, "move: coordinates are metres within ±1e6")
+            }
+            link.post(move: intent)
+            return []
+        case .chat(let scope, let text):
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            guard chats.take(nowS: now) else { return refuse("chatting too fast: at most \(services.config.limits.chatPerS) a second") }
+            let clean = String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
+                .trimmingWhitespace()
+            guard !clean.isEmpty else { return reply(.invalidValue, "chat text is empty") }
+            guard clean.count <= WireFormat.chatLengthMax else {
+                return reply(.textTooLong, "chat is at most \(WireFormat.chatLengthMax) characters")
+            }
+            return post(.chat(scope: scope, text: clean), to: link)
+        case .teleportPortal(let portal):
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            guard joins.take(nowS: now) else { return refuse("teleporting too often") }
+            return post(.teleportPortal(portal), to: link)
+        case .teleportSpace(let space):
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            guard joins.take(nowS: now) else { return refuse("teleporting too often") }
+            guard services.engine.directory[space] != nil else { return reply(.unknownSpace, "no space '\(space)'") }
+            return post(.teleportSpace(space), to: link)
+        case .presenceRequest:
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            guard presence.take(nowS: now) else { return refuse("asking for presence too often") }
+            return post(.presence, to: link)
+        case .ping(let clientTime):
+            guard pings.take(nowS: now) else { return refuse("pinging too often") }
+            send(.pong(clientTimeMs: clientTime, serverTimeMs: Date().timeIntervalSince1970 * 1000))
+            return []
+        case .leave:
+            guard let link, phase == .joined else { return reply(.notJoined, "not in a space") }
+            link.close()
+            self.link = nil
+            phase = .ready
+            send(.left(reason: .requested))
+            return []
+        }
+    }
+
+    private mutating func hello(version: UInt16, token: String) async -> [Action] {
+        guard version == WireFormat.version else {
+            return [
+                .close(
+                    code: CloseCode.versionUnsupported,
+                    reason: "protocol version \(version) is not supported; this server speaks \(WireFormat.version)")
+            ]
+        }
+        if !token.isEmpty {
+            let account: Int64?
+            do {
+                account = try await services.account(forToken: token)
+            } catch {
+                return [.close(code: CloseCode.goingAway, reason: "the server cannot check sessions right now")]
+            }
+            guard let account else {
+                return [.close(code: CloseCode.unauthorized, reason: "invalid or expired session token; sign in again")]
+            }
+            accountId = account
+        }
+        phase = .ready
+        send(.welcome(version: WireFormat.version, tickHz: UInt8(services.config.realtime.tickHz), guest: accountId == nil))
+        return []
+    }
+
+    private mutating func join(space id: String, personaId: Int64) async -> [Action] {
+        guard phase == .ready else { return reply(.alreadyJoined, "already in a space: leave or teleport") }
+        guard let handle = services.engine.directory[id] else { return reply(.unknownSpace, "no space '\(id)'") }
+        guard let accountId else {
+            return reply(.unknownPersona, "guests have no personas: sign in, or use joinGuest")
+        }
+        let found: (accountId: Int64, persona: Persona)?
+        do {
+            found = try await services.store.persona(id: personaId)
+        } catch {
+            return reply(.busy, "the server cannot load personas right now")
+        }
+        guard let found, found.accountId == accountId else {
+            return reply(.unknownPersona, "persona \(personaId) is not one of yours")
+        }
+        let walker = Walker(
+            accountId: accountId, personaId: personaId, name: found.persona.name, appearance: found.persona.appearance)
+        return enter(handle, as: walker)
+    }
+
+    private mutating func joinGuest(space id: String, name: String, appearance: Appearance) -> [Action] {
+        guard phase == .ready else { return reply(.alreadyJoined, "already in a space: leave or teleport") }
+        guard let handle = services.engine.directory[id] else { return reply(.unknownSpace, "no space '\(id)'") }
+        guard handle.space.allowGuests || accountId != nil else {
+            return reply(.guestsNotAllowed, "'\(id)' is for signed-in visitors")
+        }
+        let valid: String
+        do {
+            valid = try PersonaName.validate(name)
+        } catch {
+            return reply(.badName, error.reason)
+        }
+        return enter(handle, as: Walker(accountId: accountId, personaId: nil, name: valid, appearance: appearance))
+    }
+
+    private mutating func enter(_ handle: SpaceHandle, as walker: Walker) -> [Action] {
+        let rt = services.config.realtime
+        let (link, stream) = ClientLink.makeStreaming(
+            walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)
+        guard handle.admit(link) else {
+            link.close()
+            return reply(.spaceFull, "'\(handle.id)' is full (\(handle.space.capacity) people); try another space")
+        }
+        self.link = link
+        phase = .joined
+        return [.startWriter(stream)]
+    }
+
+    // MARK: Replies and limits
+
+    private func post(_ command: SpaceCommand, to link: ClientLink) -> [Action] {
+        if !link.post(command: command) { return reply(.rateLimited, "too many requests in one tick") }
+        return []
+    }
+
+    private func send(_ message: ServerMessage) {
+        var buffer = ByteBuffer()
+        message.encode(into: &buffer)
+        direct.yield(buffer)
+    }
+
+    private func reply(_ code: ErrorCode, _ text: String) -> [Action] {
+        send(.error(code: code, message: text))
+        return []
+    }
+
+    /// A refused request: told to the client, and counted towards the flood limit.
+    private mutating func refuse(_ text: String) -> [Action] {
+        send(.error(code: .rateLimited, message: text))
+        return violation()
+    }
+
+    private mutating func violation() -> [Action] {
+        guard violations.take(nowS: monotonicSeconds()) else {
+            return [.close(code: CloseCode.flooding, reason: "flooding: too many messages over the rate limits")]
+        }
+        return []
+    }
+
+    private mutating func protocolError(_ code: ErrorCode, _ text: String) -> [Action] {
+        send(.error(code: code, message: text))
+        guard errors.take(nowS: monotonicSeconds()) else {
+            return [.close(code: CloseCode.protocolErrors, reason: "too many malformed messages")]
+        }
+        return []
+    }
+}

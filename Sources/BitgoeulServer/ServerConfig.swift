@@ -1,0 +1,51 @@
+import Foundation
+import Realtime
+
+/// How a server is set up: where it listens, where its data and world live, and its limits.
+public struct ServerConfig: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port = 8080
+    /// Holds `bitgoeul.sqlite`; created if missing.
+    public var dataDirectory = URL(fileURLWithPath: "var")
+    /// Region directories (each with a `region.json`).
+    public var worldDirectories = [URL(fileURLWithPath: "worlds/gwangju")]
+    /// Static web client; served at `/` when the folder exists.
+    public var webDirectory: URL? = URL(fileURLWithPath: "Web")
+    public var realtime = RealtimeConfig()
+    public var tickThreads = 1
+    public var passwordIterations = PasswordHasher.iterationsDefault
+    public var sessionLifetimeS: TimeInterval = 30 * 24 * 3600
+    public var personasPerAccountMax = 5
+    /// Connections open at once, and new WebSocket connections admitted per second (burst = rate).
+    public var connectionsMax = 20_000
+    public var connectionsPerSecond = 500.0
+    /// Per-connection limits, per second with a burst.
+    public var limits = ConnectionLimits()
+    /// Seconds a new connection has to send `hello`.
+    public var helloTimeoutS = 5.0
+
+    public init() {}
+}
+
+/// Token-bucket rates per connection: what a well-behaved client never reaches.
+public struct ConnectionLimits: Sendable {
+    public var movesPerS = 30.0
+    public var movesBurst = 40.0
+    public var chatPerS = 1.0
+    public var chatBurst = 5.0
+    public var joinsPerS = 0.5
+    public var joinsBurst = 4.0
+    public var presencePerS = 1.0
+    public var presenceBurst = 3.0
+    public var pingsPerS = 2.0
+    public var pingsBurst = 5.0
+    /// Malformed messages tolerated (per second, burst) before the connection is closed.
+    public var errorsPerS = 1.0
+    public var errorsBurst = 32.0
+    /// Messages refused for rate (per second, burst) before the connection is closed as a flood.
+    public var violationsPerS = 5.0
+    public var violationsBurst = 100.0
+
+    public init() {}
+}

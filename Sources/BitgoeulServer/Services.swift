@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import Realtime
+import Storage
+import Synchronization
+import WorldModel
+
+/// What the handlers share: config, store, world and the running real-time engine.
+public struct Services: Sendable {
+    public let config: ServerConfig
+    public let store: any Store
+    public let world: World
+    public let engine: RealtimeEngine
+    public let hasher: PasswordHasher
+    let admission: Admission
+    let logger: Logger
+
+    /// The account behind a bearer token, or nil when it is unknown or expired.
+    func account(forToken token: String) async throws -> Int64? {
+        guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
+        guard let session = try await store.session(tokenHash: SessionToken.hash(token)) else { return nil }
+        guard session.expiresAt > Date() else { return nil }
+        return session.accountId
+    }
+}
+
+/// Bounds on WebSocket connections: how many at once, and how fast new ones are let in.
+final class Admission: Sendable {
+    private let open = Atomic<Int>(0)
+    private let bucket: Mutex<TokenBucket>
+    let openMax: Int
+
+    init(openMax: Int, perSecond: Double) {
+        self.openMax = openMax
+        bucket = Mutex(TokenBucket(ratePerS: perSecond, burst: max(1, perSecond), nowS: monotonicSeconds()))
+    }
+
+    enum Verdict { case admitted, full, tooFast }
+
+    /// Takes a place for a new connection; call `leave()` when it closes (only if admitted).
+    func enter() -> Verdict {
+        guard bucket.withLock({ $0.take(nowS: monotonicSeconds()) }) else { return .tooFast }
+        guard open.add(1, ordering: .relaxed).newValue <= openMax else {
+            open.subtract(1, ordering: .relaxed)
+            return .full
+        }
+        return .admitted
+    }
+
+    func leave() { open.subtract(1, ordering: .relaxed) }
+    var current: Int { open.load(ordering: .relaxed) }
+}
+
+/// Seconds on a monotonic clock, for rate limits.
+func monotonicSeconds() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}

@@ -1,0 +1,198 @@
+import Foundation
+import GRDB
+import Storage
+import WorldModel
+
+/// The embedded backend: one SQLite file in WAL mode through GRDB, migrated on open.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and runs the migrations.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-accounts-sessions-personas") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE account (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        password_hash TEXT NOT NULL,
+                        created_at DOUBLE NOT NULL
+                    );
+                    CREATE TABLE session (
+                        token_hash BLOB PRIMARY KEY,
+                        account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        expires_at DOUBLE NOT NULL
+                    );
+                    CREATE INDEX session_expiry ON session(expires_at);
+                    CREATE TABLE persona (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        body_shape INTEGER NOT NULL,
+                        skin_color INTEGER NOT NULL,
+                        primary_color INTEGER NOT NULL,
+                        secondary_color INTEGER NOT NULL,
+                        accessory INTEGER NOT NULL,
+                        created_at DOUBLE NOT NULL
+                    );
+                    CREATE INDEX persona_account ON persona(account_id);
+                    """)
+        }
+        return m
+    }
+
+    public func createAccount(username: String, passwordHash: String, now: Date) async throws -> Account {
+        do {
+            return try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO account (username, password_hash, created_at) VALUES (?, ?, ?)",
+                    arguments: [username, passwordHash, now.timeIntervalSince1970])
+                return Account(id: db.lastInsertedRowID, username: username, createdAt: now)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError(.conflict, "the username is taken")
+        }
+    }
+
+    public func account(username: String) async throws -> (account: Account, passwordHash: String)? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, username, password_hash, created_at FROM account WHERE username = ?",
+                    arguments: [username])
+            else { return nil }
+            let account = Account(
+                id: row["id"], username: row["username"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            return (account, row["password_hash"])
+        }
+    }
+
+    public func createSession(_ session: SessionRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO session (token_hash, account_id, expires_at) VALUES (?, ?, ?)",
+                arguments: [Data(session.tokenHash), session.accountId, session.expiresAt.timeIntervalSince1970])
+        }
+    }
+
+    public func session(tokenHash: [UInt8]) async throws -> SessionRecord? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT account_id, expires_at FROM session WHERE token_hash = ?", arguments: [Data(tokenHash)])
+            else { return nil }
+            return SessionRecord(
+                tokenHash: tokenHash, accountId: row["account_id"], expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+        }
+    }
+
+    public func deleteSession(tokenHash: [UInt8]) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [Data(tokenHash)])
+        }
+    }
+
+    public func deleteExpiredSessions(now: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE expires_at < ?", arguments: [now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func personas(accountId: Int64) async throws -> [Persona] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM persona WHERE account_id = ? ORDER BY id", arguments: [accountId])
+                .map(Self.persona(from:))
+        }
+    }
+
+    public func persona(id: Int64) async throws -> (accountId: Int64, persona: Persona)? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM persona WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            return (row["account_id"], Self.persona(from: row))
+        }
+    }
+
+    public func createPersona(
+        accountId: Int64, name: String, appearance: Appearance, maxPerAccount: Int, now: Date
+    ) async throws -> Persona {
+        try await mapUnique {
+            try await pool.write { db in
+                let count =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM persona WHERE account_id = ?", arguments: [accountId])
+                    ?? 0
+                guard count < maxPerAccount else {
+                    throw StoreError(.limit, "an account has at most \(maxPerAccount) personas")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO persona (account_id, name, body_shape, skin_color, primary_color, secondary_color,
+                                             accessory, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        accountId, name, appearance.bodyShape.rawValue, appearance.skinColor, appearance.primaryColor,
+                        appearance.secondaryColor, appearance.accessory.rawValue, now.timeIntervalSince1970,
+                    ])
+                return Persona(id: db.lastInsertedRowID, name: name, appearance: appearance)
+            }
+        }
+    }
+
+    public func updatePersona(accountId: Int64, personaId: Int64, name: String, appearance: Appearance) async throws
+        -> Persona
+    {
+        try await mapUnique {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE persona SET name = ?, body_shape = ?, skin_color = ?, primary_color = ?,
+                               secondary_color = ?, accessory = ? WHERE id = ? AND account_id = ?
+                        """,
+                    arguments: [
+                        name, appearance.bodyShape.rawValue, appearance.skinColor, appearance.primaryColor,
+                        appearance.secondaryColor, appearance.accessory.rawValue, personaId, accountId,
+                    ])
+                guard db.changesCount == 1 else { throw StoreError(.notFound, "no persona \(personaId) on this account") }
+                return Persona(id: personaId, name: name, appearance: appearance)
+            }
+        }
+    }
+
+    public func deletePersona(accountId: Int64, personaId: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM persona WHERE id = ? AND account_id = ?", arguments: [personaId, accountId])
+            guard db.changesCount == 1 else { throw StoreError(.notFound, "no persona \(personaId) on this account") }
+        }
+    }
+
+    private func mapUnique<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError(.conflict, "the persona name is taken")
+        }
+    }
+
+    private static func persona(from row: Row) -> Persona {
+        let appearance = Appearance(
+            bodyShape: BodyShape(rawValue: UInt8(clamping: row["body_shape"] as Int)) ?? .regular,
+            skinColor: row["skin_color"], primaryColor: row["primary_color"], secondaryColor: row["secondary_color"],
+            accessory: Accessory(rawValue: UInt8(clamping: row["accessory"] as Int)) ?? .none)
+        return Persona(id: row["id"], name: row["name"], appearance: appearance)
+    }
+}

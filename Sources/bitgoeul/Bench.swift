@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Realtime
+
+/// `bitgoeul bench tick`: the in-process tick benchmark.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (not tests).", subcommands: [Tick.self])
+
+    struct Tick: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the tick in process (movement, interest, encoding; no sockets) and print p50/p99.")
+
+        @Option(help: "Comma-separated avatar counts.") var avatars = "1000,5000,10000"
+        @Option(help: "Measured ticks per count (after 20 warm-up ticks).") var ticks = 200
+        @Option(help: "Threads writing snapshots.") var workers = 2
+        @Flag(help: "One JSON object per line.") var json = false
+
+        func run() throws {
+            let counts = avatars.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !counts.isEmpty, counts.allSatisfy({ (1...20_000).contains($0) }) else {
+                throw ValidationError("--avatars takes counts within 1...20000, e.g. 1000,5000,10000")
+            }
+            guard (1...100_000).contains(ticks) else { throw ValidationError("--ticks must be within 1...100000") }
+            guard (1...16).contains(workers) else { throw ValidationError("--workers must be within 1...16") }
+            if !json {
+                print("avatars  tick p50 ms  tick p99 ms  tick max ms  bytes/client/s  visible/client")
+            }
+            for n in counts {
+                var bench = TickBenchmark(avatars: n, ticks: ticks)
+                bench.config.tickWorkers = workers
+                let r = bench.run()
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    print(String(decoding: try encoder.encode(r), as: UTF8.self))
+                } else {
+                    print(
+                        String(
+                            format: "%7d  %11.2f  %11.2f  %11.2f  %14.0f  %14.1f", r.avatars, r.tick_p50_ms,
+                            r.tick_p99_ms, r.tick_max_ms, r.bytes_per_client_per_s, r.visible_per_client))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import BitgoeulServer
+import Foundation
+import Hummingbird
+import Logging
+import WorldModel
+
+/// `bitgoeul serve`: runs the server until interrupted.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the world over HTTP and WebSocket.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (default: $PORT, else 8080).") var port: Int?
+    @Option(help: "Data directory for the SQLite database.") var data = "var"
+    @Option(help: "Region directory with region.json; repeat for several.") var world: [String] = ["worlds/gwangju"]
+    @Option(help: "Static web client directory, served at /.") var web = "Web"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var config = ServerConfig()
+        config.host = host
+        let envPort = ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init)
+        config.port = port ?? envPort ?? 8080
+        guard (0...65535).contains(config.port) else { throw ValidationError("--port must be within 0...65535") }
+        config.dataDirectory = URL(fileURLWithPath: data)
+        config.worldDirectories = world.map { URL(fileURLWithPath: $0) }
+        config.webDirectory = URL(fileURLWithPath: web)
+        let server: BitgoeulServer
+        do {
+            server = try BitgoeulServer(config: config, logger: Logger(label: "bitgoeul"))
+        } catch let error as ManifestError {
+            print("error: bad world manifest: \(error)")
+            throw ExitCode(2)
+        }
+        let host = self.host
+        let app = server.makeApplication { port in
+            // Written directly so it shows at once even when stdout is a pipe.
+            FileHandle.standardOutput.write(Data("Bitgoeul is serving the mirror world on http://\(host):\(port)/\n".utf8))
+        }
+        try await app.runService()
+    }
+}
