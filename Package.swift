@@ -105,6 +105,7 @@ let package = Package(
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -180,6 +180,7 @@ public final class SpaceInstance {
         members[i].heading = move.heading
         members[i].animation = move.animation.rawValue
         members[i].ackSeq = move.seq
+        members[i].clamped = false
     }
 
     /// Carries out one command; returns a reason when the member leaves the space.
@@ -263,14 +264,13 @@ public final class SpaceInstance {
             members[i].budget = authority.refill(budget: members[i].budget, animation: members[i].animation)
             let from = Point(Double(members[i].x), Double(members[i].y))
             let to = Point(Double(members[i].targetX), Double(members[i].targetY))
-            if from == to {
-                members[i].clamped = false
-            } else {
+            // `clamped` stays set until the next intent, so the client learns of the correction.
+            if from != to {
                 let result = authority.step(from: from, to: to, budget: members[i].budget)
                 members[i].x = Float(result.position.x)
                 members[i].y = Float(result.position.y)
                 members[i].budget -= result.spent
-                members[i].clamped = result.clamped
+                members[i].clamped = members[i].clamped || result.clamped
                 if result.clamped && result.spent == 0 {
                     // Stuck against a wall: forget the target so the client is corrected, not dragged.
                     members[i].targetX = members[i].x

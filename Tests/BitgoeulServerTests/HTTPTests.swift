@@ -1,0 +1,141 @@
+import BitgoeulClient
+import Foundation
+import Testing
+import WorldModel
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The HTTP API against a live server: health, world, errors, accounts, personas, metrics.
+@Suite struct HTTPTests {
+    func get(_ server: TestServer, _ path: String) async throws -> (Int, [String: Any]) {
+        let (data, response) = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent(path))
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as! HTTPURLResponse).statusCode, json)
+    }
+
+    @Test func healthAndWorldListSpacesWithAnchorsAndOccupancy() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let (status, health) = try await get(server, "/healthz")
+        #expect(status == 200)
+        #expect(health["status"] as? String == "ok")
+
+        let avatar = try await server.guest("Visitor")
+        let (worldStatus, world) = try await get(server, "/api/v1/world")
+        #expect(worldStatus == 200)
+        let regions = try #require(world["regions"] as? [[String: Any]])
+        let spaces = try #require(regions.first?["spaces"] as? [[String: Any]])
+        let plaza = try #require(spaces.first { $0["id"] as? String == "testland/plaza" })
+        let anchor = try #require(plaza["anchor"] as? [String: Any])
+        #expect(anchor["latitude"] as? Double == 35.147)
+        #expect(plaza["occupancy"] as? Int == 1, "the joined guest is counted")
+        #expect(plaza["capacity"] as? Int == 100)
+        #expect((plaza["portals"] as? [[String: Any]])?.first?["target"] as? String == "testland/hall")
+        #expect(plaza["spawns"] != nil && plaza["bounds"] != nil)
+        avatar.close()
+    }
+
+    @Test func unknownRoutesAndBadBodiesGiveJSONErrors() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let (status, body) = try await get(server, "/api/v1/nothing-here")
+        #expect(status == 404)
+        #expect((body["error"] as? [String: Any])?["code"] as? String == "not_found")
+
+        await #expect(throws: BitgoeulAPI.Failure.self) {
+            try await server.api.register(username: "ab", password: "long enough")
+        }
+        do {
+            _ = try await server.api.call("POST", "/api/v1/accounts", body: ["username": "valid_name"])
+            Issue.record("a body without password was accepted")
+        } catch let failure as BitgoeulAPI.Failure {
+            #expect(failure.status == 422)
+            #expect(failure.message.contains("password"))
+        }
+        let (spaceStatus, space) = try await get(server, "/api/v1/spaces/testland/nowhere")
+        #expect(spaceStatus == 404)
+        #expect((space["error"] as? [String: Any])?["code"] as? String == "unknown_space")
+    }
+
+    @Test func accountsSessionsAndPersonasFollowTheRules() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        try await server.api.register(username: "Minji", password: "correct horse")
+        await #expect(throws: BitgoeulAPI.Failure.self, "the same username, any case, is taken") {
+            try await server.api.register(username: "minji", password: "another pass")
+        }
+        await #expect(throws: BitgoeulAPI.Failure.self, "a wrong password is refused") {
+            _ = try await server.api.signIn(username: "minji", password: "wrong horse")
+        }
+        let api = try await server.api.signIn(username: "minji", password: "correct horse")
+        #expect(api.token?.utf8.count == 43, "256-bit token in base64url")
+
+        for i in 1...5 {
+            _ = try await api.createPersona(name: "빛고을 \(i)", appearance: Appearance(bodyShape: .broad, accessory: .hat))
+        }
+        do {
+            _ = try await api.createPersona(name: "Sixth")
+            Issue.record("a sixth persona was accepted")
+        } catch let failure as BitgoeulAPI.Failure {
+            #expect(failure.code == "persona_limit")
+        }
+        let personas = try await api.personas()
+        #expect(personas.count == 5)
+        #expect(personas[0].appearance.accessory == .hat)
+
+        do {
+            _ = try await api.createPersona(name: "<script>")
+            Issue.record("a name with markup was accepted")
+        } catch let failure as BitgoeulAPI.Failure {
+            #expect(failure.status == 422)
+        }
+        let stranger = BitgoeulAPI(baseURL: server.baseURL, token: "not-a-real-token")
+        do {
+            _ = try await stranger.personas()
+            Issue.record("a bad token was accepted")
+        } catch let failure as BitgoeulAPI.Failure {
+            #expect(failure.status == 401)
+        }
+    }
+
+    @Test func restartKeepsAccountsAndPersonas() async throws {
+        let first = try await TestServer.start()
+        try await first.api.register(username: "keeper", password: "persist me")
+        let api = try await first.api.signIn(username: "keeper", password: "persist me")
+        let persona = try await api.createPersona(name: "Keeper")
+        await first.stop()
+
+        let second = try await TestServer.start(dataDirectory: first.dataDirectory)
+        defer { Task { await second.stop() } }
+        let again = try await second.api.signIn(username: "keeper", password: "persist me")
+        let personas = try await again.personas()
+        #expect(personas.map(\.id) == [persona.id])
+        #expect(personas.first?.name == "Keeper")
+        // The old session token survives the restart too.
+        let old = BitgoeulAPI(baseURL: second.baseURL, token: api.token)
+        #expect(try await old.personas().count == 1)
+    }
+
+    @Test func metricsAndOpenAPIAreServed() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let avatar = try await server.guest("Counter")
+        try await Task.sleep(for: .milliseconds(300))
+        let (data, response) = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("/metrics"))
+        #expect((response as! HTTPURLResponse).statusCode == 200)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("bitgoeul_connected_clients"))
+        #expect(text.contains("bitgoeul_tick_duration_seconds_bucket"))
+        #expect(text.contains("bitgoeul_bytes_sent_total"))
+        let (status, openapi) = try await get(server, "/openapi.json")
+        #expect(status == 200)
+        #expect((openapi["openapi"] as? String)?.hasPrefix("3.") == true)
+        let paths = try #require(openapi["paths"] as? [String: Any])
+        for path in ["/healthz", "/api/v1/world", "/api/v1/accounts", "/api/v1/sessions", "/api/v1/personas", "/api/v1/connect", "/metrics"] {
+            #expect(paths[path] != nil, "openapi.json documents \(path)")
+        }
+        avatar.close()
+    }
+}

@@ -1,0 +1,75 @@
+import BitgoeulClient
+import BitgoeulServer
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A real server on an ephemeral port with a fresh data directory, for integration tests.
+final class TestServer: Sendable {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let testWorld = repoRoot.appendingPathComponent("Tests/Fixtures/worlds/testland")
+
+    let port: Int
+    let dataDirectory: URL
+    private let task: Task<Void, any Error>
+    private let group: ServiceGroup
+
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    var connectURL: String { "ws://127.0.0.1:\(port)/api/v1/connect" }
+    var api: BitgoeulAPI { BitgoeulAPI(baseURL: baseURL) }
+
+    private init(port: Int, dataDirectory: URL, task: Task<Void, any Error>, group: ServiceGroup) {
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.task = task
+        self.group = group
+    }
+
+    static func start(
+        dataDirectory: URL? = nil, world: URL = testWorld, configure: (inout ServerConfig) -> Void = { _ in }
+    ) async throws -> TestServer {
+        let data =
+            dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("bitgoeul-test-\(UUID().uuidString)")
+        var config = ServerConfig()
+        config.port = 0
+        config.dataDirectory = data
+        config.worldDirectories = [world]
+        config.webDirectory = nil
+        configure(&config)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+        let server = try BitgoeulServer(config: config, logger: logger)
+        let (portStream, portSink) = AsyncStream<Int>.makeStream()
+        let app = server.makeApplication { port in portSink.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
+        var iterator = portStream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("server did not start") }
+        return TestServer(port: port, dataDirectory: data, task: task, group: group)
+    }
+
+    /// Shuts down gracefully, as on SIGTERM.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// A guest avatar that has joined `space` and received its first snapshot.
+    func guest(_ name: String, space: String = "testland/plaza") async throws -> Avatar {
+        let avatar = try await Avatar.connect(url: connectURL, token: nil)
+        avatar.joinGuest(space: space, name: name)
+        guard await avatar.waitUntil(timeoutS: 5, { $0.view.snapshots > 0 && $0.view.space == space }) else {
+            throw TestFailure("\(name) did not join \(space): \(avatar.snapshot.errors)")
+        }
+        return avatar
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
