@@ -97,7 +97,8 @@ let package = Package(
             resources: [.copy("../Fixtures")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RealtimeTests", dependencies: ["Realtime", "Wire", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RealtimeTests", dependencies: ["Realtime", "Wire", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BitgoeulServerTests",

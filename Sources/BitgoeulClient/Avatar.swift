@@ -109,7 +109,8 @@ public final class Avatar: Sendable {
 
     /// Sends a movement intent with the next sequence number; returns that number.
     @discardableResult
-    public func move(x: Float, y: Float, z: Float = 0, heading: Float = 0, animation: AnimationState = .walk) -> UInt32 {
+    public func move(x: Float, y: Float, z: Float = 0, heading: Float = 0, animation: AnimationState = .walk) -> UInt32
+    {
         let n = seq.add(1, ordering: .relaxed).newValue
         connection.send(.move(MoveIntent(seq: n, x: x, y: y, z: z, heading: heading, animation: animation)))
         return n

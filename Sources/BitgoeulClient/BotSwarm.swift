@@ -64,7 +64,9 @@ public struct BotSwarm: Sendable {
                 listen(bot)
                 connection.send([
                     .hello(version: WireFormat.version, token: ""),
-                    .joinGuest(space: space, name: "bot-\(i)", appearance: Appearance(primaryColor: UInt32(i * 2_654_435) & 0xFFFFFF)),
+                    .joinGuest(
+                        space: space, name: "bot-\(i)",
+                        appearance: Appearance(primaryColor: UInt32(i * 2_654_435) & 0xFFFFFF)),
                 ])
                 bots.append(bot)
             } catch {
@@ -76,7 +78,11 @@ public struct BotSwarm: Sendable {
         // Give the last arrivals a moment to be admitted.
         try? await Task.sleep(for: .seconds(1))
         let joined = bots.filter { $0.stats.withLock { $0.joined } }
-        for bot in bots { bot.stats.withLock { $0.latenciesMs.removeAll(); $0.snapshots = 0 } }
+        for bot in bots {
+            bot.stats.withLock {
+                $0.latenciesMs.removeAll(); $0.snapshots = 0
+            }
+        }
         let bytesBefore = bots.reduce(0) { $0 + $1.connection.bytesReceived }
         let start = Date()
         var rng = SplitMix64(seed: seed)
@@ -89,7 +95,9 @@ public struct BotSwarm: Sendable {
             let now = Date().timeIntervalSince1970 * 1000
             let step = Float(1.4 * period)
             for (i, bot) in bots.enumerated() {
-                if Double.random(in: 0..<1, using: &rng) < 0.02 { angles[i] = Float.random(in: 0..<1, using: &rng) * 2 * .pi }
+                if Double.random(in: 0..<1, using: &rng) < 0.02 {
+                    angles[i] = Float.random(in: 0..<1, using: &rng) * 2 * .pi
+                }
                 let target: (Float, Float)? = bot.stats.withLock { s in
                     guard s.joined else { return nil }
                     s.sendTimes[Int(seq % 128)] = now

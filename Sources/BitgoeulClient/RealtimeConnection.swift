@@ -47,7 +47,8 @@ public final class RealtimeConnection: Sendable {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
                             for await frame in outStream { try await outbound.write(.binary(frame)) }
-                            let request = connection.closeRequest.withLock { $0 } ?? (code: CloseCode.normal, reason: "bye")
+                            let request =
+                                connection.closeRequest.withLock { $0 } ?? (code: CloseCode.normal, reason: "bye")
                             try await outbound.close(.init(codeNumber: Int(request.code)), reason: request.reason)
                         }
                         for try await message in inbound.messages(maxSize: WireFormat.serverFrameBytesMax) {
@@ -67,7 +68,8 @@ public final class RealtimeConnection: Sendable {
                 }
                 opened.open(nil)
                 eventSink.yield(
-                    .closed(code: closeFrame.map { UInt16(webSocketErrorCode: $0.closeCode) }, reason: closeFrame?.reason))
+                    .closed(
+                        code: closeFrame.map { UInt16(webSocketErrorCode: $0.closeCode) }, reason: closeFrame?.reason))
             } catch {
                 opened.open(error)
                 eventSink.yield(.closed(code: nil, reason: "\(error)"))

@@ -113,7 +113,8 @@ extension DecodingError {
         case .keyNotFound: "is required"
         case .typeMismatch(let type, _): "expected \(type)"
         case .valueNotFound(let type, _): "expected \(type)"
-        case .dataCorrupted(let c): c.debugDescription.hasPrefix("The given data") ? "the body is not valid JSON" : c.debugDescription
+        case .dataCorrupted(let c):
+            c.debugDescription.hasPrefix("The given data") ? "the body is not valid JSON" : c.debugDescription
         @unknown default: "is invalid"
         }
     }

@@ -25,12 +25,15 @@ public struct BitgoeulServer: Sendable {
         services = Services(
             config: config, store: store, world: world, engine: engine,
             hasher: PasswordHasher(iterations: config.passwordIterations),
-            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond), logger: logger)
+            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond), logger: logger
+        )
         self.logger = logger
     }
 
     /// Builds the Hummingbird application; `onRunning` receives the bound port.
-    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(ErrorMiddleware())
         if let web = services.config.webDirectory, FileManager.default.fileExists(atPath: web.path) {
@@ -49,7 +52,8 @@ public struct BitgoeulServer: Sendable {
             server: .http1WebSocketUpgrade(
                 webSocketRouter: wsRouter,
                 configuration: .init(
-                    ws: .init(maxFrameSize: WireFormat.clientFrameBytesMax, autoPing: .enabled(timePeriod: .seconds(30))))),
+                    ws: .init(
+                        maxFrameSize: WireFormat.clientFrameBytesMax, autoPing: .enabled(timePeriod: .seconds(30))))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
             services: [RealtimeService(engine: services.engine, store: services.store, logger: logger)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

@@ -113,9 +113,13 @@ struct ConnectionSession {
             return []
         case .chat(let scope, let text):
             guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
-            guard chats.take(nowS: now) else { return refuse("chatting too fast: at most \(services.config.limits.chatPerS) a second") }
-            let clean = String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
-                .trimmingWhitespace()
+            guard chats.take(nowS: now) else {
+                return refuse("chatting too fast: at most \(services.config.limits.chatPerS) a second")
+            }
+            let clean = String(
+                text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) }
+            )
+            .trimmingWhitespace()
             guard !clean.isEmpty else { return reply(.invalidValue, "chat text is empty") }
             guard clean.count <= WireFormat.chatLengthMax else {
                 return reply(.textTooLong, "chat is at most \(WireFormat.chatLengthMax) characters")
@@ -169,7 +173,9 @@ struct ConnectionSession {
             accountId = account
         }
         phase = .ready
-        send(.welcome(version: WireFormat.version, tickHz: UInt8(services.config.realtime.tickHz), guest: accountId == nil))
+        send(
+            .welcome(
+                version: WireFormat.version, tickHz: UInt8(services.config.realtime.tickHz), guest: accountId == nil))
         return []
     }
 

@@ -32,9 +32,11 @@ enum AccountRoutes {
             try checkPassword(body.password)
             let hash = try await services.hasher.hash(body.password)
             do {
-                let account = try await services.store.createAccount(username: username, passwordHash: hash, now: Date())
+                let account = try await services.store.createAccount(
+                    username: username, passwordHash: hash, now: Date())
                 return JSON.response(
-                    AccountBody(id: account.id, username: account.username, createdAt: account.createdAt), status: .created)
+                    AccountBody(id: account.id, username: account.username, createdAt: account.createdAt),
+                    status: .created)
             } catch let error as StoreError where error.code == .conflict {
                 throw APIError(.conflict, "username_taken", "that username is taken; choose another")
             }
@@ -56,7 +58,8 @@ enum AccountRoutes {
             let expires = Date().addingTimeInterval(services.config.sessionLifetimeS)
             try await services.store.createSession(
                 SessionRecord(tokenHash: hash, accountId: found.account.id, expiresAt: expires))
-            return JSON.response(SessionBody(token: token, accountId: found.account.id, expiresAt: expires), status: .created)
+            return JSON.response(
+                SessionBody(token: token, accountId: found.account.id, expiresAt: expires), status: .created)
         }
 
         router.delete("/api/v1/sessions") { request, _ -> Response in

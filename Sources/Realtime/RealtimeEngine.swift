@@ -1,9 +1,9 @@
-import NIOCore
-import Wire
 import Foundation
 import Logging
 import Metrics
+import NIOCore
 import Synchronization
+import Wire
 import WorldModel
 
 /// Runs every space's tick at a fixed rate on dedicated threads, off Swift's two cooperative threads.
@@ -66,7 +66,8 @@ public final class RealtimeEngine: Sendable {
             deadline += periodNs
             let now = DispatchTime.now().uptimeNanoseconds
             if now < deadline {
-                var request = timespec(tv_sec: Int((deadline - now) / 1_000_000_000), tv_nsec: Int((deadline - now) % 1_000_000_000))
+                var request = timespec(
+                    tv_sec: Int((deadline - now) / 1_000_000_000), tv_nsec: Int((deadline - now) % 1_000_000_000))
                 nanosleep(&request, nil)
             } else {
                 // Behind schedule: start the next tick now, and do not try to catch up with a burst.

@@ -162,7 +162,9 @@ public final class SpaceInstance {
                 applyIntent(move, to: i)
             }
             if inbox.refused > 0 {
-                appendEvent(.error(code: .rateLimited, message: "too many commands in one tick; \(inbox.refused) refused"), to: i)
+                appendEvent(
+                    .error(code: .rateLimited, message: "too many commands in one tick; \(inbox.refused) refused"),
+                    to: i)
             }
             var leaving: LeaveReason?
             for command in inbox.commands where leaving == nil {
@@ -206,7 +208,8 @@ public final class SpaceInstance {
             let dy = Double(members[i].y) - portal.position.y
             guard dx * dx + dy * dy <= portal.radius * portal.radius else {
                 appendEvent(
-                    .error(code: .notNearPortal, message: "walk within \(portal.radius) m of the portal to use it"), to: i)
+                    .error(code: .notNearPortal, message: "walk within \(portal.radius) m of the portal to use it"),
+                    to: i)
                 return nil
             }
             return teleport(i, to: portal.target)
@@ -290,7 +293,9 @@ public final class SpaceInstance {
             xs.append(m.x)
             ys.append(m.y)
             qstates.append(
-                EntityState(x: q.x(m.x), y: q.y(m.y), z: q.z(m.z), heading: Quantizer.heading(m.heading), animation: m.animation))
+                EntityState(
+                    x: q.x(m.x), y: q.y(m.y), z: q.z(m.z), heading: Quantizer.heading(m.heading), animation: m.animation
+                ))
         }
         grid.rebuild(x: xs, y: ys)
     }
@@ -314,7 +319,8 @@ public final class SpaceInstance {
             PresenceEntry(entityId: $0.id, name: String(decoding: $0.nameUTF8, as: UTF8.self), flags: $0.flags)
         }
         var buffer = allocator.buffer(capacity: 8 + entries.count * 32)
-        ServerMessage.presence(total: UInt16(min(members.count, Int(UInt16.max))), entries: entries).encode(into: &buffer)
+        ServerMessage.presence(total: UInt16(min(members.count, Int(UInt16.max))), entries: entries).encode(
+            into: &buffer)
         for i in members.indices where members[i].wantsPresence {
             members[i].wantsPresence = false
             appendEvent(bytes: buffer, to: i)
@@ -336,7 +342,6 @@ public final class SpaceInstance {
         members[i].events.writeBuffer(&copy)
     }
 }
-
 
 extension SpaceInstance {
     /// Places an avatar directly at `position`, skipping the arrival queue and spawn rules.

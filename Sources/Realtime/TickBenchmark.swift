@@ -32,7 +32,8 @@ public struct TickBenchmark: Sendable {
         let side = (Double(avatars) * areaPerAvatarM2).squareRoot()
         let space = Space(
             id: "bench/square", name: LocalizedText(ko: "벤치", en: "Bench"), kind: .outdoor,
-            anchor: GeoAnchor(latitude: 35.147, longitude: 126.92), bounds: Bounds(minX: 0, minY: 0, maxX: side, maxY: side),
+            anchor: GeoAnchor(latitude: 35.147, longitude: 126.92),
+            bounds: Bounds(minX: 0, minY: 0, maxX: side, maxY: side),
             spawns: [SpawnPoint(position: Point(side / 2, side / 2))], capacity: avatars)
         let directory = SpaceDirectory(spaces: [space])
         var config = self.config
@@ -85,7 +86,8 @@ public struct TickBenchmark: Sendable {
         let seconds = Double(ticks) / Double(config.tickHz)
         let visible = instance.members.reduce(0) { $0 + $1.seen.count }
         return Result(
-            avatars: avatars, ticks: ticks, tick_p50_ms: percentile(durations, 0.50), tick_p99_ms: percentile(durations, 0.99),
+            avatars: avatars, ticks: ticks, tick_p50_ms: percentile(durations, 0.50),
+            tick_p99_ms: percentile(durations, 0.99),
             tick_max_ms: durations.last ?? 0, bytes_per_client_per_s: Double(bytes) / Double(avatars) / seconds,
             visible_per_client: Double(visible) / Double(max(1, avatars)))
     }

@@ -91,10 +91,12 @@ public final class SQLiteStore: Store {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT account_id, expires_at FROM session WHERE token_hash = ?", arguments: [Data(tokenHash)])
+                    db, sql: "SELECT account_id, expires_at FROM session WHERE token_hash = ?",
+                    arguments: [Data(tokenHash)])
             else { return nil }
             return SessionRecord(
-                tokenHash: tokenHash, accountId: row["account_id"], expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+                tokenHash: tokenHash, accountId: row["account_id"],
+                expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
         }
     }
 
@@ -133,7 +135,8 @@ public final class SQLiteStore: Store {
         try await mapUnique {
             try await pool.write { db in
                 let count =
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM persona WHERE account_id = ?", arguments: [accountId])
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM persona WHERE account_id = ?", arguments: [accountId])
                     ?? 0
                 guard count < maxPerAccount else {
                     throw StoreError(.limit, "an account has at most \(maxPerAccount) personas")
@@ -166,7 +169,9 @@ public final class SQLiteStore: Store {
                         name, appearance.bodyShape.rawValue, appearance.skinColor, appearance.primaryColor,
                         appearance.secondaryColor, appearance.accessory.rawValue, personaId, accountId,
                     ])
-                guard db.changesCount == 1 else { throw StoreError(.notFound, "no persona \(personaId) on this account") }
+                guard db.changesCount == 1 else {
+                    throw StoreError(.notFound, "no persona \(personaId) on this account")
+                }
                 return Persona(id: personaId, name: name, appearance: appearance)
             }
         }

@@ -147,7 +147,8 @@ public enum ClientMessage: Hashable, Sendable {
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }
         guard payload.readableBytes == 0 else {
-            throw WireError(.trailingBytes, field: "\(type)", reason: "\(payload.readableBytes) bytes after the message")
+            throw WireError(
+                .trailingBytes, field: "\(type)", reason: "\(payload.readableBytes) bytes after the message")
         }
         return message
     }

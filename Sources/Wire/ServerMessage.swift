@@ -75,7 +75,9 @@ public struct EntityUpdate: Hashable, Sendable {
     public var heading: UInt16
     public var animation: UInt8
 
-    public init(id: UInt32, mask: UInt8, x: UInt16 = 0, y: UInt16 = 0, z: UInt16 = 0, heading: UInt16 = 0, animation: UInt8 = 0) {
+    public init(
+        id: UInt32, mask: UInt8, x: UInt16 = 0, y: UInt16 = 0, z: UInt16 = 0, heading: UInt16 = 0, animation: UInt8 = 0
+    ) {
         self.id = id
         self.mask = mask
         self.x = x
@@ -259,7 +261,8 @@ public enum ServerMessage: Hashable, Sendable {
                 JoinedInfo(
                     space: space, entityId: id, quantizer: q, x: try payload.readF32("joined.x"),
                     y: try payload.readF32("joined.y"), z: try payload.readF32("joined.z"),
-                    heading: try payload.readF32("joined.heading"), aoiRadiusM: try payload.readF32("joined.aoiRadiusM"),
+                    heading: try payload.readF32("joined.heading"),
+                    aoiRadiusM: try payload.readF32("joined.aoiRadiusM"),
                     aoiMax: try payload.readLE(UInt16.self, "joined.aoiMax")))
         case .snapshot:
             message = .snapshot(try SnapshotLayout.read(&payload))
@@ -292,7 +295,9 @@ public enum ServerMessage: Hashable, Sendable {
             let text = try payload.readLongString("error.message", bytesMax: errorMessageBytesMax)
             message = .error(code: ErrorCode(rawValue: raw) ?? .badMessage, message: text)
         case .pong:
-            message = .pong(clientTimeMs: try payload.readF64("pong.clientTimeMs"), serverTimeMs: try payload.readF64("pong.serverTimeMs"))
+            message = .pong(
+                clientTimeMs: try payload.readF64("pong.clientTimeMs"),
+                serverTimeMs: try payload.readF64("pong.serverTimeMs"))
         case .left:
             let raw = try payload.readLE(UInt8.self, "left.reason")
             message = .left(reason: LeaveReason(rawValue: raw) ?? .requested)
@@ -300,7 +305,8 @@ public enum ServerMessage: Hashable, Sendable {
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }
         guard payload.readableBytes == 0 else {
-            throw WireError(.trailingBytes, field: "\(type)", reason: "\(payload.readableBytes) bytes after the message")
+            throw WireError(
+                .trailingBytes, field: "\(type)", reason: "\(payload.readableBytes) bytes after the message")
         }
         return message
     }

@@ -35,7 +35,8 @@ public enum SnapshotLayout {
     }
 
     /// Patches the three counts of a header written at `headerIndex`.
-    public static func setCounts(in buffer: inout ByteBuffer, headerIndex: Int, leaves: Int, enters: Int, updates: Int) {
+    public static func setCounts(in buffer: inout ByteBuffer, headerIndex: Int, leaves: Int, enters: Int, updates: Int)
+    {
         buffer.setInteger(UInt16(leaves), at: headerIndex + 25, endianness: .little)
         buffer.setInteger(UInt16(enters), at: headerIndex + 27, endianness: .little)
         buffer.setInteger(UInt16(updates), at: headerIndex + 29, endianness: .little)
@@ -74,7 +75,9 @@ public enum SnapshotLayout {
     /// Stores the update record for an entity whose quantised state went from `old` to `new`
     /// at `to` (at least `updateBytesMax` writable bytes); returns the bytes written.
     @inline(__always)
-    public static func storeUpdate(id: UInt32, old: EntityState, new: EntityState, to raw: UnsafeMutableRawPointer) -> Int {
+    public static func storeUpdate(id: UInt32, old: EntityState, new: EntityState, to raw: UnsafeMutableRawPointer)
+        -> Int
+    {
         var mask: UInt8 = 0
         if old.x != new.x || old.y != new.y || old.z != new.z { mask |= EntityUpdate.maskPosition }
         if old.heading != new.heading { mask |= EntityUpdate.maskHeading }
@@ -171,7 +174,8 @@ public enum SnapshotLayout {
                     appearance: appearance, name: name))
         }
         for _ in 0..<updateCount {
-            var u = EntityUpdate(id: try p.readLE(UInt32.self, "update.id"), mask: try p.readLE(UInt8.self, "update.mask"))
+            var u = EntityUpdate(
+                id: try p.readLE(UInt32.self, "update.id"), mask: try p.readLE(UInt8.self, "update.mask"))
             if u.mask & EntityUpdate.maskPosition != 0 {
                 u.x = try p.readLE(UInt16.self, "update.x")
                 u.y = try p.readLE(UInt16.self, "update.y")

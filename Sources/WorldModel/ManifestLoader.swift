@@ -118,7 +118,9 @@ public enum ManifestLoader {
         }
         guard (-500...9000).contains(a.height) else { throw fail("anchor.height", "must be within -500...9000 m") }
         let b = f.bounds
-        for (name, v) in [("minX", b.minX), ("minY", b.minY), ("maxX", b.maxX), ("maxY", b.maxY), ("minZ", b.minZ), ("maxZ", b.maxZ)]
+        for (name, v) in [
+            ("minX", b.minX), ("minY", b.minY), ("maxX", b.maxX), ("maxY", b.maxY), ("minZ", b.minZ), ("maxZ", b.maxZ),
+        ]
         where !v.isFinite {
             throw fail("bounds.\(name)", "must be a finite number")
         }
@@ -128,7 +130,9 @@ public enum ManifestLoader {
         guard b.width <= extentMax, b.depth <= extentMax, b.height <= 1000 else {
             throw fail("bounds", "a space is at most \(Int(extentMax)) m across and 1000 m high")
         }
-        guard (1...capacityMax).contains(f.capacity) else { throw fail("capacity", "must be within 1...\(capacityMax)") }
+        guard (1...capacityMax).contains(f.capacity) else {
+            throw fail("capacity", "must be within 1...\(capacityMax)")
+        }
         let obstacles = f.obstacles ?? []
         guard obstacles.count <= obstaclesMax else { throw fail("obstacles", "at most \(obstaclesMax) polygons") }
         for (i, polygon) in obstacles.enumerated() {
@@ -156,8 +160,12 @@ public enum ManifestLoader {
             try check(id: portal.id, file: path, field: "portals[\(i)].id")
             guard portalIds.insert(portal.id).inserted else { throw fail("portals[\(i)].id", "repeats '\(portal.id)'") }
             try check(text: portal.name, file: path, field: "portals[\(i)].name")
-            guard b.contains(portal.position) else { throw fail("portals[\(i)].position", "must lie inside the bounds") }
-            guard (0.5...50).contains(portal.radius) else { throw fail("portals[\(i)].radius", "must be within 0.5...50 m") }
+            guard b.contains(portal.position) else {
+                throw fail("portals[\(i)].position", "must lie inside the bounds")
+            }
+            guard (0.5...50).contains(portal.radius) else {
+                throw fail("portals[\(i)].radius", "must be within 0.5...50 m")
+            }
         }
         if let attribution = f.attribution, attribution.count > 500 {
             throw fail("attribution", "at most 500 characters")
@@ -192,11 +200,13 @@ public enum ManifestLoader {
     }
 
     static func check(id: String, file: String, field: String) throws(ManifestError) {
-        let ok = !id.isEmpty && id.count <= 48
+        let ok =
+            !id.isEmpty && id.count <= 48
             && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
             && id.first != "-"
         guard ok else {
-            throw ManifestError(file: file, field: field, reason: "an id is 1 to 48 of a-z, 0-9 and '-', not starting with '-'")
+            throw ManifestError(
+                file: file, field: field, reason: "an id is 1 to 48 of a-z, 0-9 and '-', not starting with '-'")
         }
     }
 

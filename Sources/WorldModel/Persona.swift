@@ -69,7 +69,9 @@ public struct Appearance: Hashable, Sendable, Codable {
 
     /// Throws when a colour is outside 0x000000...0xFFFFFF.
     public func validated() throws(ValidationError) -> Appearance {
-        for (field, colour) in [("skinColor", skinColor), ("primaryColor", primaryColor), ("secondaryColor", secondaryColor)]
+        for (field, colour) in [
+            ("skinColor", skinColor), ("primaryColor", primaryColor), ("secondaryColor", secondaryColor),
+        ]
         where colour > 0xFF_FFFF {
             throw ValidationError(field: "appearance.\(field)", reason: "a colour is 0xRRGGBB (0...16777215)")
         }
@@ -139,10 +141,12 @@ public enum PersonaName {
             throw ValidationError(field: "name", reason: "a persona name has \(lengthMin) to \(lengthMax) characters")
         }
         for scalar in name.unicodeScalars {
-            let allowed = scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            let allowed =
+                scalar.properties.isAlphabetic || scalar.properties.numericType != nil
                 || scalar == " " || scalar == "_" || scalar == "-" || scalar == "." || scalar == "·"
             if !allowed {
-                throw ValidationError(field: "name", reason: "a persona name has letters, digits, spaces and _ - . · only")
+                throw ValidationError(
+                    field: "name", reason: "a persona name has letters, digits, spaces and _ - . · only")
             }
         }
         if name.contains("  ") {

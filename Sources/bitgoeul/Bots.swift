@@ -42,14 +42,27 @@ struct Bots: AsyncParsableCommand {
             var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as! [String: Any]
             object["server_tick_p50_ms_le"] = tick?.quantileUpperBoundMs(0.5)
             object["server_tick_p99_ms_le"] = tick?.quantileUpperBoundMs(0.99)
-            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            print(
+                String(
+                    decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+            )
         } else {
-            print("bots joined        \(report.bots_joined)/\(report.bots_requested) (connect failures \(report.connect_failures))")
-            print(String(format: "received           %.1f snapshots/s per bot, %.0f bytes/s per bot", report.snapshots_per_bot_per_s, report.bytes_per_bot_per_s))
-            print(String(format: "move→ack latency   p50 %.1f ms, p99 %.1f ms", report.latency_p50_ms, report.latency_p99_ms))
+            print(
+                "bots joined        \(report.bots_joined)/\(report.bots_requested) (connect failures \(report.connect_failures))"
+            )
+            print(
+                String(
+                    format: "received           %.1f snapshots/s per bot, %.0f bytes/s per bot",
+                    report.snapshots_per_bot_per_s, report.bytes_per_bot_per_s))
+            print(
+                String(
+                    format: "move→ack latency   p50 %.1f ms, p99 %.1f ms", report.latency_p50_ms, report.latency_p99_ms)
+            )
             print("errors             \(report.errors) error messages, \(report.unexpected_closes) unexpected closes")
             if let tick {
-                print("server tick        p50 ≤ \(tick.quantileUpperBoundMs(0.5)) ms, p99 ≤ \(tick.quantileUpperBoundMs(0.99)) ms (\(tick.count) ticks, Prometheus buckets)")
+                print(
+                    "server tick        p50 ≤ \(tick.quantileUpperBoundMs(0.5)) ms, p99 ≤ \(tick.quantileUpperBoundMs(0.99)) ms (\(tick.count) ticks, Prometheus buckets)"
+                )
             } else {
                 print("server tick        (no /metrics figures for \(space))")
             }

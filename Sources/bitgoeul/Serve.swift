@@ -41,7 +41,8 @@ struct Serve: AsyncParsableCommand {
         let host = self.host
         let app = server.makeApplication { port in
             // Written directly so it shows at once even when stdout is a pipe.
-            FileHandle.standardOutput.write(Data("Bitgoeul is serving the mirror world on http://\(host):\(port)/\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("Bitgoeul is serving the mirror world on http://\(host):\(port)/\n".utf8))
         }
         try await app.runService()
     }

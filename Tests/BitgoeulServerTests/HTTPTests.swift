@@ -73,7 +73,8 @@ import WorldModel
         #expect(api.token?.utf8.count == 43, "256-bit token in base64url")
 
         for i in 1...5 {
-            _ = try await api.createPersona(name: "빛고을 \(i)", appearance: Appearance(bodyShape: .broad, accessory: .hat))
+            _ = try await api.createPersona(
+                name: "빛고을 \(i)", appearance: Appearance(bodyShape: .broad, accessory: .hat))
         }
         do {
             _ = try await api.createPersona(name: "Sixth")
@@ -133,7 +134,10 @@ import WorldModel
         #expect(status == 200)
         #expect((openapi["openapi"] as? String)?.hasPrefix("3.") == true)
         let paths = try #require(openapi["paths"] as? [String: Any])
-        for path in ["/healthz", "/api/v1/world", "/api/v1/accounts", "/api/v1/sessions", "/api/v1/personas", "/api/v1/connect", "/metrics"] {
+        for path in [
+            "/healthz", "/api/v1/world", "/api/v1/accounts", "/api/v1/sessions", "/api/v1/personas", "/api/v1/connect",
+            "/metrics",
+        ] {
             #expect(paths[path] != nil, "openapi.json documents \(path)")
         }
         avatar.close()

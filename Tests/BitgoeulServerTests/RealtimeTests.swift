@@ -14,7 +14,8 @@ import WorldModel
         defer { Task { await server.stop() } }
         try await server.api.register(username: "hana", password: "password one")
         let api = try await server.api.signIn(username: "hana", password: "password one")
-        let persona = try await api.createPersona(name: "Hana", appearance: Appearance(bodyShape: .slim, primaryColor: 0xFF0000))
+        let persona = try await api.createPersona(
+            name: "Hana", appearance: Appearance(bodyShape: .slim, primaryColor: 0xFF0000))
 
         let a = try await Avatar.connect(url: server.connectURL, token: api.token)
         #expect(a.snapshot.guest == false)
@@ -34,7 +35,8 @@ import WorldModel
         // Movement shows up on the other side.
         let from = a.snapshot.view
         a.move(x: from.selfX + 1, y: from.selfY, animation: .walk)
-        #expect(await b.waitUntil(timeoutS: 2) { abs(($0.view.entity(named: "Hana")?.x ?? 0) - (from.selfX + 1)) < 0.05 })
+        #expect(
+            await b.waitUntil(timeoutS: 2) { abs(($0.view.entity(named: "Hana")?.x ?? 0) - (from.selfX + 1)) < 0.05 })
         a.close()
         b.close()
     }
@@ -48,13 +50,15 @@ import WorldModel
         #expect(await far.waitUntil(timeoutS: 2) { $0.view.entity(named: "Speaker") != nil }, "far is within view")
 
         speaker.say("안녕하세요, 광주!")
-        #expect(await near.waitUntil(timeoutS: 2) { $0.chat.contains { $0.text == "안녕하세요, 광주!" && $0.name == "Speaker" } })
+        #expect(
+            await near.waitUntil(timeoutS: 2) { $0.chat.contains { $0.text == "안녕하세요, 광주!" && $0.name == "Speaker" } })
         #expect(await speaker.waitUntil(timeoutS: 2) { !$0.chat.isEmpty }, "the speaker hears their own line")
         try await Task.sleep(for: .milliseconds(300))
         #expect(far.snapshot.chat.isEmpty, "50 m is out of the 20 m proximity range")
 
         speaker.say("to everyone", scope: .space)
-        #expect(await far.waitUntil(timeoutS: 2) { $0.chat.contains { $0.text == "to everyone" && $0.scope == .space } })
+        #expect(
+            await far.waitUntil(timeoutS: 2) { $0.chat.contains { $0.text == "to everyone" && $0.scope == .space } })
 
         speaker.say(String(repeating: "가", count: 501))
         #expect(await speaker.waitUntil(timeoutS: 2) { $0.errors.contains { $0.code == .textTooLong } })
@@ -71,7 +75,10 @@ import WorldModel
 
         traveller.teleport(throughPortal: "to-hall")
         #expect(await traveller.waitUntil(timeoutS: 3) { $0.view.space == "testland/hall" })
-        #expect(await watcher.waitUntil(timeoutS: 2) { $0.view.departed.contains(travellerId) && $0.view.entity(named: "Traveller") == nil })
+        #expect(
+            await watcher.waitUntil(timeoutS: 2) {
+                $0.view.departed.contains(travellerId) && $0.view.entity(named: "Traveller") == nil
+            })
 
         // Back by the menu; a portal out of reach is refused.
         traveller.teleport(toSpace: "testland/plaza")
@@ -120,7 +127,10 @@ import WorldModel
         cheat.move(x: start.selfX, y: start.selfY + 40, animation: .walk)
         try await Task.sleep(for: .seconds(1))
         let after = cheat.snapshot.view
-        let moved = ((after.selfX - start.selfX) * (after.selfX - start.selfX) + (after.selfY - start.selfY) * (after.selfY - start.selfY)).squareRoot()
+        let moved =
+            ((after.selfX - start.selfX) * (after.selfX - start.selfX) + (after.selfY - start.selfY)
+                * (after.selfY - start.selfY))
+            .squareRoot()
         // Walk is 1.4 m/s with 10 % tolerance plus a 0.25 s burst allowance: at most ~2.1 m in 1.1 s.
         #expect(moved < 2.3, "moved \(moved) m in about a second")
         #expect(moved > 0.5, "but it did move")
