@@ -1,0 +1,47 @@
+# Bitgoeul: `make run` serves the Gwangju demo world; `make test` runs every test suite.
+SWIFT ?= swift
+PORT ?= 8080
+VENV := .venv
+
+.PHONY: run test build release web-assets test-deps lint bench bots clean
+
+## Build in release mode, fetch the web assets, and serve the Gwangju demo world on 127.0.0.1:$(PORT).
+run: release web-assets
+	@mkdir -p var
+	.build/release/bitgoeul serve --host 127.0.0.1 --port $(PORT) --data var --world worlds/gwangju --web Web
+
+release:
+	$(SWIFT) build -c release --product bitgoeul
+
+build:
+	$(SWIFT) build --build-tests
+
+web-assets:
+	@scripts/fetch-web-assets.sh
+
+## What the tests need that the machine may lack: a Python venv with the OpenAPI validator.
+test-deps: $(VENV)/.installed
+
+$(VENV)/.installed: scripts/requirements-test.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+	touch $@
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+## Lint, validate the OpenAPI document, build (debug) and run every Swift test suite.
+test: test-deps lint
+	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## Benchmarks (not tests): the in-process tick, and bots against a running server.
+bench: release
+	.build/release/bitgoeul bench tick --avatars 1000,5000,10000
+
+bots: release
+	.build/release/bitgoeul bots --url ws://127.0.0.1:$(PORT) --count 200 --duration 30
+
+clean:
+	rm -rf .build $(VENV)
