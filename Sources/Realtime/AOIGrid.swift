@@ -94,22 +94,79 @@ public struct AOIGrid: Sendable {
 
     /// The up-to-`max` nearest slots within `radius`, excluding `excluded`, written into `out`
     /// in ascending slot order. `scratch` is reused storage. Ties in distance go to the lower slot.
+    ///
+    /// `hint` is a guess at the distance of the `max`-th nearest (last tick's answer plus how far
+    /// anyone can have moved). The search tries that smaller circle first; if it holds at least
+    /// `max` others, no one outside it can be among the nearest, so the answer is exact either way.
+    /// Returns the distance of the `max`-th nearest, or infinity when fewer were found.
+    @discardableResult
     public func nearest(
+        x: Float, y: Float, radius: Float, hint: Float = .infinity, max: Int, excluding excluded: Int32,
+        into out: inout [Int32], scratch: inout [UInt64]
+    ) -> Float {
+        if hint < radius {
+            let cutoff = nearestWithin(
+                x: x, y: y, radius: hint, max: max, excluding: excluded, into: &out, scratch: &scratch)
+            if out.count == max { return cutoff }
+        }
+        return nearestWithin(x: x, y: y, radius: radius, max: max, excluding: excluded, into: &out, scratch: &scratch)
+    }
+
+    private func nearestWithin(
         x: Float, y: Float, radius: Float, max: Int, excluding excluded: Int32,
         into out: inout [Int32], scratch: inout [UInt64]
-    ) {
+    ) -> Float {
         out.removeAll(keepingCapacity: true)
-        scratch.removeAll(keepingCapacity: true)
-        // A non-negative float's bit pattern orders like the float: pack (distance, slot) in one key.
-        forEach(nearX: x, y: y, radius: radius) { slot, d2 in
-            if slot != excluded { scratch.append(UInt64(d2.bitPattern) << 32 | UInt64(UInt32(slot))) }
+        let c0 = Swift.max(0, Int((x - radius - minX) / cellM))
+        let c1 = Swift.min(cols - 1, Int((x + radius - minX) / cellM))
+        let r0 = Swift.max(0, Int((y - radius - minY) / cellM))
+        let r1 = Swift.min(rows - 1, Int((y + radius - minY) / cellM))
+        if c0 > c1 || r0 > r1 { return .infinity }
+        // Size the scratch for every point in the scanned rows, then fill it without bounds checks.
+        var bound = 0
+        for r in r0...r1 { bound += Int(cellStart[r * cols + c1 + 1] - cellStart[r * cols + c0]) }
+        if scratch.count < bound { scratch = [UInt64](repeating: 0, count: Swift.max(bound, 2 * scratch.count)) }
+        let r2 = radius * radius
+        var found = 0
+        var cutoff = Float.infinity
+        cellStart.withUnsafeBufferPointer { start in
+            xs.withUnsafeBufferPointer { xs in
+                ys.withUnsafeBufferPointer { ys in
+                    slots.withUnsafeBufferPointer { slots in
+                        scratch.withUnsafeMutableBufferPointer { keys in
+                            for r in r0...r1 {
+                                var k = Int(start[r * cols + c0])
+                                let to = Int(start[r * cols + c1 + 1])
+                                while k < to {
+                                    let dx = xs[k] - x
+                                    let dy = ys[k] - y
+                                    let d2 = dx * dx + dy * dy
+                                    // A non-negative float's bits order like the float: (distance, slot) in one key.
+                                    if d2 <= r2 && slots[k] != excluded {
+                                        keys[found] = UInt64(d2.bitPattern) << 32 | UInt64(UInt32(slots[k]))
+                                        found += 1
+                                    }
+                                    k += 1
+                                }
+                            }
+                            if found > max {
+                                var head = UnsafeMutableBufferPointer(rebasing: keys[0..<found])
+                                selectSmallest(&head, k: max)
+                            }
+                            if found >= max && max > 0 {
+                                var kth: UInt64 = 0
+                                for i in 0..<max { kth = Swift.max(kth, keys[i]) }
+                                cutoff = Float(bitPattern: UInt32(truncatingIfNeeded: kth >> 32)).squareRoot()
+                            }
+                        }
+                    }
+                }
+            }
         }
-        let kept = Swift.min(max, scratch.count)
-        if scratch.count > max {
-            scratch.withUnsafeMutableBufferPointer { selectSmallest(&$0, k: max) }
-        }
+        let kept = Swift.min(max, found)
         for i in 0..<kept { out.append(Int32(truncatingIfNeeded: scratch[i] & 0xFFFF_FFFF)) }
         out.withUnsafeMutableBufferPointer { insertionSort(&$0) }
+        return cutoff
     }
 }
 

@@ -24,11 +24,15 @@ struct SnapshotWriter {
     private var updateCount = 0
     private(set) var bytesSent = 0
     private(set) var framesDropped = 0
+    /// Metres added to last tick's cut-off: two runners closing in for one tick, with burst, and some.
+    let hintMarginM: Float
 
     init(spaceId: String, quantizer: Quantizer, config: RealtimeConfig) {
         self.spaceId = spaceId
         self.quantizer = quantizer
         self.config = config
+        self.hintMarginM =
+            2 * config.runSpeedMps * config.speedTolerance * max(config.moveBurstS, config.tickDurationS) + 1
     }
 
     mutating func resetCounters() {
@@ -37,17 +41,19 @@ struct SnapshotWriter {
     }
 
     mutating func write(
-        range: Range<Int>, members: UnsafeMutableBufferPointer<Member>, states: UnsafeBufferPointer<EntityState>,
-        grid: AOIGrid, tick: UInt32
+        range: Range<Int>, members: UnsafeMutableBufferPointer<Member>, ids: UnsafeBufferPointer<UInt32>,
+        states: UnsafeBufferPointer<EntityState>, grid: AOIGrid, tick: UInt32
     ) {
         for i in range {
             // Interest: the nearest `aoiMax` within the radius, in slot order, which is id order.
-            grid.nearest(
-                x: members[i].x, y: members[i].y, radius: config.aoiRadiusM, max: config.aoiMax,
-                excluding: Int32(i), into: &nearSlots, scratch: &nearScratch)
+            // Last tick's cut-off grown by how far two avatars can close in one tick keeps the search small.
+            members[i].aoiCutoffM = grid.nearest(
+                x: members[i].x, y: members[i].y, radius: config.aoiRadiusM,
+                hint: members[i].aoiCutoffM + hintMarginM, max: config.aoiMax, excluding: Int32(i),
+                into: &nearSlots, scratch: &nearScratch)
             newSeen.removeAll(keepingCapacity: true)
             for slot in nearSlots {
-                newSeen.append(Member.Seen(id: members[Int(slot)].id, slot: slot, state: states[Int(slot)]))
+                newSeen.append(Member.Seen(id: ids[Int(slot)], slot: slot, state: states[Int(slot)]))
             }
             let reset = members[i].needsReset
             if reset { members[i].seen.removeAll(keepingCapacity: true) }
@@ -175,17 +181,21 @@ extension SpaceInstance {
         var writers = self.writers
         self.writers = []
         qstates.withUnsafeBufferPointer { states in
-            members.withUnsafeMutableBufferPointer { members in
-                writers.withUnsafeMutableBufferPointer { writers in
-                    let chunk = (count + workers - 1) / max(workers, 1)
-                    if workers <= 1 {
-                        writers[0].write(range: 0..<count, members: members, states: states, grid: grid, tick: tick)
-                    } else {
-                        let shared = SnapshotShards(members: members, states: states, writers: writers)
-                        DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let range = min(count, w * chunk)..<min(count, (w + 1) * chunk)
-                            shared.writers[w].write(
-                                range: range, members: shared.members, states: shared.states, grid: grid, tick: tick)
+            ids.withUnsafeBufferPointer { ids in
+                members.withUnsafeMutableBufferPointer { members in
+                    writers.withUnsafeMutableBufferPointer { writers in
+                        let chunk = (count + workers - 1) / max(workers, 1)
+                        if workers <= 1 {
+                            writers[0].write(
+                                range: 0..<count, members: members, ids: ids, states: states, grid: grid, tick: tick)
+                        } else {
+                            let shared = SnapshotShards(members: members, ids: ids, states: states, writers: writers)
+                            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                let range = min(count, w * chunk)..<min(count, (w + 1) * chunk)
+                                shared.writers[w].write(
+                                    range: range, members: shared.members, ids: shared.ids, states: shared.states,
+                                    grid: grid, tick: tick)
+                            }
                         }
                     }
                 }
@@ -206,6 +216,7 @@ extension SpaceInstance {
 /// what it reads of other members (id, name, look, flags) and `states` is not written meanwhile.
 private struct SnapshotShards: @unchecked Sendable {
     let members: UnsafeMutableBufferPointer<Member>
+    let ids: UnsafeBufferPointer<UInt32>
     let states: UnsafeBufferPointer<EntityState>
     let writers: UnsafeMutableBufferPointer<SnapshotWriter>
 }

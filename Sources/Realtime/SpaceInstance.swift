@@ -47,6 +47,8 @@ struct Member {
     var pendingJoined = true
     var needsReset = true
     var wantsPresence = false
+    /// Distance of the farthest avatar this client was sent last tick (infinity if it had fewer than `aoiMax`).
+    var aoiCutoffM = Float.infinity
     var seen: [Seen] = []
     var events = ByteBuffer()
     var eventsDropped = 0
@@ -85,6 +87,7 @@ public final class SpaceInstance {
     var xs: [Float] = []
     var ys: [Float] = []
     var qstates: [EntityState] = []
+    var ids: [UInt32] = []
     var stats = TickStats()
     var writers: [SnapshotWriter]
     let allocator = ByteBufferAllocator()
@@ -288,8 +291,10 @@ public final class SpaceInstance {
         xs.removeAll(keepingCapacity: true)
         ys.removeAll(keepingCapacity: true)
         qstates.removeAll(keepingCapacity: true)
+        ids.removeAll(keepingCapacity: true)
         let q = handle.quantizer
         for m in members {
+            ids.append(m.id)
             xs.append(m.x)
             ys.append(m.y)
             qstates.append(

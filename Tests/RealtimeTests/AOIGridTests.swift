@@ -55,6 +55,26 @@ import WorldModel
         }
     }
 
+    @Test func anyHintGivesTheSameAnswer() {
+        for seed in 0..<20 {
+            let (xs, ys) = scene(300, seed: UInt64(seed) &+ 77, side: 120)
+            var grid = AOIGrid(minX: 0, minY: 0, width: 120, depth: 120, preferredCellM: 20)
+            grid.rebuild(x: xs, y: ys)
+            var exact: [Int32] = []
+            var hinted: [Int32] = []
+            var scratch: [UInt64] = []
+            let me = Int32(seed)
+            let cutoff = grid.nearest(
+                x: xs[Int(me)], y: ys[Int(me)], radius: 60, max: 16, excluding: me, into: &exact, scratch: &scratch)
+            for hint: Float in [0, 1, 5, cutoff, cutoff + 0.5, 30, 59, .infinity] {
+                grid.nearest(
+                    x: xs[Int(me)], y: ys[Int(me)], radius: 60, hint: hint, max: 16, excluding: me, into: &hinted,
+                    scratch: &scratch)
+                #expect(hinted == exact, "seed \(seed), hint \(hint)")
+            }
+        }
+    }
+
     @Test func positionsOutsideTheBoundsLandInEdgeCells() {
         var grid = AOIGrid(minX: 0, minY: 0, width: 10, depth: 10, preferredCellM: 5)
         grid.rebuild(x: [-5, 15], y: [-5, 15])
