@@ -66,7 +66,7 @@ public struct BotSwarm: Sendable {
                     .hello(version: WireFormat.version, token: ""),
                     .joinGuest(
                         space: space, name: "bot-\(i)",
-                        appearance: Appearance(primaryColor: UInt32(i * 2_654_435) & 0xFFFFFF)),
+                        appearance: Appearance(primaryColor: UInt32(truncatingIfNeeded: i &* 2_654_435) & 0xFFFFFF)),
                 ])
                 bots.append(bot)
             } catch {

@@ -65,11 +65,12 @@ public struct MovementAuthority: Sendable {
         return (position, spent, short)
     }
 
-    /// A place near `spawn` that is free, tried with jitter from `rng`; the spawn itself if none is.
-    public func spawnPosition(near spawn: Point, rng: inout SplitMix64) -> Point {
+    /// A place within `radiusM` of `spawn` (uniform over the disc) that is free, tried with jitter
+    /// from `rng`; the spawn itself if none is.
+    public func spawnPosition(near spawn: Point, radiusM: Double = 1.5, rng: inout SplitMix64) -> Point {
         for _ in 0..<8 {
             let angle = Double.random(in: 0..<(2 * .pi), using: &rng)
-            let r = Double.random(in: 0..<1.5, using: &rng)
+            let r = radiusM * Double.random(in: 0..<1, using: &rng).squareRoot()
             let p = obstacles.clampToBounds(Point(spawn.x + r * cos(angle), spawn.y + r * sin(angle)))
             if !obstacles.isBlocked(p) { return p }
         }

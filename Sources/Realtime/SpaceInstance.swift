@@ -100,7 +100,7 @@ public final class SpaceInstance {
         let b = handle.space.bounds
         self.grid = AOIGrid(
             minX: Float(b.minX), minY: Float(b.minY), width: Float(b.width), depth: Float(b.depth),
-            preferredCellM: config.aoiRadiusM / 3)
+            preferredCellM: config.aoiRadiusM / 6)
         self.rng = SplitMix64(seed: config.seed)
         self.writers = (0..<max(1, config.tickWorkers)).map { _ in
             SnapshotWriter(spaceId: handle.id, quantizer: handle.quantizer, config: config)
@@ -139,7 +139,11 @@ public final class SpaceInstance {
             let spawns = handle.space.spawns
             let spawn = spawns[spawnCursor % spawns.count]
             spawnCursor &+= 1
-            let p = authority.spawnPosition(near: spawn.position, rng: &rng)
+            // Spread arrivals over a disc that grows with the crowd (about one person per 2 m²), so a
+            // join storm does not stack everyone on one spot.
+            let perSpawn = Double(members.count) / Double(spawns.count)
+            let radius = max(1.5, (2 * perSpawn / Double.pi).squareRoot())
+            let p = authority.spawnPosition(near: spawn.position, radiusM: radius, rng: &rng)
             let walker = arrival.link.walker
             let member = Member(
                 id: EntityIds.take(), link: arrival.link,
@@ -288,6 +292,7 @@ public final class SpaceInstance {
     }
 
     func rebuildGrid() {
+        adaptCellSize()
         xs.removeAll(keepingCapacity: true)
         ys.removeAll(keepingCapacity: true)
         qstates.removeAll(keepingCapacity: true)
@@ -303,6 +308,25 @@ public final class SpaceInstance {
                 ))
         }
         grid.rebuild(x: xs, y: ys)
+    }
+
+    /// Sizes grid cells to the crowd: about a quarter of the typical distance to the `aoiMax`-th
+    /// nearest, between 2 m and a third of the interest radius. A dense crowd gets small cells so a
+    /// query scans few people; a sparse space gets big ones so it scans few cells.
+    func adaptCellSize() {
+        var sum: Float = 0
+        var count = 0
+        for i in stride(from: 0, to: members.count, by: max(1, members.count / 64)) where members[i].aoiCutoffM.isFinite
+        {
+            sum += members[i].aoiCutoffM
+            count += 1
+        }
+        let wanted = count == 0 ? config.aoiRadiusM / 3 : min(max(2, sum / Float(count) / 4), config.aoiRadiusM / 3)
+        guard abs(wanted - grid.cellM) > 0.3 * grid.cellM else { return }
+        let b = handle.space.bounds
+        grid = AOIGrid(
+            minX: Float(b.minX), minY: Float(b.minY), width: Float(b.width), depth: Float(b.depth),
+            preferredCellM: wanted)
     }
 
     func deliverChats() {

@@ -14,6 +14,7 @@ struct Bench: ParsableCommand {
         @Option(help: "Comma-separated avatar counts.") var avatars = "1000,5000,10000"
         @Option(help: "Measured ticks per count (after 20 warm-up ticks).") var ticks = 200
         @Option(help: "Threads writing snapshots.") var workers = 2
+        @Option(help: "Square metres per avatar (100 = a lively plaza, 1 = a packed crowd).") var areaPerAvatar = 100.0
         @Flag(help: "One JSON object per line.") var json = false
 
         func run() throws {
@@ -23,12 +24,16 @@ struct Bench: ParsableCommand {
             }
             guard (1...100_000).contains(ticks) else { throw ValidationError("--ticks must be within 1...100000") }
             guard (1...16).contains(workers) else { throw ValidationError("--workers must be within 1...16") }
+            guard (0.5...10_000).contains(areaPerAvatar) else {
+                throw ValidationError("--area-per-avatar must be within 0.5...10000 m²")
+            }
             if !json {
                 print("avatars  tick p50 ms  tick p99 ms  tick max ms  bytes/client/s  visible/client")
             }
             for n in counts {
                 var bench = TickBenchmark(avatars: n, ticks: ticks)
                 bench.config.tickWorkers = workers
+                bench.areaPerAvatarM2 = areaPerAvatar
                 let r = bench.run()
                 if json {
                     let encoder = JSONEncoder()

@@ -3,6 +3,7 @@ import BitgoeulServer
 import Foundation
 import Hummingbird
 import Logging
+import Realtime
 import WorldModel
 
 /// `bitgoeul serve`: runs the server until interrupted.
@@ -15,6 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region directory with region.json; repeat for several.") var world: [String] = ["worlds/gwangju"]
     @Option(help: "Static web client directory, served at /.") var web = "Web"
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "Threads writing snapshots for a busy space.") var tickWorkers = 2
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -31,6 +33,8 @@ struct Serve: AsyncParsableCommand {
         config.dataDirectory = URL(fileURLWithPath: data)
         config.worldDirectories = world.map { URL(fileURLWithPath: $0) }
         config.webDirectory = URL(fileURLWithPath: web)
+        guard (1...16).contains(tickWorkers) else { throw ValidationError("--tick-workers must be within 1...16") }
+        config.realtime.tickWorkers = tickWorkers
         let server: BitgoeulServer
         do {
             server = try BitgoeulServer(config: config, logger: Logger(label: "bitgoeul"))
