@@ -149,9 +149,19 @@ public struct AOIGrid: Sendable {
                                     k += 1
                                 }
                             }
-                            if found > max {
+                            if found > max + 8 {
                                 var head = UnsafeMutableBufferPointer(rebasing: keys[0..<found])
                                 selectSmallest(&head, k: max)
+                            } else if found > max {
+                                // A few too many (the usual case with a good hint): move the largest to
+                                // the end one at a time, branch-free scans instead of a quickselect.
+                                var end = found
+                                while end > max {
+                                    var largest = 0
+                                    for i in 1..<end where keys[i] > keys[largest] { largest = i }
+                                    keys.swapAt(largest, end - 1)
+                                    end -= 1
+                                }
                             }
                             if found >= max && max > 0 {
                                 var kth: UInt64 = 0
@@ -165,7 +175,7 @@ public struct AOIGrid: Sendable {
         }
         let kept = Swift.min(max, found)
         for i in 0..<kept { out.append(Int32(truncatingIfNeeded: scratch[i] & 0xFFFF_FFFF)) }
-        out.withUnsafeMutableBufferPointer { insertionSort(&$0) }
+        out.sort()
         return cutoff
     }
 }
@@ -198,19 +208,5 @@ func selectSmallest(_ keys: inout UnsafeMutableBufferPointer<UInt64>, k: Int) {
         } else {
             return
         }
-    }
-}
-
-/// Sorts in place; the input is a few sorted runs (one per grid cell), where insertion sort is quick.
-func insertionSort(_ a: inout UnsafeMutableBufferPointer<Int32>) {
-    if a.count < 2 { return }
-    for i in 1..<a.count {
-        let value = a[i]
-        var j = i
-        while j > 0 && a[j - 1] > value {
-            a[j] = a[j - 1]
-            j -= 1
-        }
-        a[j] = value
     }
 }

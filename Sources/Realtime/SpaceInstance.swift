@@ -298,14 +298,15 @@ public final class SpaceInstance {
         qstates.removeAll(keepingCapacity: true)
         ids.removeAll(keepingCapacity: true)
         let q = handle.quantizer
-        for m in members {
-            ids.append(m.id)
-            xs.append(m.x)
-            ys.append(m.y)
+        // By index: `for m in members` would copy each member (and retain its arrays).
+        for i in members.indices {
+            ids.append(members[i].id)
+            xs.append(members[i].x)
+            ys.append(members[i].y)
             qstates.append(
                 EntityState(
-                    x: q.x(m.x), y: q.y(m.y), z: q.z(m.z), heading: Quantizer.heading(m.heading), animation: m.animation
-                ))
+                    x: q.x(members[i].x), y: q.y(members[i].y), z: q.z(members[i].z),
+                    heading: Quantizer.heading(members[i].heading), animation: members[i].animation))
         }
         grid.rebuild(x: xs, y: ys)
     }
