@@ -75,7 +75,7 @@ public final class Avatar: Sendable {
                         default:
                             s.view.apply(m)
                         }
-                    case .undecodable:
+                    case .undecodable, .frame:
                         s.undecodable += 1
                     case .closed(let code, let reason):
                         s.closed = (code, reason)

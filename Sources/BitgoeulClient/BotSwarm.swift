@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 import Wire
 import WorldModel
@@ -59,7 +60,7 @@ public struct BotSwarm: Sendable {
         let connectInterval = 1 / max(1, connectsPerS)
         for i in 0..<count {
             do {
-                let connection = try await RealtimeConnection.connect(url: url)
+                let connection = try await RealtimeConnection.connect(url: url, decode: false)
                 let bot = Bot(connection: connection)
                 listen(bot)
                 connection.send([
@@ -138,34 +139,52 @@ public struct BotSwarm: Sendable {
     private func listen(_ bot: Bot) {
         Task {
             for await event in bot.connection.events {
-                bot.stats.withLock { s in
-                    switch event {
-                    case .message(.joined(let info)):
+                switch event {
+                case .frame(let frame):
+                    bot.stats.withLock { s in Self.account(frame, into: &s) }
+                case .closed(let code, _):
+                    if code != CloseCode.normal { bot.stats.withLock { $0.closedUnexpectedly = true } }
+                case .undecodable, .message:
+                    bot.stats.withLock { $0.errors += 1 }
+                }
+            }
+        }
+    }
+
+    /// Reads what a bot measures from a frame, decoding only `joined` and snapshot headers.
+    private static func account(_ frame: ByteBuffer, into s: inout Bot.Stats) {
+        do throws(WireError) {
+            try Frame.forEachMessage(in: frame, messagesMax: 1024) { (type, payload) throws(WireError) in
+                switch MessageType(rawValue: type) {
+                case .joined:
+                    if case .joined(let info) = try ServerMessage.decode(type: type, payload: &payload) {
                         s.joined = true
                         s.x = info.x
                         s.y = info.y
-                    case .message(.snapshot(let snap)):
-                        s.snapshots += 1
-                        s.x = snap.selfX
-                        s.y = snap.selfY
-                        if snap.ackSeq != s.lastAck {
-                            s.lastAck = snap.ackSeq
-                            let sent = s.sendTimes[Int(snap.ackSeq % 128)]
-                            if sent > 0, s.latenciesMs.count < 100_000 {
-                                s.latenciesMs.append(Date().timeIntervalSince1970 * 1000 - sent)
-                            }
-                        }
-                    case .message(.error):
-                        s.errors += 1
-                    case .undecodable:
-                        s.errors += 1
-                    case .closed(let code, _):
-                        if code != CloseCode.normal { s.closedUnexpectedly = true }
-                    default:
-                        break
                     }
+                case .snapshot:
+                    guard let header = SnapshotLayout.peekHeader(payload) else {
+                        s.errors += 1
+                        return
+                    }
+                    s.snapshots += 1
+                    s.x = header.selfX
+                    s.y = header.selfY
+                    if header.ackSeq != s.lastAck {
+                        s.lastAck = header.ackSeq
+                        let sent = s.sendTimes[Int(header.ackSeq % 128)]
+                        if sent > 0, s.latenciesMs.count < 100_000 {
+                            s.latenciesMs.append(Date().timeIntervalSince1970 * 1000 - sent)
+                        }
+                    }
+                case .error:
+                    s.errors += 1
+                default:
+                    break
                 }
             }
+        } catch {
+            s.errors += 1
         }
     }
 }

@@ -9,6 +9,8 @@ import Wire
 /// What a connection hears: server messages in order, then how it closed.
 public enum RealtimeEvent: Sendable {
     case message(ServerMessage)
+    /// A whole frame, undecoded (connections opened with `decode: false`, for load tools).
+    case frame(ByteBuffer)
     /// A frame that did not decode (a server bug or a newer server): the reason.
     case undecodable(String)
     case closed(code: UInt16?, reason: String?)
@@ -31,9 +33,10 @@ public final class RealtimeConnection: Sendable {
     }
 
     /// Connects to `ws://host:port/api/v1/connect`; returns once the WebSocket is open.
-    public static func connect(url: String, logger: Logger = Logger(label: "bitgoeul.client")) async throws
-        -> RealtimeConnection
-    {
+    /// With `decode: false` the events carry raw frames, which saves a load tool the decoding work.
+    public static func connect(
+        url: String, decode: Bool = true, logger: Logger = Logger(label: "bitgoeul.client")
+    ) async throws -> RealtimeConnection {
         let (events, eventSink) = AsyncStream<RealtimeEvent>.makeStream(bufferingPolicy: .bufferingNewest(eventsMax))
         let (outStream, outSink) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(1024))
         let connection = RealtimeConnection(events: events, outgoing: outSink)
@@ -57,6 +60,10 @@ public final class RealtimeConnection: Sendable {
                                 continue
                             }
                             connection.bytesReceivedCount.wrappingAdd(frame.readableBytes, ordering: .relaxed)
+                            guard decode else {
+                                eventSink.yield(.frame(frame))
+                                continue
+                            }
                             do throws(WireError) {
                                 for m in try Frame.decodeServer(frame) { eventSink.yield(.message(m)) }
                             } catch {

@@ -138,6 +138,18 @@ public enum SnapshotLayout {
         buffer.writeBytes(nameUTF8)
     }
 
+    /// Reads only the header of a snapshot payload: what a load tool needs, without the records.
+    public static func peekHeader(_ payload: ByteBuffer) -> (tick: UInt32, ackSeq: UInt32, flags: UInt8, selfX: Float, selfY: Float)? {
+        guard payload.readableBytes >= headerBytes,
+            let tick = payload.getInteger(at: payload.readerIndex, endianness: .little, as: UInt32.self),
+            let ack = payload.getInteger(at: payload.readerIndex + 4, endianness: .little, as: UInt32.self),
+            let flags = payload.getInteger(at: payload.readerIndex + 8, as: UInt8.self),
+            let x = payload.getInteger(at: payload.readerIndex + 9, endianness: .little, as: UInt32.self),
+            let y = payload.getInteger(at: payload.readerIndex + 13, endianness: .little, as: UInt32.self)
+        else { return nil }
+        return (tick, ack, flags, Float(bitPattern: x), Float(bitPattern: y))
+    }
+
     /// Decodes a snapshot payload.
     public static func read(_ p: inout ByteBuffer) throws(WireError) -> Snapshot {
         let tick = try p.readLE(UInt32.self, "snapshot.tick")

@@ -64,7 +64,7 @@ import WorldModel
         let flooder = try await server.guest("Flooder")
         for i in 0..<10 { flooder.say("spam \(i)", scope: .space) }
         #expect(await flooder.waitUntil(timeoutS: 2) { $0.errors.contains { $0.code == .rateLimited } })
-        for i in 0..<400 { flooder.move(x: 10, y: 10 + Float(i % 2)) }
+        for i in 0..<3000 { flooder.move(x: 10, y: 10 + Float(i % 2)) }
         #expect(await flooder.waitUntil(timeoutS: 3) { $0.closed?.code == CloseCode.flooding })
         #expect(flooder.snapshot.closed?.reason?.contains("flood") == true)
     }
