@@ -19,7 +19,7 @@ build:
 web-assets:
 	@scripts/fetch-web-assets.sh
 
-## What the tests need that the machine may lack: a Python venv with the OpenAPI validator.
+## What the tests need that the machine may lack: a Python venv with the OpenAPI validator, pytest and websockets.
 test-deps: $(VENV)/.installed
 
 $(VENV)/.installed: scripts/requirements-test.txt
@@ -30,10 +30,12 @@ $(VENV)/.installed: scripts/requirements-test.txt
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
-## Lint, validate the OpenAPI document, build (debug) and run every Swift test suite.
+## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
+## client (vectors and a live server), then run every Swift test suite.
 test: test-deps lint
 	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
 	$(SWIFT) build --build-tests
+	$(VENV)/bin/python -m pytest -q tests_py
 	$(SWIFT) test --skip-build
 
 ## Benchmarks (not tests): the in-process tick, and bots against a running server.

@@ -6,7 +6,7 @@ import WorldModel
 ///
 /// Everything else about the space lives in its `SpaceInstance`, touched only by its tick thread.
 public final class SpaceHandle: Sendable {
-    /// An avatar waiting to enter: who, and whether it came through a portal or menu (for metrics).
+    /// An avatar waiting to enter.
     struct Arrival: Sendable {
         let link: ClientLink
     }

@@ -139,7 +139,9 @@ public enum SnapshotLayout {
     }
 
     /// Reads only the header of a snapshot payload: what a load tool needs, without the records.
-    public static func peekHeader(_ payload: ByteBuffer) -> (tick: UInt32, ackSeq: UInt32, flags: UInt8, selfX: Float, selfY: Float)? {
+    public static func peekHeader(_ payload: ByteBuffer) -> (
+        tick: UInt32, ackSeq: UInt32, flags: UInt8, selfX: Float, selfY: Float
+    )? {
         guard payload.readableBytes >= headerBytes,
             let tick = payload.getInteger(at: payload.readerIndex, endianness: .little, as: UInt32.self),
             let ack = payload.getInteger(at: payload.readerIndex + 4, endianness: .little, as: UInt32.self),

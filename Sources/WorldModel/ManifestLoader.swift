@@ -61,25 +61,17 @@ public enum ManifestLoader {
         guard ids.count == world.spaces.count else {
             throw ManifestError(file: directories.first?.path ?? "", field: "spaces", reason: "space ids repeat")
         }
-        for region in regions {
+        for (region, directory) in zip(regions, directories) {
             for space in region.spaces {
                 for (i, portal) in space.portals.enumerated() where !ids.contains(portal.target) {
+                    let short = space.id.dropFirst(region.id.count + 1)
                     throw ManifestError(
-                        file: spaceFile(region: region.id, space: space.id, in: directories),
+                        file: directory.appendingPathComponent("spaces/\(short)/space.json").path,
                         field: "portals[\(i)].target", reason: "no space '\(portal.target)' in this world")
                 }
             }
         }
         return world
-    }
-
-    private static func spaceFile(region: String, space: String, in directories: [URL]) -> String {
-        let short = space.split(separator: "/").last.map(String.init) ?? space
-        for d in directories {
-            let path = d.appendingPathComponent("spaces/\(short)/space.json").path
-            if FileManager.default.fileExists(atPath: path) { return path }
-        }
-        return space
     }
 
     public static func loadRegion(directory: URL) throws(ManifestError) -> Region {

@@ -1,0 +1,118 @@
+"""The protocol from the outside: shared vectors and a live server, checked by an independent Python client."""
+import json
+import os
+import pathlib
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from websockets.sync.client import connect
+
+from bitgoeul_protocol import (SERVER_TYPES, decode_client_payload, decode_server_payload, encode_client,
+                               split_frame)
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VECTORS = sorted((ROOT / "Tests/Fixtures/protocol").glob("*.json"))
+BINARY = ROOT / ".build/debug/bitgoeul"
+
+
+def close_enough(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(a - b) <= 1e-6 * max(1.0, abs(a))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(close_enough(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(close_enough(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def test_there_are_vectors_for_every_message_type():
+    names = {json.loads(p.read_text())["message"]["type"] for p in VECTORS}
+    assert len(VECTORS) >= 19
+    assert set(SERVER_TYPES.values()) <= names | {"chat"}
+
+
+@pytest.mark.parametrize("path", VECTORS, ids=lambda p: p.stem)
+def test_vector_decodes_to_its_fields(path):
+    vector = json.loads(path.read_text())
+    frame = bytes.fromhex(vector["hex"])
+    [(t, payload)] = split_frame(frame)
+    decoded = decode_server_payload(t, payload) if t >= 0x80 else decode_client_payload(t, payload)
+    assert close_enough(decoded, vector["message"]), (decoded, vector["message"])
+    if t < 0x80:
+        assert encode_client(vector["message"]).hex() == vector["hex"]
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not BINARY.exists():
+        pytest.fail(f"{BINARY} is missing: run `swift build` first (make test does)")
+    data = tempfile.mkdtemp(prefix="bitgoeul-pytest-")
+    proc = subprocess.Popen(
+        [str(BINARY), "serve", "--port", "0", "--data", data, "--world", str(ROOT / "Tests/Fixtures/worlds/testland"),
+         "--web", os.path.join(data, "no-web"), "--log-level", "warning"],
+        stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert "http://" in line, line
+    base = line.strip().split(" on ")[-1].rstrip("/")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def receive_until(ws, predicate, timeout=5.0):
+    deadline = time.time() + timeout
+    seen = []
+    while time.time() < deadline:
+        frame = ws.recv(timeout=max(0.01, deadline - time.time()))
+        for t, payload in split_frame(frame):
+            m = decode_server_payload(t, payload)
+            seen.append(m)
+            if predicate(m):
+                return m, seen
+    raise AssertionError(f"not received in {timeout} s; saw {[m['type'] for m in seen][-10:]}")
+
+
+GUEST_LOOK = {"bodyShape": 1, "skinColor": 0xE0B89A, "primaryColor": 0x3A6EA5, "secondaryColor": 0x222222,
+              "accessory": 2}
+
+
+def test_health_over_http(server):
+    with urllib.request.urlopen(server + "/healthz") as r:
+        assert json.load(r) == {"status": "ok"}
+
+
+def test_two_python_clients_see_each_other_and_chat(server):
+    ws_url = server.replace("http://", "ws://") + "/api/v1/connect"
+    with connect(ws_url) as a, connect(ws_url) as b:
+        a.send(encode_client({"type": "hello", "version": 1, "token": ""})
+               + encode_client({"type": "joinGuest", "space": "testland/plaza", "name": "Python A",
+                                "appearance": GUEST_LOOK}))
+        welcome, _ = receive_until(a, lambda m: m["type"] == "welcome")
+        assert welcome["guest"] is True and welcome["tickHz"] == 20
+        joined, _ = receive_until(a, lambda m: m["type"] == "joined")
+        assert joined["space"] == "testland/plaza" and joined["quantumM"] == pytest.approx(0.01)
+
+        b.send(encode_client({"type": "hello", "version": 1, "token": ""})
+               + encode_client({"type": "joinGuest", "space": "testland/plaza", "name": "Python B",
+                                "appearance": GUEST_LOOK}))
+        snapshot, _ = receive_until(a, lambda m: m["type"] == "snapshot" and any(
+            e["name"] == "Python B" for e in m["enters"]))
+        enter = next(e for e in snapshot["enters"] if e["name"] == "Python B")
+        assert enter["appearance"] == GUEST_LOOK and enter["flags"] & 1
+
+        b.send(encode_client({"type": "chat", "scope": 1, "text": "광주에서 안녕"}))
+        chat, _ = receive_until(a, lambda m: m["type"] == "chat")
+        assert chat["text"] == "광주에서 안녕" and chat["name"] == "Python B"
+
+
+def test_bad_version_is_closed_with_4000(server):
+    ws_url = server.replace("http://", "ws://") + "/api/v1/connect"
+    with connect(ws_url) as ws:
+        ws.send(encode_client({"type": "hello", "version": 7, "token": ""}))
+        with pytest.raises(Exception):
+            ws.recv(timeout=5)
+        assert ws.close_code == 4000
+        assert "version" in ws.close_reason
