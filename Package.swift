@@ -27,6 +27,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "WorldModel", swiftSettings: swiftSettings),
+        .target(name: "Geo", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
         .target(
             name: "Wire",
             dependencies: ["WorldModel", .product(name: "NIOCore", package: "swift-nio")],
@@ -84,12 +85,13 @@ let package = Package(
         .executableTarget(
             name: "bitgoeul",
             dependencies: [
-                "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel",
+                "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WireTests",
