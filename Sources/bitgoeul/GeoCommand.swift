@@ -52,7 +52,9 @@ struct GeoCommand: ParsableCommand {
 /// `LAT,LON[,H]` checked against the ranges of WGS84.
 func parseGeodetic(_ text: String, option: String) throws -> GeoAnchor {
     let v = try numbers(text, option: option, count: 2...3)
-    guard (-90...90).contains(v[0]) else { throw ValidationError("\(option) \(text): latitude must be within -90...90") }
+    guard (-90...90).contains(v[0]) else {
+        throw ValidationError("\(option) \(text): latitude must be within -90...90")
+    }
     guard (-180...180).contains(v[1]) else {
         throw ValidationError("\(option) \(text): longitude must be within -180...180")
     }
@@ -68,7 +70,8 @@ func numbers(_ text: String, option: String, count: ClosedRange<Int>) throws -> 
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
     let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard values.count == parts.count, count.contains(values.count), values.allSatisfy(\.isFinite) else {
-        throw ValidationError("\(option) \(text): expected \(count.lowerBound) to \(count.upperBound) comma-separated numbers")
+        throw ValidationError(
+            "\(option) \(text): expected \(count.lowerBound) to \(count.upperBound) comma-separated numbers")
     }
     return values
 }

@@ -28,7 +28,8 @@ import WorldModel
         var rng = SplitMix64(seed: 5)
         for _ in 0..<2000 {
             let p = ENU(
-                e: Double.random(in: -10_000...10_000, using: &rng), n: Double.random(in: -10_000...10_000, using: &rng),
+                e: Double.random(in: -10_000...10_000, using: &rng),
+                n: Double.random(in: -10_000...10_000, using: &rng),
                 u: Double.random(in: -100...500, using: &rng))
             let back = frame.enu(frame.geodetic(p))
             #expect(abs(back.e - p.e) < 1e-6 && abs(back.n - p.n) < 1e-6 && abs(back.u - p.u) < 1e-6)
