@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Realtime
@@ -40,6 +41,47 @@ enum WorldRoutes {
             obstacleCount: space.obstacles.count, attribution: space.attribution)
     }
 
+    /// Files an import writes that clients may fetch, with their media types.
+    static let assetTypes = [
+        "buildings.glb": "model/gltf-binary", "buildings.json": "application/json",
+        "footprints.json": "application/json",
+    ]
+    static let assetBytesMax = 256 * 1024 * 1024
+
+    /// Serves an imported asset with an ETag (size and modification time) and revalidation headers.
+    static func asset(_ request: Request, _ context: BasicRequestContext, services: Services) throws -> Response {
+        let region = context.parameters.get("region") ?? ""
+        let spaceName = context.parameters.get("space") ?? ""
+        let file = context.parameters.get("file") ?? ""
+        guard services.world.space(id: "\(region)/\(spaceName)") != nil,
+            let directory = services.config.worldDirectories.first(where: { regionId(of: $0) == region })
+        else { throw APIError(.notFound, "unknown_space", "no space '\(region)/\(spaceName)'") }
+        guard let type = assetTypes[file] else {
+            throw APIError(.notFound, "unknown_asset", "assets are \(assetTypes.keys.sorted().joined(separator: ", "))")
+        }
+        let url = directory.appendingPathComponent("spaces/\(spaceName)/\(file)")
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+            let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date
+        else { throw APIError(.notFound, "no_asset", "'\(region)/\(spaceName)' has no \(file); import geodata first") }
+        guard size <= assetBytesMax else {
+            throw APIError(.internalServerError, "too_large", "\(file) is too large to serve")
+        }
+        let etag = "\"\(size)-\(Int64(modified.timeIntervalSince1970 * 1000))\""
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=60, must-revalidate"]
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
+        let data = try Data(contentsOf: url)
+        headers[.contentType] = type
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The region id of a world directory, read from its region.json.
+    static func regionId(of directory: URL) -> String? {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("region.json")),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return object["id"] as? String
+    }
+
     static func add(to router: Router<BasicRequestContext>, services: Services) {
         router.get("/healthz") { _, _ -> Response in
             JSON.response(["status": "ok"])
@@ -60,6 +102,10 @@ enum WorldRoutes {
                 throw APIError(.notFound, "unknown_space", "no space '\(id)'")
             }
             return JSON.response(space)
+        }
+
+        router.get("/api/v1/spaces/{region}/{space}/assets/{file}") { request, context -> Response in
+            try asset(request, context, services: services)
         }
 
         router.get("/metrics") { _, _ -> Response in

@@ -125,7 +125,14 @@ public enum ManifestLoader {
         guard (1...capacityMax).contains(f.capacity) else {
             throw fail("capacity", "must be within 1...\(capacityMax)")
         }
-        let obstacles = f.obstacles ?? []
+        // Imported building footprints, where they exist, replace the schematic obstacles.
+        let footprintsURL = url.deletingLastPathComponent().appendingPathComponent("footprints.json")
+        let obstacles: [Polygon]
+        if FileManager.default.fileExists(atPath: footprintsURL.path) {
+            obstacles = try decode(footprintsURL)
+        } else {
+            obstacles = f.obstacles ?? []
+        }
         guard obstacles.count <= obstaclesMax else { throw fail("obstacles", "at most \(obstaclesMax) polygons") }
         for (i, polygon) in obstacles.enumerated() {
             guard (3...polygonPointsMax).contains(polygon.points.count) else {

@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (default: $PORT, else 8080).") var port: Int?
     @Option(help: "Data directory for the SQLite database.") var data = "var"
-    @Option(help: "Region directory with region.json; repeat for several.") var world: [String] = ["worlds/gwangju"]
+    @Option(help: "Region directory with region.json; repeat for several.")
+    var world: [String] = ["worlds/gwangju", "worlds/seoul"]
     @Option(help: "Static web client directory, served at /.") var web = "Web"
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "Threads writing snapshots for a busy space.") var tickWorkers = 2

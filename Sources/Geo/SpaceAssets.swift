@@ -1,0 +1,94 @@
+import Foundation
+import WorldModel
+
+/// Writes an import's outputs into `worlds/W/spaces/S/`, each via a temporary file and a rename,
+/// so an interrupted import never leaves a half-written world.
+public enum SpaceAssets {
+    public static let glbName = "buildings.glb"
+    public static let recordsName = "buildings.json"
+    public static let footprintsName = "footprints.json"
+
+    public static func write(
+        _ result: BuildingImporter.Result, anchor: GeoAnchor, to dir: URL, attribution: String
+    ) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let items = zip(result.records, result.meshes).map { record, mesh in
+            GLBWriter.Item(id: record.id, mesh: mesh, extras: ["id": record.id, "height": record.height])
+        }
+        try atomicWrite(GLBWriter(copyright: attribution).encode(items), to: dir.appendingPathComponent(glbName))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        struct Records: Encodable {
+            let anchor: GeoAnchor
+            let attribution: String
+            let buildings: [BuildingImporter.Record]
+        }
+        try atomicWrite(
+            encoder.encode(Records(anchor: anchor, attribution: attribution, buildings: result.records)),
+            to: dir.appendingPathComponent(recordsName))
+        try atomicWrite(encoder.encode(result.footprints), to: dir.appendingPathComponent(footprintsName))
+    }
+
+    /// Creates `region.json` and `space.json` when missing, so the imported space is servable.
+    public static func ensureManifests(
+        world: URL, space: String, anchor: GeoAnchor, result: BuildingImporter.Result, existing: [String: Any]?,
+        attribution: String
+    ) throws {
+        let regionURL = world.appendingPathComponent("region.json")
+        var region =
+            (try? JSONSerialization.jsonObject(with: Data(contentsOf: regionURL)) as? [String: Any]) ?? [
+                "format": 1, "id": world.lastPathComponent,
+                "name": ["ko": world.lastPathComponent, "en": world.lastPathComponent], "spaces": [String](),
+            ]
+        var spaces = region["spaces"] as? [String] ?? []
+        if !spaces.contains(space) {
+            spaces.append(space)
+            region["spaces"] = spaces
+            try atomicWrite(pretty(region), to: regionURL)
+        }
+        guard existing == nil else { return }
+        let margin = 40.0
+        let bounds: [String: Double] = [
+            "minX": (result.minE - margin).rounded(.down), "minY": (result.minN - margin).rounded(.down),
+            "maxX": (result.maxE + margin).rounded(.up), "maxY": (result.maxN + margin).rounded(.up), "minZ": 0,
+            "maxZ": 20,
+        ]
+        let spawn = freeSpot(near: Point(0, 0), footprints: result.footprints)
+        let manifest: [String: Any] = [
+            "id": space, "name": ["ko": space, "en": space], "kind": "outdoor",
+            "anchor": ["latitude": anchor.latitude, "longitude": anchor.longitude, "height": anchor.height],
+            "bounds": bounds, "spawns": [["position": [spawn.x, spawn.y]]], "obstacles": [[[Double]]](),
+            "portals": [[String: Any]](), "capacity": 2000, "allowGuests": true, "attribution": attribution,
+        ]
+        try atomicWrite(pretty(manifest), to: world.appendingPathComponent("spaces/\(space)/space.json"))
+    }
+
+    /// The nearest point to `centre` on a 5 m grid that is at least 3 m from every footprint.
+    static func freeSpot(near centre: Point, footprints: [Polygon]) -> Point {
+        for ring in 0..<200 {
+            let r = Double(ring) * 5
+            for k in 0..<max(1, ring * 8) {
+                let a = Double(k) / Double(max(1, ring * 8)) * 2 * .pi
+                let p = Point(centre.x + r * cos(a), centre.y + r * sin(a))
+                if footprints.allSatisfy({ !$0.contains(p) && $0.distanceToEdges(p) >= 3 }) { return p }
+            }
+        }
+        return centre
+    }
+
+    static func pretty(_ object: Any) throws -> Data {
+        try JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// Writes `data` next to `url` under a temporary name, then renames it into place.
+    public static func atomicWrite(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(getpid())")
+        try data.write(to: temporary)
+        if rename(temporary.path, url.path) != 0 {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+    }
+}
