@@ -2,18 +2,19 @@ import Foundation
 
 /// Writes glTF 2.0 binary (.glb): one node and one mesh per building, named by its id.
 ///
-/// Each mesh has POSITION and NORMAL (float32 vec3) and uint32 indices, in one binary buffer
+/// Each mesh has POSITION and NORMAL (float32 vec3) and uint16 (uint32 when needed) indices, in one binary buffer
 /// with 4-byte aligned views. Node `extras` carry the building's id and height for tools.
 public struct GLBWriter {
     public struct Item {
         public var id: String
         public var mesh: Mesh
-        public var extras: [String: Any]
+        /// Written to the node's `extras` with the id, for tools that read the file alone.
+        public var height: Double?
 
-        public init(id: String, mesh: Mesh, extras: [String: Any] = [:]) {
+        public init(id: String, mesh: Mesh, height: Double? = nil) {
             self.id = id
             self.mesh = mesh
-            self.extras = extras
+            self.height = height
         }
     }
 
@@ -25,18 +26,82 @@ public struct GLBWriter {
         self.copyright = copyright
     }
 
+    /// The whole file in memory (small scenes and tests).
     public func encode(_ items: [Item]) throws -> Data {
-        var binary = Data()
-        var bufferViews: [[String: Any]] = []
-        var accessors: [[String: Any]] = []
-        var meshes: [[String: Any]] = []
-        var nodes: [[String: Any]] = []
+        let (json, binary) = chunks(items)
+        var out = Data()
+        out.reserveCapacity(28 + json.count + binary.count)
+        out.append(contentsOf: Self.header(json: json.count, binary: binary.count))
+        out.append(contentsOf: json)
+        if !binary.isEmpty {
+            out.append(contentsOf: Self.binaryChunkHeader(binary.count))
+            out.append(contentsOf: binary)
+        }
+        return out
+    }
 
-        func view(_ bytes: Data, target: Int) -> Int {
+    /// Writes the file straight from its chunks, via a temporary name and a rename, without
+    /// first copying a city's worth of geometry into one buffer.
+    public func write(_ items: [Item], to url: URL) throws {
+        let (json, binary) = chunks(items)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(getpid())")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Self.header(json: json.count, binary: binary.count))
+            try handle.write(contentsOf: json)
+            if !binary.isEmpty {
+                try handle.write(contentsOf: Self.binaryChunkHeader(binary.count))
+                try handle.write(contentsOf: binary)
+            }
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+    }
+
+    static func le(_ values: [Int]) -> [UInt8] {
+        values.flatMap { v in withUnsafeBytes(of: UInt32(v).littleEndian) { Array($0) } }
+    }
+
+    /// The 12-byte GLB header and the JSON chunk header.
+    static func header(json: Int, binary: Int) -> [UInt8] {
+        let total = 12 + 8 + json + (binary == 0 ? 0 : 8 + binary)
+        return le([0x4654_6C67, 2, total, json, 0x4E4F_534A])  // "glTF", version, length; JSON chunk
+    }
+
+    static func binaryChunkHeader(_ length: Int) -> [UInt8] { le([length, 0x004E_4942]) }  // "BIN\0"
+
+    /// The padded JSON chunk and the binary chunk.
+    func chunks(_ items: [Item]) -> (json: [UInt8], binary: [UInt8]) {
+        // The JSON is written by hand: with a mesh per building, a city has hundreds of thousands
+        // of accessors, and building dictionaries for them costs more than all the geometry work.
+        var binary: [UInt8] = []
+        binary.reserveCapacity(items.reduce(0) { $0 + $1.mesh.positions.count * 8 + $1.mesh.indices.count * 4 + 12 })
+        var views = ""
+        var accessors = ""
+        var meshes = ""
+        var nodes = ""
+        var viewCount = 0
+        var meshCount = 0
+
+        func view<T>(_ values: [T], target: Int) -> Int {
             while binary.count % 4 != 0 { binary.append(0) }
-            bufferViews.append(["buffer": 0, "byteOffset": binary.count, "byteLength": bytes.count, "target": target])
-            binary.append(bytes)
-            return bufferViews.count - 1
+            let offset = binary.count
+            values.withUnsafeBytes { binary.append(contentsOf: $0) }
+            if viewCount > 0 { views += "," }
+            views += #"{"buffer":0,"byteOffset":\#(offset),"byteLength":\#(binary.count - offset),"target":\#(target)}"#
+            viewCount += 1
+            return viewCount - 1
         }
 
         for item in items {
@@ -50,51 +115,61 @@ public struct GLBWriter {
                     hi[k] = max(hi[k], m.positions[3 * v + k])
                 }
             }
-            let positions = view(m.positions.withUnsafeBytes { Data($0) }, target: 34962)
-            let normals = view(m.normals.withUnsafeBytes { Data($0) }, target: 34962)
-            let indices = view(m.indices.withUnsafeBytes { Data($0) }, target: 34963)
-            accessors.append([
-                "bufferView": positions, "componentType": 5126, "count": m.vertexCount, "type": "VEC3",
-                "min": lo.map(Double.init), "max": hi.map(Double.init),
-            ])
-            accessors.append(["bufferView": normals, "componentType": 5126, "count": m.vertexCount, "type": "VEC3"])
-            accessors.append(["bufferView": indices, "componentType": 5125, "count": m.indices.count, "type": "SCALAR"])
-            let base = accessors.count - 3
-            meshes.append([
-                "name": item.id,
-                "primitives": [
-                    ["attributes": ["POSITION": base, "NORMAL": base + 1], "indices": base + 2, "mode": 4]
-                ],
-            ])
-            var node: [String: Any] = ["name": item.id, "mesh": meshes.count - 1]
-            if !item.extras.isEmpty { node["extras"] = item.extras }
-            nodes.append(node)
+            let positions = view(m.positions, target: 34962)
+            let normals = view(m.normals, target: 34962)
+            // 16-bit indices when they fit: a building rarely has 65,536 vertices, and it saves a tenth.
+            let small = m.vertexCount <= Int(UInt16.max)
+            let indices = small ? view(m.indices.map { UInt16($0) }, target: 34963) : view(m.indices, target: 34963)
+            let base = meshCount * 3
+            if meshCount > 0 {
+                accessors += ","
+                meshes += ","
+                nodes += ","
+            }
+            accessors += #"{"bufferView":\#(positions),"componentType":5126,"count":\#(m.vertexCount),"type":"VEC3","#
+            accessors += #""min":[\#(lo.map { "\(Double($0))" }.joined(separator: ","))],"#
+            accessors += #""max":[\#(hi.map { "\(Double($0))" }.joined(separator: ","))]},"#
+            accessors += #"{"bufferView":\#(normals),"componentType":5126,"count":\#(m.vertexCount),"type":"VEC3"},"#
+            accessors += #"{"bufferView":\#(indices),"componentType":\#(small ? 5123 : 5125),"#
+            accessors += #""count":\#(m.indices.count),"type":"SCALAR"}"#
+            let name = jsonString(item.id)
+            meshes += #"{"name":\#(name),"primitives":[{"attributes":{"POSITION":\#(base),"NORMAL":\#(base + 1)},"#
+            meshes += #""indices":\#(base + 2),"mode":4}]}"#
+            nodes += #"{"name":\#(name),"mesh":\#(meshCount)"#
+            nodes += #","extras":{"id":\#(name)"#
+            if let height = item.height, height.isFinite { nodes += #","height":\#(height)"# }
+            nodes += "}"
+            nodes += "}"
+            meshCount += 1
         }
         while binary.count % 4 != 0 { binary.append(0) }
-        var asset: [String: Any] = ["version": "2.0", "generator": generator]
-        if let copyright { asset["copyright"] = copyright }
-        var document: [String: Any] = [
-            "asset": asset, "scene": 0, "scenes": [["nodes": Array(0..<nodes.count)]], "nodes": nodes,
-            "meshes": meshes, "accessors": accessors, "bufferViews": bufferViews,
-        ]
-        if !binary.isEmpty { document["buffers"] = [["byteLength": binary.count]] }
-        var json = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+        var asset = #"{"version":"2.0","generator":\#(jsonString(generator))"#
+        if let copyright { asset += #","copyright":\#(jsonString(copyright))"# }
+        asset += "}"
+        var text = #"{"asset":\#(asset),"scene":0,"scenes":[{"nodes":["#
+        text += (0..<meshCount).map(String.init).joined(separator: ",")
+        text += #"]}],"nodes":[\#(nodes)],"meshes":[\#(meshes)],"accessors":[\#(accessors)],"bufferViews":[\#(views)]"#
+        if !binary.isEmpty { text += #","buffers":[{"byteLength":\#(binary.count)}]"# }
+        text += "}"
+        var json = Array(text.utf8)
         while json.count % 4 != 0 { json.append(0x20) }
-
-        var out = Data()
-        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { out.append(contentsOf: $0) } }
-        let total = 12 + 8 + json.count + (binary.isEmpty ? 0 : 8 + binary.count)
-        u32(0x4654_6C67)  // "glTF"
-        u32(2)
-        u32(total)
-        u32(json.count)
-        u32(0x4E4F_534A)  // "JSON"
-        out.append(json)
-        if !binary.isEmpty {
-            u32(binary.count)
-            u32(0x004E_4942)  // "BIN\0"
-            out.append(binary)
-        }
-        return out
+        return (json, binary)
     }
+}
+
+/// A JSON string literal with the escapes JSON requires.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

@@ -49,15 +49,13 @@ public enum GeoJSONBuildings {
     public static func parse(_ data: Data, name: String = "input") throws -> (
         features: [BuildingFeature], skipped: [SkippedFeature]
     ) {
-        let root: Any
+        let root: JSONValue
         do {
-            root = try JSONSerialization.jsonObject(with: data)
+            root = try JSONParser.parse(data)
         } catch {
-            throw FileError(message: "\(name): not JSON")
+            throw FileError(message: "\(name): not JSON (\(error))")
         }
-        guard let object = root as? [String: Any], object["type"] as? String == "FeatureCollection",
-            let features = object["features"] as? [Any]
-        else {
+        guard root["type"]?.string == "FeatureCollection", let features = root["features"]?.array else {
             throw FileError(message: "\(name): not a GeoJSON FeatureCollection (type and features are required)")
         }
         guard features.count <= featuresMax else {
@@ -66,9 +64,8 @@ public enum GeoJSONBuildings {
         var out: [BuildingFeature] = []
         var skipped: [SkippedFeature] = []
         out.reserveCapacity(features.count)
-        for (index, raw) in features.enumerated() {
-            let feature = raw as? [String: Any] ?? [:]
-            let properties = feature["properties"] as? [String: Any] ?? [:]
+        for (index, feature) in features.enumerated() {
+            let properties = feature["properties"] ?? .null
             let id = identifier(feature, properties, index)
             do {
                 out.append(try building(feature, properties, index: index, id: id))
@@ -84,28 +81,35 @@ public enum GeoJSONBuildings {
         let detail: String
     }
 
-    static func identifier(_ feature: [String: Any], _ p: [String: Any], _ index: Int) -> String {
-        if let type = p["osm_type"] as? String, let osm = p["osm_id"] { return "\(type)/\(osm)" }
-        if let id = feature["id"] { return "\(id)" }
-        if let id = p["@id"] as? String { return id }
+    static func text(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let s): s
+        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        default: nil
+        }
+    }
+
+    static func identifier(_ feature: JSONValue, _ p: JSONValue, _ index: Int) -> String {
+        if let type = p["osm_type"]?.string, let osm = text(p["osm_id"]) { return "\(type)/\(osm)" }
+        if let id = text(feature["id"]) { return id }
+        if let id = p["@id"]?.string { return id }
         return "feature-\(index)"
     }
 
-    static func building(_ feature: [String: Any], _ p: [String: Any], index: Int, id: String) throws -> BuildingFeature
-    {
-        guard feature["type"] as? String == "Feature", let geometry = feature["geometry"] as? [String: Any] else {
+    static func building(_ feature: JSONValue, _ p: JSONValue, index: Int, id: String) throws -> BuildingFeature {
+        guard feature["type"]?.string == "Feature", let geometry = feature["geometry"], !geometry.isNull else {
             throw SkipError(rule: "not_a_feature", detail: "a Feature with a geometry is required")
         }
-        let type = geometry["type"] as? String ?? "(none)"
-        let polygons: [[[Any]]]
+        let type = geometry["type"]?.string ?? "(none)"
+        let polygons: [JSONValue]
         switch type {
         case "Polygon":
-            guard let rings = geometry["coordinates"] as? [[Any]] else {
+            guard let rings = geometry["coordinates"], rings.array != nil else {
                 throw SkipError(rule: "invalid_geometry", detail: "Polygon coordinates must be an array of rings")
             }
             polygons = [rings]
         case "MultiPolygon":
-            guard let list = geometry["coordinates"] as? [[[Any]]] else {
+            guard let list = geometry["coordinates"]?.array else {
                 throw SkipError(
                     rule: "invalid_geometry", detail: "MultiPolygon coordinates must be an array of polygons")
             }
@@ -114,50 +118,50 @@ public enum GeoJSONBuildings {
             throw SkipError(rule: "unsupported_geometry", detail: "\(type) is not a Polygon or MultiPolygon")
         }
         var parsed: [[[(lon: Double, lat: Double)]]] = []
-        for (pi, rings) in polygons.enumerated() {
-            guard !rings.isEmpty else {
+        for (pi, polygon) in polygons.enumerated() {
+            guard let rings = polygon.array, !rings.isEmpty else {
                 throw SkipError(rule: "invalid_geometry", detail: "polygon \(pi) has no rings")
             }
             var parsedRings: [[(lon: Double, lat: Double)]] = []
             for (ri, ring) in rings.enumerated() {
-                guard ring.count >= 4 else {
+                guard let positions = ring.array else {
+                    throw SkipError(rule: "invalid_geometry", detail: "polygon \(pi) ring \(ri) is not an array")
+                }
+                guard positions.count >= 4 else {
                     throw SkipError(
                         rule: "ring_too_short",
-                        detail: "polygon \(pi) ring \(ri) has \(ring.count) positions; at least 4 are required")
+                        detail: "polygon \(pi) ring \(ri) has \(positions.count) positions; at least 4 are required")
                 }
-                var positions: [(lon: Double, lat: Double)] = []
-                positions.reserveCapacity(ring.count)
-                for position in ring {
-                    guard let pair = position as? [Any], pair.count >= 2, let lon = number(pair[0]),
-                        let lat = number(pair[1]), lon.isFinite, lat.isFinite, (-180...180).contains(lon),
+                var out: [(lon: Double, lat: Double)] = []
+                out.reserveCapacity(positions.count)
+                for position in positions {
+                    guard case .array(let pair) = position, pair.count >= 2, let lon = pair[0].number,
+                        let lat = pair[1].number, lon.isFinite, lat.isFinite, (-180...180).contains(lon),
                         (-90...90).contains(lat)
                     else {
                         throw SkipError(
                             rule: "invalid_coordinate",
                             detail: "polygon \(pi) ring \(ri) has a position that is not [lon, lat] within range")
                     }
-                    positions.append((lon, lat))
+                    out.append((lon, lat))
                 }
-                parsedRings.append(positions)
+                parsedRings.append(out)
             }
             parsed.append(parsedRings)
         }
+        let isPart = p["building:part"] != nil && p["building"] == nil
         return BuildingFeature(
-            index: index, id: id, name: p["name"] as? String, polygons: parsed, heightM: metres(p["height"]),
+            index: index, id: id, name: p["name"]?.string, polygons: parsed, heightM: metres(p["height"]),
             levels: metres(p["building:levels"]), minHeightM: metres(p["min_height"]),
-            minLevel: metres(p["building:min_level"]), isPart: p["building:part"] != nil && p["building"] == nil)
-    }
-
-    static func number(_ value: Any) -> Double? {
-        (value as? NSNumber).map(\.doubleValue)
+            minLevel: metres(p["building:min_level"]), isPart: isPart)
     }
 
     /// "25", "25.5 m", "25m" or a number → metres; nil when missing or not a sane value.
-    static func metres(_ value: Any?) -> Double? {
+    static func metres(_ value: JSONValue?) -> Double? {
         var result: Double?
-        if let n = value as? NSNumber {
-            result = n.doubleValue
-        } else if let s = value as? String {
+        if let n = value?.number {
+            result = n
+        } else if let s = value?.string {
             let trimmed = s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
             let digits =
                 trimmed.hasSuffix("m") ? String(trimmed.dropLast()).trimmingCharacters(in: .whitespaces) : trimmed

@@ -13,21 +13,51 @@ public enum SpaceAssets {
     ) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let items = zip(result.records, result.meshes).map { record, mesh in
-            GLBWriter.Item(id: record.id, mesh: mesh, extras: ["id": record.id, "height": record.height])
+            GLBWriter.Item(id: record.id, mesh: mesh, height: record.height)
         }
-        try atomicWrite(GLBWriter(copyright: attribution).encode(items), to: dir.appendingPathComponent(glbName))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        struct Records: Encodable {
-            let anchor: GeoAnchor
-            let attribution: String
-            let buildings: [BuildingImporter.Record]
-        }
+        try GLBWriter(copyright: attribution).write(items, to: dir.appendingPathComponent(glbName))
         try atomicWrite(
-            encoder.encode(Records(anchor: anchor, attribution: attribution, buildings: result.records)),
+            Data(recordsJSON(result.records, anchor: anchor, attribution: attribution).utf8),
             to: dir.appendingPathComponent(recordsName))
-        try atomicWrite(encoder.encode(result.footprints), to: dir.appendingPathComponent(footprintsName))
+        try atomicWrite(Data(footprintsJSON(result.footprints).utf8), to: dir.appendingPathComponent(footprintsName))
     }
+
+    // The two JSON files are written by hand: JSONEncoder takes seconds for a city's worth of rings.
+
+    /// `buildings.json`: the anchor, the credit, and one record per building.
+    static func recordsJSON(_ records: [BuildingImporter.Record], anchor: GeoAnchor, attribution: String) -> String {
+        var out =
+            #"{"anchor":{"height":\#(anchor.height),"latitude":\#(anchor.latitude),"longitude":\#(anchor.longitude)},"#
+        out += #""attribution":\#(jsonString(attribution)),"buildings":["#
+        out.reserveCapacity(records.count * 260)
+        for (i, r) in records.enumerated() {
+            if i > 0 { out += "," }
+            out += #"{"base":\#(r.base),"centroid":{"e":\#(mm(r.centroid.e)),"n":\#(mm(r.centroid.n)),"u":0},"#
+            out += #""centroidWGS84":{"height":\#(mm(r.centroidWGS84.height)),"latitude":\#(r.centroidWGS84.latitude),"#
+            out += #""longitude":\#(r.centroidWGS84.longitude)},"footprintArea":\#(mm(r.footprintArea)),"#
+            out += #""height":\#(r.height),"id":\#(jsonString(r.id)),"#
+            if let name = r.name { out += #""name":\#(jsonString(name)),"# }
+            out += #""triangles":\#(r.triangles)}"#
+        }
+        return out + "]}"
+    }
+
+    /// `footprints.json`: outer rings in the space's frame, [[x, y], …] per building, to the millimetre.
+    static func footprintsJSON(_ footprints: [Polygon]) -> String {
+        var out = "["
+        out.reserveCapacity(footprints.count * 200)
+        for (i, polygon) in footprints.enumerated() {
+            out += i == 0 ? "[" : ",["
+            for (k, p) in polygon.points.enumerated() {
+                out += k == 0 ? "[" : ",["
+                out += "\(mm(p.x)),\(mm(p.y))]"
+            }
+            out += "]"
+        }
+        return out + "]"
+    }
+
+    static func mm(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 
     /// Creates `region.json` and `space.json` when missing, so the imported space is servable.
     public static func ensureManifests(

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import Geo
 import Realtime
 
 /// `bitgoeul bench tick`: the in-process tick benchmark.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (not tests).", subcommands: [Tick.self])
+        abstract: "Benchmarks (not tests).", subcommands: [Tick.self, Import.self])
 
     struct Tick: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,6 +46,33 @@ struct Bench: ParsableCommand {
                             format: "%7d  %11.2f  %11.2f  %11.2f  %14.0f  %14.1f", r.avatars, r.tick_p50_ms,
                             r.tick_p99_ms, r.tick_max_ms, r.bytes_per_client_per_s, r.visible_per_client))
                 }
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import synthetic footprints end to end (parse, project, clean, triangulate, extrude, write).")
+
+        @Option(help: "Number of synthetic buildings (1...1000000).") var buildings = 100_000
+        @Flag(help: "One JSON object.") var json = false
+
+        func run() throws {
+            guard (1...1_000_000).contains(buildings) else { throw ValidationError("--buildings is 1...1000000") }
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bitgoeul-bench-\(getpid())")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let r = try ImportBenchmark(buildings: buildings).run(directory: dir)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(r), as: UTF8.self))
+            } else {
+                print(
+                    String(
+                        format:
+                            "%d buildings in %.2f s: %.0f buildings/s (parse %.2f s, build %.2f s, write %.2f s; GLB %.1f MB)",
+                        r.buildings, r.seconds, r.buildings_per_s, r.parse_s, r.build_s, r.write_s,
+                        Double(r.glb_bytes) / 1e6))
             }
         }
     }
