@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "BitgoeulServer",
             dependencies: [
-                "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime",
+                "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import Geo
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -22,9 +23,17 @@ public struct BitgoeulServer: Sendable {
         try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: config.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
         let engine = RealtimeEngine(world: world, config: config.realtime, threads: config.tickThreads, logger: logger)
+        var boundaries = AdminAreas()
+        if let dir = config.boundariesDirectory, FileManager.default.fileExists(atPath: dir.path) {
+            boundaries = try AdminAreas.load(directory: dir)
+        }
+        let areas = Dictionary(
+            uniqueKeysWithValues: world.spaces.map {
+                ($0.id, boundaries.locate(latitude: $0.anchor.latitude, longitude: $0.anchor.longitude))
+            })
         services = Services(
             config: config, store: store, world: world, engine: engine,
-            hasher: PasswordHasher(iterations: config.passwordIterations),
+            hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,
             admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond), logger: logger
         )
         self.logger = logger

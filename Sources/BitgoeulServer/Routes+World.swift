@@ -1,4 +1,5 @@
 import Foundation
+import Geo
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -21,6 +22,8 @@ enum WorldRoutes {
         let allowGuests: Bool
         let obstacleCount: Int
         let attribution: String?
+        /// The gu and dong the anchor lies in (KOSTAT 2018 boundaries).
+        let areas: [AdminArea]
     }
 
     struct RegionSummary: Encodable {
@@ -38,7 +41,7 @@ enum WorldRoutes {
             id: space.id, name: space.name, kind: space.kind, anchor: space.anchor, bounds: space.bounds,
             spawns: space.spawns, portals: space.portals, capacity: space.capacity,
             occupancy: services.engine.directory[space.id]?.occupancy ?? 0, allowGuests: space.allowGuests,
-            obstacleCount: space.obstacles.count, attribution: space.attribution)
+            obstacleCount: space.obstacles.count, attribution: space.attribution, areas: services.areas[space.id] ?? [])
     }
 
     /// Files an import writes that clients may fetch, with their media types.

@@ -10,6 +10,8 @@ public struct ServerConfig: Sendable {
     public var dataDirectory = URL(fileURLWithPath: "var")
     /// Region directories (each with a `region.json`).
     public var worldDirectories = [URL(fileURLWithPath: "worlds/gwangju")]
+    /// Administrative boundaries (GeoJSON) used to say which gu and dong each space lies in.
+    public var boundariesDirectory: URL? = URL(fileURLWithPath: "worlds/boundaries")
     /// Static web client; served at `/` when the folder exists.
     public var webDirectory: URL? = URL(fileURLWithPath: "Web")
     public var realtime = RealtimeConfig()

@@ -1,4 +1,5 @@
 import Foundation
+import Geo
 import Logging
 import Realtime
 import Storage
@@ -12,6 +13,8 @@ public struct Services: Sendable {
     public let world: World
     public let engine: RealtimeEngine
     public let hasher: PasswordHasher
+    /// The gu and dong each space's anchor lies in, by space id (empty where no boundary covers it).
+    public let areas: [String: [AdminArea]]
     let admission: Admission
     let logger: Logger
 

@@ -34,6 +34,8 @@ import WorldModel
         #expect(plaza["capacity"] as? Int == 100)
         #expect((plaza["portals"] as? [[String: Any]])?.first?["target"] as? String == "testland/hall")
         #expect(plaza["spawns"] != nil && plaza["bounds"] != nil)
+        let areas = try #require(plaza["areas"] as? [[String: Any]])
+        #expect(areas.compactMap { ($0["name"] as? [String: Any])?["en"] as? String }.first == "Dong-gu")
         avatar.close()
     }
 

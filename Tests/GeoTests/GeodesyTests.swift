@@ -63,3 +63,23 @@ import WorldModel
         #expect(east.u < 0, "the Earth curves away below the tangent plane")
     }
 }
+
+/// Administrative areas from the KOSTAT boundaries shipped in worlds/boundaries.
+@Suite struct AdminAreasTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("worlds/boundaries")
+
+    @Test func landmarksFallInTheirGuAndDong() throws {
+        let areas = try AdminAreas.load(directory: Self.directory)
+        #expect(areas.count == 5 + 95 + 2, "5 Gwangju gu, 95 dong, and Daegu Jung-gu and Jeju-si")
+        let square = areas.locate(latitude: 35.14743, longitude: 126.919358)
+        #expect(square.map(\.name.en) == ["Dong-gu", "Chungjangdong"], "5·18 Democracy Square")
+        #expect(areas.locate(latitude: 35.14724, longitude: 126.92069).first?.name.en == "Dong-gu", "ACC")
+        let gmap = areas.locate(latitude: 35.1484274, longitude: 126.9093966)
+        #expect(gmap.first?.name.ko == "남구", "G.MAP is in Nam-gu")
+        let biennale = areas.locate(latitude: 35.18256, longitude: 126.89026)
+        #expect(biennale.first?.name.en == "Buk-gu")
+        #expect(areas.locate(latitude: 35.86142, longitude: 128.60746).first?.name.en == "Jung-gu", "Daegu")
+        #expect(areas.locate(latitude: 37.52, longitude: 126.92).isEmpty, "Seoul is not covered")
+    }
+}
