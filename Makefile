@@ -19,8 +19,10 @@ build:
 web-assets:
 	@scripts/fetch-web-assets.sh
 
-## What the tests need that the machine may lack: a Python venv with the OpenAPI validator, pytest and websockets.
+## What the tests need that the machine may lack: osmium-tool (Debian) and a Python venv with the OpenAPI
+## validator, pytest, websockets, pyproj, trimesh and numpy.
 test-deps: $(VENV)/.installed
+	@command -v osmium >/dev/null || (apt-get update -qq && apt-get install -y -qq osmium-tool)
 
 $(VENV)/.installed: scripts/requirements-test.txt
 	python3 -m venv $(VENV)

@@ -104,3 +104,33 @@ def test_bad_features_are_named_with_index_and_rule(tmp_path):
     assert "imported 1 buildings, skipped 4" in result.stdout
     for index, rule in [(1, "unsupported_geometry"), (2, "ring_too_short"), (3, "invalid_coordinate"), (4, "self_intersection")]:
         assert f"feature {index} (feature-{index}): {rule}" in result.stderr, result.stderr
+
+
+PBF = ROOT.parent / "shared/data/buildings/seoul_yeouido_osm_2024-10.osm.pbf"
+
+
+def test_an_osm_extract_converted_by_osmium_imports(tmp_path):
+    """The operator's path for a Gwangju extract, run on the Yeouido .osm.pbf (docs/operations.md)."""
+    buildings = tmp_path / "buildings.osm.pbf"
+    geojson = tmp_path / "buildings.geojson"
+    subprocess.run(["osmium", "tags-filter", str(PBF), "a/building", "a/building:part", "-o", str(buildings)], check=True)
+    subprocess.run(["osmium", "export", str(buildings), "-o", str(geojson), "-f", "geojson",
+                    "--geometry-types=polygon", "--add-unique-id=type_id"], check=True)
+    result = run_import(geojson, tmp_path / "w")
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout
+    imported = int(summary.split("imported ")[1].split(" ")[0])
+    assert imported >= 590, summary
+    assert "building_part" in summary, "parts are recognised and skipped in outlines mode"
+    records = json.loads((tmp_path / "w/spaces/s/buildings.json").read_text())["buildings"]
+    assert any(r["id"] == "way/64989671" and r["height"] == 252 for r in records), "63 Building by its OSM way id"
+
+
+def test_a_2_gb_file_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.geojson"
+    with open(path, "wb") as f:
+        f.truncate(2 * 1024 ** 3)  # sparse: no disk is used
+    result = run_import(path, tmp_path / "w")
+    assert result.returncode != 0
+    assert "over the 512 MiB limit" in result.stderr
+    assert not (tmp_path / "w").exists()

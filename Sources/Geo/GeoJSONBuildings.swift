@@ -91,7 +91,13 @@ public enum GeoJSONBuildings {
 
     static func identifier(_ feature: JSONValue, _ p: JSONValue, _ index: Int) -> String {
         if let type = p["osm_type"]?.string, let osm = text(p["osm_id"]) { return "\(type)/\(osm)" }
-        if let id = text(feature["id"]) { return id }
+        if let id = text(feature["id"]) {
+            // osmium's area ids ("a" + 2 × way id, or 2 × relation id + 1) back to OSM's own.
+            if id.hasPrefix("a"), let n = Int64(id.dropFirst()), n >= 0 {
+                return n % 2 == 0 ? "way/\(n / 2)" : "relation/\((n - 1) / 2)"
+            }
+            return id
+        }
         if let id = p["@id"]?.string { return id }
         return "feature-\(index)"
     }
