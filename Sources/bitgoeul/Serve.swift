@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Region directory with region.json; repeat for several.")
     var world: [String] = ["worlds/gwangju", "worlds/seoul"]
     @Option(help: "Static web client directory, served at /.") var web = "Web"
+    @Option(help: "Administrative boundaries (GeoJSON) directory.") var boundaries = "worlds/boundaries"
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "Threads writing snapshots for a busy space.") var tickWorkers = 2
 
@@ -34,6 +35,7 @@ struct Serve: AsyncParsableCommand {
         config.dataDirectory = URL(fileURLWithPath: data)
         config.worldDirectories = world.map { URL(fileURLWithPath: $0) }
         config.webDirectory = URL(fileURLWithPath: web)
+        config.boundariesDirectory = URL(fileURLWithPath: boundaries)
         guard (1...16).contains(tickWorkers) else { throw ValidationError("--tick-workers must be within 1...16") }
         config.realtime.tickWorkers = tickWorkers
         let server: BitgoeulServer
