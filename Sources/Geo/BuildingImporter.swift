@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import WorldModel
 
@@ -5,7 +6,7 @@ import WorldModel
 ///
 /// Positions are projected exactly into the space's ENU frame (e, n); buildings stand on the
 /// frame's ground plane (u = 0), which is how the server and the crowd model see them.
-public struct BuildingImporter {
+public struct BuildingImporter: Sendable {
     /// Which of OSM's overlapping geometries to draw: whole outlines or `building:part` pieces.
     public enum Parts: String, Sendable, CaseIterable {
         case outlines
@@ -52,12 +53,47 @@ public struct BuildingImporter {
         self.frame = frame
     }
 
+    /// Features per work unit; units run two at a time (this machine has two cores).
+    static let chunkSize = 4096
+
     public func run(_ features: [BuildingFeature], progress: ((Int, Int) -> Void)? = nil) -> Result {
+        let partCentroids = parts == .parts ? features.filter(\.isPart).compactMap { centroidLonLat($0) } : []
+        let chunks = stride(from: 0, to: features.count, by: Self.chunkSize).map {
+            $0..<min(features.count, $0 + Self.chunkSize)
+        }
+        var results = [Result](repeating: Result(), count: chunks.count)
+        progress?(0, features.count)
+        var next = 0
+        while next < chunks.count {
+            let batch = next..<min(chunks.count, next + 2)
+            results.withUnsafeMutableBufferPointer { buffer in
+                let shared = ChunkResults(buffer: buffer)
+                DispatchQueue.concurrentPerform(iterations: batch.count) { k in
+                    let c = batch.lowerBound + k
+                    shared.buffer[c] = importChunk(features[chunks[c]], partCentroids: partCentroids)
+                }
+            }
+            next = batch.upperBound
+            progress?(chunks[next - 1].upperBound, features.count)
+        }
         var result = Result()
         result.read = features.count
-        let partCentroids = parts == .parts ? features.filter(\.isPart).compactMap { centroidLonLat($0) } : []
-        for (k, feature) in features.enumerated() {
-            if k % 1000 == 0 { progress?(k, features.count) }
+        for r in results {
+            result.records += r.records
+            result.meshes += r.meshes
+            result.footprints += r.footprints
+            result.skipped += r.skipped
+            result.minE = min(result.minE, r.minE)
+            result.minN = min(result.minN, r.minN)
+            result.maxE = max(result.maxE, r.maxE)
+            result.maxN = max(result.maxN, r.maxN)
+        }
+        return result
+    }
+
+    private func importChunk(_ features: ArraySlice<BuildingFeature>, partCentroids: [(Double, Double)]) -> Result {
+        var result = Result()
+        for feature in features {
             do {
                 try importOne(feature, partCentroids: partCentroids, into: &result)
             } catch let skip as SkipReason {
@@ -68,7 +104,6 @@ public struct BuildingImporter {
                     SkippedFeature(index: feature.index, id: feature.id, rule: "invalid", detail: "\(error)"))
             }
         }
-        progress?(features.count, features.count)
         return result
     }
 
@@ -180,4 +215,9 @@ public struct BuildingImporter {
             return Polygon(outer.map { Point($0.lon, $0.lat) }).contains(Point(lon, lat))
         }
     }
+}
+
+/// The per-chunk results two workers fill; sound because each worker writes only its own slot.
+private struct ChunkResults: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<BuildingImporter.Result>
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes glTF 2.0 binary (.glb): one node and one mesh per building, named by its id.
 ///
-/// Each mesh has POSITION and NORMAL (float32 vec3) and uint16 (uint32 when needed) indices, in one binary buffer
-/// with 4-byte aligned views. Node `extras` carry the building's id and height for tools.
+/// Each mesh has POSITION and NORMAL (float32 vec3) and uint16 (uint32 when needed) indices, packed
+/// into three buffer views of one binary buffer. Node `extras` carry the building's id and height for tools.
 public struct GLBWriter {
     public struct Item {
         public var id: String
@@ -29,13 +29,14 @@ public struct GLBWriter {
     /// The whole file in memory (small scenes and tests).
     public func encode(_ items: [Item]) throws -> Data {
         let (json, binary) = chunks(items)
+        let binaryBytes = binary.reduce(0) { $0 + $1.count }
         var out = Data()
-        out.reserveCapacity(28 + json.count + binary.count)
-        out.append(contentsOf: Self.header(json: json.count, binary: binary.count))
+        out.reserveCapacity(28 + json.count + binaryBytes)
+        out.append(contentsOf: Self.header(json: json.count, binary: binaryBytes))
         out.append(contentsOf: json)
-        if !binary.isEmpty {
-            out.append(contentsOf: Self.binaryChunkHeader(binary.count))
-            out.append(contentsOf: binary)
+        if binaryBytes > 0 {
+            out.append(contentsOf: Self.binaryChunkHeader(binaryBytes))
+            for part in binary { out.append(contentsOf: part) }
         }
         return out
     }
@@ -44,6 +45,7 @@ public struct GLBWriter {
     /// first copying a city's worth of geometry into one buffer.
     public func write(_ items: [Item], to url: URL) throws {
         let (json, binary) = chunks(items)
+        let binaryBytes = binary.reduce(0) { $0 + $1.count }
         let temporary = url.deletingLastPathComponent().appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(getpid())")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
@@ -52,11 +54,11 @@ public struct GLBWriter {
         do {
             let handle = try FileHandle(forWritingTo: temporary)
             defer { try? handle.close() }
-            try handle.write(contentsOf: Self.header(json: json.count, binary: binary.count))
+            try handle.write(contentsOf: Self.header(json: json.count, binary: binaryBytes))
             try handle.write(contentsOf: json)
-            if !binary.isEmpty {
-                try handle.write(contentsOf: Self.binaryChunkHeader(binary.count))
-                try handle.write(contentsOf: binary)
+            if binaryBytes > 0 {
+                try handle.write(contentsOf: Self.binaryChunkHeader(binaryBytes))
+                for part in binary { try handle.write(contentsOf: part) }
             }
             try handle.synchronize()
         } catch {
@@ -82,27 +84,22 @@ public struct GLBWriter {
     static func binaryChunkHeader(_ length: Int) -> [UInt8] { le([length, 0x004E_4942]) }  // "BIN\0"
 
     /// The padded JSON chunk and the binary chunk.
-    func chunks(_ items: [Item]) -> (json: [UInt8], binary: [UInt8]) {
+    func chunks(_ items: [Item]) -> (json: [UInt8], binary: [[UInt8]]) {
         // The JSON is written by hand: with a mesh per building, a city has hundreds of thousands
         // of accessors, and building dictionaries for them costs more than all the geometry work.
-        var binary: [UInt8] = []
-        binary.reserveCapacity(items.reduce(0) { $0 + $1.mesh.positions.count * 8 + $1.mesh.indices.count * 4 + 12 })
-        var views = ""
+        // Three buffer views hold every mesh's positions, normals and indices; accessors point
+        // into them by offset, which keeps the JSON to one accessor triple per building.
+        var positions: [UInt8] = []
+        var normals: [UInt8] = []
+        var indices: [UInt8] = []
+        let vertexBytes = items.reduce(0) { $0 + $1.mesh.positions.count * 4 }
+        positions.reserveCapacity(vertexBytes)
+        normals.reserveCapacity(vertexBytes)
+        indices.reserveCapacity(items.reduce(0) { $0 + $1.mesh.indices.count * 4 })
         var accessors = ""
         var meshes = ""
         var nodes = ""
-        var viewCount = 0
         var meshCount = 0
-
-        func view<T>(_ values: [T], target: Int) -> Int {
-            while binary.count % 4 != 0 { binary.append(0) }
-            let offset = binary.count
-            values.withUnsafeBytes { binary.append(contentsOf: $0) }
-            if viewCount > 0 { views += "," }
-            views += #"{"buffer":0,"byteOffset":\#(offset),"byteLength":\#(binary.count - offset),"target":\#(target)}"#
-            viewCount += 1
-            return viewCount - 1
-        }
 
         for item in items {
             let m = item.mesh
@@ -115,45 +112,61 @@ public struct GLBWriter {
                     hi[k] = max(hi[k], m.positions[3 * v + k])
                 }
             }
-            let positions = view(m.positions, target: 34962)
-            let normals = view(m.normals, target: 34962)
-            // 16-bit indices when they fit: a building rarely has 65,536 vertices, and it saves a tenth.
+            let positionOffset = positions.count
+            m.positions.withUnsafeBytes { positions.append(contentsOf: $0) }
+            let normalOffset = normals.count
+            m.normals.withUnsafeBytes { normals.append(contentsOf: $0) }
+            // 16-bit indices when they fit (a building rarely has 65,536 vertices); offsets stay
+            // aligned to 4 bytes so either size can follow.
             let small = m.vertexCount <= Int(UInt16.max)
-            let indices = small ? view(m.indices.map { UInt16($0) }, target: 34963) : view(m.indices, target: 34963)
+            let indexOffset = indices.count
+            if small {
+                m.indices.map { UInt16($0) }.withUnsafeBytes { indices.append(contentsOf: $0) }
+            } else {
+                m.indices.withUnsafeBytes { indices.append(contentsOf: $0) }
+            }
+            while indices.count % 4 != 0 { indices.append(0) }
             let base = meshCount * 3
             if meshCount > 0 {
                 accessors += ","
                 meshes += ","
                 nodes += ","
             }
-            accessors += #"{"bufferView":\#(positions),"componentType":5126,"count":\#(m.vertexCount),"type":"VEC3","#
+            accessors += #"{"bufferView":0,"byteOffset":\#(positionOffset),"componentType":5126,"#
+            accessors += #""count":\#(m.vertexCount),"type":"VEC3","#
             accessors += #""min":[\#(lo.map { "\(Double($0))" }.joined(separator: ","))],"#
             accessors += #""max":[\#(hi.map { "\(Double($0))" }.joined(separator: ","))]},"#
-            accessors += #"{"bufferView":\#(normals),"componentType":5126,"count":\#(m.vertexCount),"type":"VEC3"},"#
-            accessors += #"{"bufferView":\#(indices),"componentType":\#(small ? 5123 : 5125),"#
+            accessors += #"{"bufferView":1,"byteOffset":\#(normalOffset),"componentType":5126,"#
+            accessors += #""count":\#(m.vertexCount),"type":"VEC3"},"#
+            accessors += #"{"bufferView":2,"byteOffset":\#(indexOffset),"componentType":\#(small ? 5123 : 5125),"#
             accessors += #""count":\#(m.indices.count),"type":"SCALAR"}"#
             let name = jsonString(item.id)
             meshes += #"{"name":\#(name),"primitives":[{"attributes":{"POSITION":\#(base),"NORMAL":\#(base + 1)},"#
             meshes += #""indices":\#(base + 2),"mode":4}]}"#
-            nodes += #"{"name":\#(name),"mesh":\#(meshCount)"#
-            nodes += #","extras":{"id":\#(name)"#
+            nodes += #"{"name":\#(name),"mesh":\#(meshCount),"extras":{"id":\#(name)"#
             if let height = item.height, height.isFinite { nodes += #","height":\#(height)"# }
-            nodes += "}"
-            nodes += "}"
+            nodes += "}}"
             meshCount += 1
         }
-        while binary.count % 4 != 0 { binary.append(0) }
+        let binaryBytes = positions.count + normals.count + indices.count
+        var views = ""
+        if meshCount > 0 {
+            views = #"{"buffer":0,"byteOffset":0,"byteLength":\#(positions.count),"target":34962},"#
+            views += #"{"buffer":0,"byteOffset":\#(positions.count),"byteLength":\#(normals.count),"target":34962},"#
+            views += #"{"buffer":0,"byteOffset":\#(positions.count + normals.count),"byteLength":\#(indices.count),"#
+            views += #""target":34963}"#
+        }
         var asset = #"{"version":"2.0","generator":\#(jsonString(generator))"#
         if let copyright { asset += #","copyright":\#(jsonString(copyright))"# }
         asset += "}"
         var text = #"{"asset":\#(asset),"scene":0,"scenes":[{"nodes":["#
         text += (0..<meshCount).map(String.init).joined(separator: ",")
         text += #"]}],"nodes":[\#(nodes)],"meshes":[\#(meshes)],"accessors":[\#(accessors)],"bufferViews":[\#(views)]"#
-        if !binary.isEmpty { text += #","buffers":[{"byteLength":\#(binary.count)}]"# }
+        if binaryBytes > 0 { text += #","buffers":[{"byteLength":\#(binaryBytes)}]"# }
         text += "}"
         var json = Array(text.utf8)
         while json.count % 4 != 0 { json.append(0x20) }
-        return (json, binary)
+        return (json, binaryBytes > 0 ? [positions, normals, indices] : [])
     }
 }
 
