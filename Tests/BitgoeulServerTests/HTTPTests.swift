@@ -1,6 +1,7 @@
 import BitgoeulClient
 import Foundation
 import Testing
+import Wire
 import WorldModel
 
 #if canImport(FoundationNetworking)
@@ -143,5 +144,49 @@ import WorldModel
             #expect(paths[path] != nil, "openapi.json documents \(path)")
         }
         avatar.close()
+    }
+}
+
+/// Imported geodata served to clients, and used for collision.
+@Suite struct AssetTests {
+    static let seoul = TestServer.repoRoot.appendingPathComponent("worlds/seoul")
+
+    @Test func importedAssetsAreServedWithETags() async throws {
+        let server = try await TestServer.start(world: Self.seoul)
+        defer { Task { await server.stop() } }
+        let url = server.baseURL.appendingPathComponent("/api/v1/spaces/seoul/yeouido/assets/buildings.glb")
+        let (data, response) = try await URLSession.shared.data(from: url)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 200)
+        #expect(http.value(forHTTPHeaderField: "Content-Type") == "model/gltf-binary")
+        #expect(data.prefix(4) == Data("glTF".utf8))
+        let etag = try #require(http.value(forHTTPHeaderField: "ETag"))
+        var request = URLRequest(url: url)
+        request.setValue(etag, forHTTPHeaderField: "If-None-Match")
+        let (_, again) = try await URLSession.shared.data(for: request)
+        #expect((again as? HTTPURLResponse)?.statusCode == 304)
+        let (_, missing) = try await URLSession.shared.data(
+            from: server.baseURL.appendingPathComponent("/api/v1/spaces/seoul/yeouido/assets/passwords.txt"))
+        #expect((missing as? HTTPURLResponse)?.statusCode == 404)
+    }
+
+    @Test func importedFootprintsStopWalkers() async throws {
+        let server = try await TestServer.start(world: Self.seoul)
+        defer { Task { await server.stop() } }
+        let footprintsURL = Self.seoul.appendingPathComponent("spaces/yeouido/footprints.json")
+        let footprints = try JSONDecoder().decode([Polygon].self, from: Data(contentsOf: footprintsURL))
+        let walker = try await server.guest("Walker", space: "seoul/yeouido")
+        let start = Point(Double(walker.snapshot.view.selfX), Double(walker.snapshot.view.selfY))
+        // Walk at the nearest real building's centre.
+        let nearest = try #require(footprints.min { $0.distanceToEdges(start) < $1.distanceToEdges(start) })
+        let box = nearest.boundingBox
+        let target = Point((box.min.x + box.max.x) / 2, (box.min.y + box.max.y) / 2)
+        #expect(nearest.distanceToEdges(start) < 40, "a building within 40 m of the spawn")
+        walker.move(x: Float(target.x), y: Float(target.y), animation: .run)
+        try await Task.sleep(for: .seconds(nearest.distanceToEdges(start) / 4 + 1.5))
+        let end = Point(Double(walker.snapshot.view.selfX), Double(walker.snapshot.view.selfY))
+        #expect(!footprints.contains { $0.contains(end) }, "ended inside a building at \(end)")
+        #expect(nearest.distanceToEdges(end) < 1.0, "stopped at the wall: \(nearest.distanceToEdges(end)) m away")
+        #expect(walker.snapshot.view.corrected)
     }
 }
