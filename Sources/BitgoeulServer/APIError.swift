@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import WorldModel
 
 /// An HTTP API failure: status, a stable snake_case code and a message a person can act on.
 ///
@@ -90,32 +91,9 @@ enum JSON {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw APIError.invalid(error.apiField, error.apiReason)
+            throw APIError.invalid(error.fieldPath == "(document)" ? "body" : error.fieldPath, error.reason)
         } catch {
             throw APIError.badRequest("the body is not valid JSON")
-        }
-    }
-}
-
-extension DecodingError {
-    var apiField: String {
-        let path: [any CodingKey]
-        switch self {
-        case .keyNotFound(let key, let c): path = c.codingPath + [key]
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
-        @unknown default: path = []
-        }
-        return path.isEmpty ? "body" : path.map(\.stringValue).joined(separator: ".")
-    }
-
-    var apiReason: String {
-        switch self {
-        case .keyNotFound: "is required"
-        case .typeMismatch(let type, _): "expected \(type)"
-        case .valueNotFound(let type, _): "expected \(type)"
-        case .dataCorrupted(let c):
-            c.debugDescription.hasPrefix("The given data") ? "the body is not valid JSON" : c.debugDescription
-        @unknown default: "is invalid"
         }
     }
 }

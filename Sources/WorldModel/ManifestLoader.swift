@@ -217,7 +217,8 @@ public enum ManifestLoader {
 }
 
 extension DecodingError {
-    var fieldPath: String {
+    /// Where decoding failed, like `spawns[0].position`; `(document)` for the whole input.
+    public var fieldPath: String {
         let path: [any CodingKey]
         switch self {
         case .keyNotFound(let key, let context): path = context.codingPath + [key]
@@ -228,12 +229,14 @@ extension DecodingError {
         return path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
     }
 
-    var reason: String {
+    /// Why decoding failed, in words a person can act on.
+    public var reason: String {
         switch self {
         case .keyNotFound: "is required"
         case .typeMismatch(let type, _): "expected \(type)"
         case .valueNotFound(let type, _): "expected \(type), found null"
-        case .dataCorrupted(let c): c.debugDescription
+        case .dataCorrupted(let c):
+            c.debugDescription.hasPrefix("The given data was not valid JSON") ? "not valid JSON" : c.debugDescription
         @unknown default: "is invalid"
         }
     }
