@@ -33,11 +33,12 @@ lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
-## client (vectors and a live server), then run every Swift test suite.
+## client (vectors and a live server), check the browser codec (node --test), then run every Swift test suite.
 test: test-deps lint
 	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
 	$(SWIFT) build --build-tests
 	$(VENV)/bin/python -m pytest -q tests_py
+	node --test Web/tests/
 	$(SWIFT) test --skip-build
 
 ## Benchmarks (not tests): the in-process tick, and bots against a running server.

@@ -1,0 +1,216 @@
+// The Bitgoeul real-time protocol (docs/protocol.md) for the browser: encode client messages,
+// decode server frames. Little-endian throughout; a frame holds messages of type u8, length u16, payload.
+
+export const VERSION = 1;
+
+export const CLIENT_TYPES = {
+  hello: 0x01, join: 0x02, joinGuest: 0x03, move: 0x04, chat: 0x05, teleportPortal: 0x06,
+  teleportSpace: 0x07, presenceRequest: 0x08, ping: 0x09, leave: 0x0a,
+};
+
+const SERVER_NAMES = {
+  0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
+  0x87: "pong", 0x88: "left",
+};
+
+export const SNAPSHOT_RESET = 1;
+export const SNAPSHOT_CORRECTED = 2;
+export const UPDATE_POSITION = 1;
+export const UPDATE_HEADING = 2;
+export const UPDATE_ANIMATION = 4;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** A growable little-endian byte writer. */
+class Writer {
+  constructor() {
+    this.bytes = new Uint8Array(64);
+    this.view = new DataView(this.bytes.buffer);
+    this.length = 0;
+  }
+  reserve(n) {
+    if (this.length + n <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
+    bigger.set(this.bytes.subarray(0, this.length));
+    this.bytes = bigger;
+    this.view = new DataView(bigger.buffer);
+  }
+  u8(v) { this.reserve(1); this.view.setUint8(this.length, v); this.length += 1; }
+  u16(v) { this.reserve(2); this.view.setUint16(this.length, v, true); this.length += 2; }
+  u32(v) { this.reserve(4); this.view.setUint32(this.length, v, true); this.length += 4; }
+  i64(v) { this.reserve(8); this.view.setBigInt64(this.length, BigInt(v), true); this.length += 8; }
+  f32(v) { this.reserve(4); this.view.setFloat32(this.length, v, true); this.length += 4; }
+  f64(v) { this.reserve(8); this.view.setFloat64(this.length, v, true); this.length += 8; }
+  raw(b) { this.reserve(b.length); this.bytes.set(b, this.length); this.length += b.length; }
+  /** A string cut at a character boundary to fit `max` bytes, with a u8 or u16 length. */
+  str(s, lengthBytes, max) {
+    let b = encoder.encode(s);
+    if (b.length > max) {
+      let end = max;
+      while (end > 0 && (b[end] & 0xc0) === 0x80) end -= 1;
+      b = b.subarray(0, end);
+    }
+    if (lengthBytes === 1) this.u8(b.length); else this.u16(b.length);
+    this.raw(b);
+  }
+  u24(v) { this.u8(v & 0xff); this.u16((v >> 8) & 0xffff); }
+  appearance(a) {
+    this.u8(a.bodyShape); this.u24(a.skinColor); this.u24(a.primaryColor); this.u24(a.secondaryColor); this.u8(a.accessory);
+  }
+  result() { return this.bytes.slice(0, this.length); }
+}
+
+/** Encodes client messages (objects with a `type`) into one frame. */
+export function encodeClient(...messages) {
+  const w = new Writer();
+  for (const m of messages) {
+    const type = CLIENT_TYPES[m.type];
+    if (type === undefined) throw new Error(`unknown client message type ${m.type}`);
+    w.u8(type);
+    const lengthAt = w.length;
+    w.u16(0);
+    const start = w.length;
+    switch (m.type) {
+      case "hello": w.u16(m.version); w.str(m.token, 2, 128); break;
+      case "join": w.str(m.space, 1, 96); w.i64(m.personaId); break;
+      case "joinGuest": w.str(m.space, 1, 96); w.str(m.name, 1, 96); w.appearance(m.appearance); break;
+      case "move": w.u32(m.seq); w.f32(m.x); w.f32(m.y); w.f32(m.z); w.f32(m.heading); w.u8(m.animation); break;
+      case "chat": w.u8(m.scope); w.str(m.text, 2, 2000); break;
+      case "teleportPortal": w.str(m.portalId, 1, 96); break;
+      case "teleportSpace": w.str(m.space, 1, 96); break;
+      case "ping": w.f64(m.clientTimeMs); break;
+      default: break;
+    }
+    w.view.setUint16(lengthAt, w.length - start, true);
+  }
+  return w.result();
+}
+
+/** A bounds-checked little-endian reader over one message payload. */
+class Reader {
+  constructor(bytes, field) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.at = 0;
+    this.field = field;
+  }
+  need(n) { if (this.at + n > this.bytes.length) throw new Error(`${this.field}: message ends early`); }
+  u8() { this.need(1); const v = this.view.getUint8(this.at); this.at += 1; return v; }
+  u16() { this.need(2); const v = this.view.getUint16(this.at, true); this.at += 2; return v; }
+  u32() { this.need(4); const v = this.view.getUint32(this.at, true); this.at += 4; return v; }
+  i64() { this.need(8); const v = this.view.getBigInt64(this.at, true); this.at += 8; return Number(v); }
+  f32() { this.need(4); const v = this.view.getFloat32(this.at, true); this.at += 4; return v; }
+  f64() { this.need(8); const v = this.view.getFloat64(this.at, true); this.at += 8; return v; }
+  u24() { const low = this.u8(); return low | (this.u16() << 8); }
+  str(lengthBytes) {
+    const n = lengthBytes === 1 ? this.u8() : this.u16();
+    this.need(n);
+    const s = decoder.decode(this.bytes.subarray(this.at, this.at + n));
+    this.at += n;
+    return s;
+  }
+  appearance() {
+    return { bodyShape: this.u8(), skinColor: this.u24(), primaryColor: this.u24(), secondaryColor: this.u24(), accessory: this.u8() };
+  }
+  end() { if (this.at !== this.bytes.length) throw new Error(`${this.field}: ${this.bytes.length - this.at} bytes after the message`); }
+}
+
+/** Splits a frame into [type, payload] pairs. */
+export function splitFrame(bytes) {
+  const out = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  while (at < bytes.length) {
+    if (at + 3 > bytes.length) throw new Error("frame: message header cut short");
+    const type = view.getUint8(at);
+    const length = view.getUint16(at + 1, true);
+    if (at + 3 + length > bytes.length) throw new Error("frame: message longer than the frame");
+    out.push([type, bytes.subarray(at + 3, at + 3 + length)]);
+    at += 3 + length;
+  }
+  return out;
+}
+
+function decodeServerMessage(type, payload) {
+  const name = SERVER_NAMES[type];
+  if (!name) return { type: "unknown", code: type };
+  const r = new Reader(payload, name);
+  let m;
+  switch (name) {
+    case "welcome": m = { type: name, version: r.u16(), tickHz: r.u8(), guest: r.u8() === 1 }; break;
+    case "joined":
+      m = { type: name, space: r.str(1), entityId: r.u32() };
+      for (const k of ["originX", "originY", "originZ", "quantumM", "x", "y", "z", "heading", "aoiRadiusM"]) m[k] = r.f32();
+      m.aoiMax = r.u16();
+      break;
+    case "snapshot": {
+      m = { type: name, tick: r.u32(), ackSeq: r.u32(), flags: r.u8(), selfX: r.f32(), selfY: r.f32(), selfZ: r.f32(), selfHeading: r.f32() };
+      const leaves = r.u16(); const enters = r.u16(); const updates = r.u16(); r.u16();
+      m.leaves = Array.from({ length: leaves }, () => r.u32());
+      m.enters = Array.from({ length: enters }, () => {
+        const e = { id: r.u32(), flags: r.u8(), x: r.u16(), y: r.u16(), z: r.u16(), heading: r.u16(), animation: r.u8() };
+        e.appearance = r.appearance();
+        e.name = r.str(1);
+        return e;
+      });
+      m.updates = Array.from({ length: updates }, () => {
+        const u = { id: r.u32(), mask: r.u8() };
+        if (u.mask & UPDATE_POSITION) { u.x = r.u16(); u.y = r.u16(); u.z = r.u16(); }
+        if (u.mask & UPDATE_HEADING) u.heading = r.u16();
+        if (u.mask & UPDATE_ANIMATION) u.animation = r.u8();
+        return u;
+      });
+      break;
+    }
+    case "chat": m = { type: name, fromEntity: r.u32(), scope: r.u8(), name: r.str(1), text: r.str(2) }; break;
+    case "presence": {
+      m = { type: name, total: r.u16() };
+      const count = r.u16();
+      m.entries = Array.from({ length: count }, () => ({ entityId: r.u32(), name: r.str(1), flags: r.u8() }));
+      break;
+    }
+    case "error": m = { type: name, code: r.u16(), message: r.str(2) }; break;
+    case "pong": m = { type: name, clientTimeMs: r.f64(), serverTimeMs: r.f64() }; break;
+    case "left": m = { type: name, reason: r.u8() }; break;
+  }
+  r.end();
+  return m;
+}
+
+/** Decodes a server frame into its messages. */
+export function decodeServerFrame(bytes) {
+  return splitFrame(bytes).map(([type, payload]) => decodeServerMessage(type, payload));
+}
+
+/** Decodes a client frame (for tests and tools). */
+export function decodeClientFrame(bytes) {
+  const names = Object.fromEntries(Object.entries(CLIENT_TYPES).map(([k, v]) => [v, k]));
+  return splitFrame(bytes).map(([type, payload]) => {
+    const name = names[type];
+    if (!name) throw new Error(`unknown client message type ${type}`);
+    const r = new Reader(payload, name);
+    let m = { type: name };
+    switch (name) {
+      case "hello": m.version = r.u16(); m.token = r.str(2); break;
+      case "join": m.space = r.str(1); m.personaId = r.i64(); break;
+      case "joinGuest": m.space = r.str(1); m.name = r.str(1); m.appearance = r.appearance(); break;
+      case "move": Object.assign(m, { seq: r.u32(), x: r.f32(), y: r.f32(), z: r.f32(), heading: r.f32(), animation: r.u8() }); break;
+      case "chat": m.scope = r.u8(); m.text = r.str(2); break;
+      case "teleportPortal": m.portalId = r.str(1); break;
+      case "teleportSpace": m.space = r.str(1); break;
+      case "ping": m.clientTimeMs = r.f64(); break;
+      default: break;
+    }
+    r.end();
+    return m;
+  });
+}
+
+/** Metres from a quantised position, given the `joined` message's origin and quantum. */
+export function dequantize(joined, x, y, z) {
+  return [joined.originX + x * joined.quantumM, joined.originY + y * joined.quantumM, joined.originZ + z * joined.quantumM];
+}
+
+/** Radians from a 16-bit heading. */
+export function headingRadians(h) { return (h / 65536) * 2 * Math.PI; }
