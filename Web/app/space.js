@@ -1,0 +1,165 @@
+// A space in 3D: ground, buildings, other people, your own avatar in third person, chat and teleport.
+// The server is the authority: we predict our own movement and blend to its corrections.
+import * as THREE from "three";
+import { Connection } from "../net/connection.js";
+import { Avatars } from "../world/avatars.js";
+import { parseGLB } from "../world/glb.js";
+import { loadLocale, t } from "../ui/i18n.js";
+
+await loadLocale();
+const params = new URLSearchParams(location.search);
+let spaceId = params.get("space") || "gwangju/acc-plaza";
+const guestName = params.get("name") || sessionStorage.getItem("bitgoeul.guest") || `방문자 ${Math.floor(Math.random() * 9000 + 1000)}`;
+sessionStorage.setItem("bitgoeul.guest", guestName);
+const appearance = { bodyShape: 1, skinColor: 0xe0b89a, primaryColor: Math.floor(Math.random() * 0xffffff), secondaryColor: 0x2d2d2d, accessory: 0 };
+
+const $ = (id) => document.getElementById(id);
+const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+renderer.setPixelRatio(Math.min(devicePixelRatio, 2));
+renderer.setSize(innerWidth, innerHeight);
+document.body.prepend(renderer.domElement);
+const scene = new THREE.Scene();
+scene.background = new THREE.Color(0x9cc6e8);
+const camera = new THREE.PerspectiveCamera(60, innerWidth / innerHeight, 0.1, 5000);
+scene.add(new THREE.HemisphereLight(0xffffff, 0x556070, 1.6));
+const sun = new THREE.DirectionalLight(0xffffff, 1.4);
+sun.position.set(-300, 500, 200);
+scene.add(sun);
+const world = new THREE.Group();
+scene.add(world);
+const avatars = new Avatars(scene);
+const me = new THREE.Mesh(new THREE.CapsuleGeometry(0.28, 1.1, 4, 12).translate(0, 0.83, 0),
+  new THREE.MeshStandardMaterial({ color: appearance.primaryColor }));
+scene.add(me);
+addEventListener("resize", () => {
+  camera.aspect = innerWidth / innerHeight;
+  camera.updateProjectionMatrix();
+  renderer.setSize(innerWidth, innerHeight);
+});
+
+// ENU metres → three.js (Y up).
+const toThree = (x, y, z = 0) => new THREE.Vector3(x, z, -y);
+const self = { x: 0, y: 0, z: 0, heading: 0, joined: false };
+
+async function buildSpace(id) {
+  world.clear();
+  const [region, name] = id.split("/");
+  const space = await (await fetch(`/api/v1/spaces/${region}/${name}`)).json();
+  const b = space.bounds;
+  const ground = new THREE.Mesh(new THREE.PlaneGeometry(b.maxX - b.minX, b.maxY - b.minY),
+    new THREE.MeshStandardMaterial({ color: space.kind === "indoor" ? 0xd9d2c5 : 0x7d8a74 }));
+  ground.rotation.x = -Math.PI / 2;
+  ground.position.copy(toThree((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2, -0.01));
+  world.add(ground);
+  const material = new THREE.MeshStandardMaterial({ color: 0xd8c7a4, roughness: 0.85 });
+  const glb = await fetch(`/api/v1/spaces/${region}/${name}/assets/buildings.glb`);
+  if (glb.ok) {
+    world.add(parseGLB(await glb.arrayBuffer(), material));
+  } else {
+    for (const ring of space.obstacles) {
+      const shape = new THREE.Shape(ring.map(([x, y]) => new THREE.Vector2(x, y)));
+      const mesh = new THREE.Mesh(new THREE.ExtrudeGeometry(shape, { depth: space.kind === "indoor" ? 4 : 12, bevelEnabled: false }), material);
+      mesh.rotation.x = -Math.PI / 2;  // shape x,y (east, north) → three x, -z; extrusion goes up
+      world.add(mesh);
+    }
+  }
+  $("credit").textContent = space.attribution ? `${t("credit")}: ${space.attribution}` : "";
+}
+
+function log(text) {
+  const p = document.createElement("p");
+  p.textContent = text;
+  $("log").append(p);
+  while ($("log").children.length > 100) $("log").firstChild.remove();
+  $("log").scrollTop = $("log").scrollHeight;
+}
+
+let joinedInfo = null;
+const connection = new Connection({
+  onStatus: (kind, reason) => { $("status").textContent = kind === "closed" ? t("closed", { reason }) : reason; },
+  onMessage: (m) => {
+    switch (m.type) {
+      case "joined":
+        joinedInfo = m;
+        spaceId = m.space;
+        connection.moveTo(m.space);
+        Object.assign(self, { x: m.x, y: m.y, z: m.z, heading: m.heading, joined: true });
+        avatars.setJoined(m);
+        buildSpace(m.space);
+        $("status").textContent = t("connected", { space: m.space });
+        $("teleport").value = m.space;
+        break;
+      case "snapshot": {
+        avatars.apply(m);
+        const dx = m.selfX - self.x;
+        const dy = m.selfY - self.y;
+        // Take the server's word when it corrected us or we drifted; small errors blend out.
+        if (m.flags & 2 || dx * dx + dy * dy > 1) { self.x = m.selfX; self.y = m.selfY; }
+        else { self.x += dx * 0.1; self.y += dy * 0.1; }
+        break;
+      }
+      case "chat": log(`${m.name}: ${m.text}`); break;
+      case "presence": $("people").textContent = t("people", { count: m.total }); break;
+      case "error": log(t("error", { message: m.message })); break;
+      case "left": self.joined = false; break;
+      default: break;
+    }
+  },
+});
+await buildSpace(spaceId);
+connection.open({ type: "joinGuest", space: spaceId, name: guestName, appearance });
+
+const world_ = await (await fetch("/api/v1/world")).json();
+for (const region of world_.regions) {
+  for (const s of region.spaces) {
+    const option = new Option(`${s.name.ko} · ${s.name.en} (${s.occupancy})`, s.id);
+    $("teleport").append(option);
+  }
+}
+$("teleport").value = spaceId;
+$("teleport").addEventListener("change", (e) => connection.send({ type: "teleportSpace", space: e.target.value }));
+$("chat").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $("text").value.trim();
+  if (text) connection.send({ type: "chat", scope: Number($("scope").value), text });
+  $("text").value = "";
+});
+
+const keys = new Set();
+addEventListener("keydown", (e) => { if (e.target.tagName !== "INPUT") keys.add(e.code); });
+addEventListener("keyup", (e) => keys.delete(e.code));
+let seq = 0;
+let sinceSend = 0;
+let last = performance.now();
+setInterval(() => connection.send({ type: "presenceRequest" }), 5000);
+
+function frame(now) {
+  const dt = Math.min(0.1, (now - last) / 1000);
+  last = now;
+  if (self.joined) {
+    const turn = (keys.has("KeyA") || keys.has("ArrowLeft") ? 1 : 0) - (keys.has("KeyD") || keys.has("ArrowRight") ? 1 : 0);
+    const forward = (keys.has("KeyW") || keys.has("ArrowUp") ? 1 : 0) - (keys.has("KeyS") || keys.has("ArrowDown") ? 1 : 0);
+    const running = keys.has("ShiftLeft") || keys.has("ShiftRight");
+    self.heading += turn * 2.2 * dt;
+    const speed = forward * (running ? 3.8 : 1.35);
+    self.x += Math.cos(self.heading) * speed * dt;
+    self.y += Math.sin(self.heading) * speed * dt;
+    sinceSend += dt;
+    if (sinceSend >= 0.05) {
+      sinceSend = 0;
+      seq += 1;
+      connection.send({ type: "move", seq, x: self.x, y: self.y, z: self.z, heading: self.heading,
+        animation: speed === 0 ? 0 : running ? 2 : 1 });
+    }
+  }
+  me.position.copy(toThree(self.x, self.y, self.z));
+  me.rotation.y = self.heading - Math.PI / 2;
+  const behind = toThree(self.x - Math.cos(self.heading) * 9, self.y - Math.sin(self.heading) * 9, self.z + 5);
+  camera.position.lerp(behind, Math.min(1, dt * 4));
+  camera.lookAt(toThree(self.x, self.y, self.z + 1.5));
+  avatars.update(dt);
+  renderer.render(scene, camera);
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+window.bitgoeul = { avatars, self, connection, get joined() { return joinedInfo; } };
