@@ -19,10 +19,15 @@ build:
 web-assets:
 	@scripts/fetch-web-assets.sh
 
-## What the tests need that the machine may lack: osmium-tool (Debian) and a Python venv with the OpenAPI
-## validator, pytest, websockets, pyproj, trimesh and numpy.
+## What the tests need that the machine may lack: osmium-tool, Chromium, chromium-driver and Korean fonts
+## (Debian), and a Python venv with the OpenAPI validator, pytest, websockets, pyproj, trimesh, numpy and Selenium.
 test-deps: $(VENV)/.installed
-	@command -v osmium >/dev/null || (apt-get update -qq && apt-get install -y -qq osmium-tool)
+	@missing=""; \
+	command -v osmium >/dev/null || missing="$$missing osmium-tool"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
 $(VENV)/.installed: scripts/requirements-test.txt
 	python3 -m venv $(VENV)

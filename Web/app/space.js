@@ -88,6 +88,7 @@ const connection = new Connection({
         buildSpace(m.space);
         $("status").textContent = t("connected", { space: m.space });
         $("teleport").value = m.space;
+        connection.send({ type: "presenceRequest" });
         break;
       case "snapshot": {
         avatars.apply(m);

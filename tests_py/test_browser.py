@@ -1,0 +1,103 @@
+"""The web client in a real browser: headless Chromium driven by Selenium against a live server."""
+import os
+import pathlib
+import subprocess
+import tempfile
+import time
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BINARY = ROOT / ".build/debug/bitgoeul"
+SHOTS = ROOT / ".build/screenshots"
+
+
+@pytest.fixture(scope="module")
+def server():
+    data = tempfile.mkdtemp(prefix="bitgoeul-browser-")
+    proc = subprocess.Popen(
+        [str(BINARY), "serve", "--port", "0", "--data", data, "--world", str(ROOT / "worlds/gwangju"),
+         "--world", str(ROOT / "worlds/seoul"), "--web", str(ROOT / "Web"),
+         "--boundaries", str(ROOT / "worlds/boundaries"), "--log-level", "warning"],
+        stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert "http://" in line, line
+    yield line.strip().split(" on ")[-1].rstrip("/")
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def browser():
+    options = Options()
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--use-gl=angle",
+                "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--window-size=1000,700"]:
+        options.add_argument(arg)
+    binary = "/usr/bin/chromium"
+    if os.path.exists(binary):
+        options.binary_location = binary
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def wait_for(driver, script, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+@pytest.fixture(scope="module")
+def pair():
+    a, b = browser(), browser()
+    yield a, b
+    a.quit()
+    b.quit()
+
+
+def test_landing_page_lists_spaces_with_plans(server, pair):
+    a, _ = pair
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    a.get(server + "/")
+    wait_for(a, "return document.querySelectorAll('#spaces li svg').length >= 6")
+    a.save_screenshot(str(SHOTS / "landing.png"))
+    assert "Yeouido" in a.find_element(By.ID, "spaces").text
+
+
+def test_two_browsers_see_each_other_chat_and_teleport(server, pair):
+    a, b = pair
+    a.get(server + "/space.html?space=gwangju/chungjangro&name=Alice&lang=en")
+    wait_for(a, "return window.bitgoeul && window.bitgoeul.joined")
+    b.get(server + "/space.html?space=gwangju/chungjangro&name=Bora&lang=ko")
+    start = time.time()
+    wait_for(a, "return window.bitgoeul.avatars.names().includes('Bora')", timeout=3)
+    wait_for(b, "return window.bitgoeul && window.bitgoeul.avatars.names().includes('Alice')", timeout=3)
+    assert time.time() - start < 3.5
+
+    b.find_element(By.ID, "scope").send_keys("공간")
+    b.find_element(By.ID, "text").send_keys("안녕하세요 Alice\n")
+    wait_for(a, "return document.getElementById('log').textContent.includes('안녕하세요 Alice')")
+
+    # The canvas is really drawn: pixels differ from the sky colour somewhere below the horizon.
+    drawn = a.execute_script("""
+        const c = document.querySelector('canvas');
+        const g = document.createElement('canvas'); g.width = c.width; g.height = c.height;
+        const x = g.getContext('2d'); x.drawImage(c, 0, 0);
+        const d = x.getImageData(0, Math.floor(c.height * 0.8), c.width, 1).data;
+        let differs = 0; for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x9c) + Math.abs(d[i+1] - 0xc6) > 30) differs++;
+        return differs;""")
+    assert drawn > 100
+    a.save_screenshot(str(SHOTS / "space-chungjangro.png"))
+
+    alice_id = a.execute_script("return window.bitgoeul.joined.entityId")
+    a.execute_script("window.bitgoeul.connection.send({type: 'teleportSpace', space: 'seoul/yeouido'})")
+    wait_for(a, "return window.bitgoeul.joined.space === 'seoul/yeouido'")
+    wait_for(b, "return !window.bitgoeul.avatars.names().includes('Alice')")
+    assert alice_id != a.execute_script("return window.bitgoeul.joined.entityId")
+    time.sleep(1.5)
+    a.save_screenshot(str(SHOTS / "space-yeouido.png"))
