@@ -39,7 +39,7 @@ lint:
 
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
 ## client (vectors and a live server), check the browser codec (node --test), then run every Swift test suite.
-test: test-deps lint
+test: test-deps web-assets lint
 	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
 	$(SWIFT) build --build-tests
 	$(VENV)/bin/python -m pytest -q tests_py
