@@ -101,3 +101,28 @@ def test_two_browsers_see_each_other_chat_and_teleport(server, pair):
     assert alice_id != a.execute_script("return window.bitgoeul.joined.entityId")
     time.sleep(1.5)
     a.save_screenshot(str(SHOTS / "space-yeouido.png"))
+
+
+def test_persona_editor_makes_a_persona_others_see(server, pair):
+    _, watcher = pair  # still in Chungjang-ro as a guest
+    c = browser()
+    try:
+        c.get(server + "/persona.html?lang=ko")
+        c.find_element(By.ID, "username").send_keys("hana")
+        c.find_element(By.ID, "password").send_keys("광주 빛고을 2026")
+        c.find_element(By.ID, "register").click()
+        wait_for(c, "return !document.getElementById('editor').hidden")
+        c.find_element(By.ID, "name").send_keys("하나")
+        c.execute_script("""
+            document.getElementById('accessory').value = 'hat';
+            const colour = document.getElementById('primaryColor');
+            colour.value = '#c0392b'; colour.dispatchEvent(new Event('input'));""")
+        c.find_element(By.CSS_SELECTOR, "#persona button").click()
+        wait_for(c, "return document.getElementById('personas').textContent.includes('하나')")
+        time.sleep(0.5)
+        c.save_screenshot(str(SHOTS / "persona-editor.png"))
+        c.find_element(By.CSS_SELECTOR, "#personas a").click()
+        wait_for(c, "return window.bitgoeul && window.bitgoeul.joined && window.bitgoeul.joined.space === 'gwangju/chungjangro'")
+        wait_for(watcher, "return window.bitgoeul.avatars.names().includes('하나')", timeout=3)
+    finally:
+        c.quit()

@@ -108,7 +108,14 @@ const connection = new Connection({
   },
 });
 await buildSpace(spaceId);
-connection.open({ type: "joinGuest", space: spaceId, name: guestName, appearance });
+// With a session and a chosen persona, enter as that persona; otherwise as a guest.
+const personaId = Number(params.get("persona"));
+const token = localStorage.getItem("bitgoeul.token") || "";
+if (personaId && token) {
+  connection.open({ type: "join", space: spaceId, personaId }, token);
+} else {
+  connection.open({ type: "joinGuest", space: spaceId, name: guestName, appearance });
+}
 
 const world_ = await (await fetch("/api/v1/world")).json();
 for (const region of world_.regions) {

@@ -1,0 +1,116 @@
+// Sign in or register, then create and edit up to five personas with a live 3D preview.
+import * as THREE from "three";
+import { figure } from "../world/figure.js";
+import { loadLocale, t } from "../ui/i18n.js";
+
+await loadLocale();
+const $ = (id) => document.getElementById(id);
+let token = localStorage.getItem("bitgoeul.token");
+let editing = null;  // the persona id being edited, or null for a new one
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status === 204) return null;
+  const data = await res.json();
+  if (!res.ok) throw new Error(data.error?.message || `HTTP ${res.status}`);
+  return data;
+}
+
+function say(text, error = false) {
+  $("status").textContent = text;
+  $("status").className = error ? "error" : "";
+}
+
+// The preview: the figure turning slowly under soft light.
+const renderer = new THREE.WebGLRenderer({ canvas: $("preview"), antialias: true, preserveDrawingBuffer: true });
+const scene = new THREE.Scene();
+scene.background = new THREE.Color(0x223650);
+scene.add(new THREE.HemisphereLight(0xffffff, 0x445566, 2));
+const camera = new THREE.PerspectiveCamera(35, 1, 0.1, 50);
+camera.position.set(0, 1.3, 4.8);
+camera.lookAt(0, 0.9, 0);
+let shown = null;
+
+function appearance() {
+  return {
+    bodyShape: $("bodyShape").value, accessory: $("accessory").value, skinColor: $("skinColor").value,
+    primaryColor: $("primaryColor").value, secondaryColor: $("secondaryColor").value,
+  };
+}
+
+function redraw() {
+  if (shown) scene.remove(shown);
+  shown = figure(appearance());
+  scene.add(shown);
+}
+for (const id of ["bodyShape", "accessory", "skinColor", "primaryColor", "secondaryColor"]) $(id).addEventListener("input", redraw);
+redraw();
+renderer.setAnimationLoop((time) => {
+  const size = $("preview").clientWidth;
+  if (renderer.domElement.width !== size) renderer.setSize(size, size, false);
+  if (shown) shown.rotation.y = time / 1500;
+  renderer.render(scene, camera);
+});
+
+async function showPersonas() {
+  const { personas, max } = await api("GET", "/api/v1/personas");
+  $("signin").hidden = true;
+  $("editor").hidden = false;
+  const list = $("personas");
+  list.replaceChildren();
+  for (const p of personas) {
+    const li = document.createElement("li");
+    const name = document.createElement("strong");
+    name.textContent = p.name;
+    const enter = document.createElement("a");
+    enter.href = `space.html?space=gwangju/chungjangro&persona=${p.id}`;
+    enter.textContent = ` ${t("enter")}`;
+    const edit = document.createElement("button");
+    edit.textContent = t("edit");
+    edit.onclick = () => {
+      editing = p.id;
+      $("name").value = p.name;
+      for (const k of ["bodyShape", "accessory", "skinColor", "primaryColor", "secondaryColor"]) $(k).value = p.appearance[k];
+      redraw();
+    };
+    const remove = document.createElement("button");
+    remove.textContent = t("delete");
+    remove.onclick = async () => { await api("DELETE", `/api/v1/personas/${p.id}`); showPersonas(); };
+    li.append(name, enter, " ", edit, " ", remove);
+    list.append(li);
+  }
+  say(t("personaCount", { count: personas.length, max }));
+}
+
+$("account").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  try {
+    const session = await api("POST", "/api/v1/sessions", { username: $("username").value, password: $("password").value });
+    token = session.token;
+    localStorage.setItem("bitgoeul.token", token);
+    await showPersonas();
+  } catch (error) { say(error.message, true); }
+});
+
+$("register").addEventListener("click", async () => {
+  try {
+    await api("POST", "/api/v1/accounts", { username: $("username").value, password: $("password").value });
+    $("account").requestSubmit();
+  } catch (error) { say(error.message, true); }
+});
+
+$("persona").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  try {
+    const body = { name: $("name").value, appearance: appearance() };
+    if (editing) await api("PUT", `/api/v1/personas/${editing}`, body); else await api("POST", "/api/v1/personas", body);
+    editing = null;
+    $("name").value = "";
+    await showPersonas();
+  } catch (error) { say(error.message, true); }
+});
+
+if (token) showPersonas().catch(() => { token = null; localStorage.removeItem("bitgoeul.token"); });
