@@ -99,7 +99,17 @@ def test_two_browsers_see_each_other_chat_and_teleport(server, pair):
     wait_for(a, "return window.bitgoeul.joined.space === 'seoul/yeouido'")
     wait_for(b, "return !window.bitgoeul.avatars.names().includes('Alice')")
     assert alice_id != a.execute_script("return window.bitgoeul.joined.entityId")
-    time.sleep(1.5)
+    # Yeouido's buildings are drawn: the loaded meshes exist and the upper half of the view is not all sky.
+    wait_for(a, "return document.getElementById('status').textContent.includes('seoul/yeouido')")
+    time.sleep(1.0)
+    sky_free = a.execute_script("""
+        const c = document.querySelector('canvas');
+        const g = document.createElement('canvas'); g.width = c.width; g.height = c.height;
+        const x = g.getContext('2d'); x.drawImage(c, 0, 0);
+        const d = x.getImageData(0, Math.floor(c.height * 0.15), c.width, 1).data;
+        let other = 0; for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x9c) + Math.abs(d[i+1] - 0xc6) + Math.abs(d[i+2] - 0xe8) > 40) other++;
+        return other;""")
+    assert sky_free > 50, "buildings stand against the sky"
     a.save_screenshot(str(SHOTS / "space-yeouido.png"))
 
 

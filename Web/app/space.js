@@ -41,10 +41,25 @@ addEventListener("resize", () => {
 const toThree = (x, y, z = 0) => new THREE.Vector3(x, z, -y);
 const self = { x: 0, y: 0, z: 0, heading: 0, joined: false };
 
+let portals = [];
+let portalSent = false;
+let built = null;
+
 async function buildSpace(id) {
+  if (built === id) return;
+  built = id;
   world.clear();
   const [region, name] = id.split("/");
   const space = await (await fetch(`/api/v1/spaces/${region}/${name}`)).json();
+  portals = space.portals;
+  portalSent = false;
+  for (const p of portals) {
+    const ring = new THREE.Mesh(new THREE.TorusGeometry(p.radius, 0.12, 8, 32),
+      new THREE.MeshStandardMaterial({ color: 0x7fd1ff, emissive: 0x1d6fa5 }));
+    ring.rotation.x = Math.PI / 2;
+    ring.position.copy(toThree(p.position[0], p.position[1], 0.05));
+    world.add(ring);
+  }
   const b = space.bounds;
   const ground = new THREE.Mesh(new THREE.PlaneGeometry(b.maxX - b.minX, b.maxY - b.minY),
     new THREE.MeshStandardMaterial({ color: space.kind === "indoor" ? 0xd9d2c5 : 0x7d8a74 }));
@@ -54,7 +69,7 @@ async function buildSpace(id) {
   const material = new THREE.MeshStandardMaterial({ color: 0xd8c7a4, roughness: 0.85 });
   const glb = await fetch(`/api/v1/spaces/${region}/${name}/assets/buildings.glb`);
   if (glb.ok) {
-    world.add(parseGLB(await glb.arrayBuffer(), material));
+    world.add(parseGLB(await download(glb), material));
   } else {
     for (const ring of space.obstacles) {
       const shape = new THREE.Shape(ring.map(([x, y]) => new THREE.Vector2(x, y)));
@@ -64,6 +79,25 @@ async function buildSpace(id) {
     }
   }
   $("credit").textContent = space.attribution ? `${t("credit")}: ${space.attribution}` : "";
+}
+
+/** Reads a response body while showing how much has arrived. */
+async function download(response) {
+  const total = Number(response.headers.get("Content-Length")) || 0;
+  const reader = response.body.getReader();
+  const chunks = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+    if (total) $("status").textContent = t("loading", { percent: Math.round((received / total) * 100) });
+  }
+  const bytes = new Uint8Array(received);
+  let at = 0;
+  for (const c of chunks) { bytes.set(c, at); at += c.length; }
+  return bytes.buffer;
 }
 
 function log(text) {
@@ -85,8 +119,8 @@ const connection = new Connection({
         connection.moveTo(m.space);
         Object.assign(self, { x: m.x, y: m.y, z: m.z, heading: m.heading, joined: true });
         avatars.setJoined(m);
-        buildSpace(m.space);
-        $("status").textContent = t("connected", { space: m.space });
+        portalSent = false;
+        buildSpace(m.space).then(() => { $("status").textContent = t("connected", { space: m.space }); });
         $("teleport").value = m.space;
         connection.send({ type: "presenceRequest" });
         break;
@@ -100,7 +134,10 @@ const connection = new Connection({
         break;
       }
       case "chat": log(`${m.name}: ${m.text}`); break;
-      case "presence": $("people").textContent = t("people", { count: m.total }); break;
+      case "presence":
+        $("people").textContent = t("people", { count: m.total });
+        $("people").title = m.entries.map((e) => e.name).join(", ");
+        break;
       case "error": log(t("error", { message: m.message })); break;
       case "left": self.joined = false; break;
       default: break;
@@ -152,6 +189,15 @@ function frame(now) {
     const speed = forward * (running ? 3.8 : 1.35);
     self.x += Math.cos(self.heading) * speed * dt;
     self.y += Math.sin(self.heading) * speed * dt;
+    // Walking into a portal's ring takes you through it (once, until the next space).
+    for (const p of portals) {
+      const dx = self.x - p.position[0];
+      const dy = self.y - p.position[1];
+      if (!portalSent && speed !== 0 && dx * dx + dy * dy < p.radius * p.radius) {
+        portalSent = true;
+        connection.send({ type: "teleportPortal", portalId: p.id });
+      }
+    }
     sinceSend += dt;
     if (sinceSend >= 0.05) {
       sinceSend = 0;
