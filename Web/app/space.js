@@ -178,7 +178,11 @@ let sinceSend = 0;
 let last = performance.now();
 setInterval(() => connection.send({ type: "presenceRequest" }), 5000);
 
+const frameTimes = new Float32Array(600);
+let frameCount = 0;
+
 function frame(now) {
+  frameTimes[frameCount++ % frameTimes.length] = now - last;
   const dt = Math.min(0.1, (now - last) / 1000);
   last = now;
   if (self.joined) {
@@ -216,4 +220,12 @@ function frame(now) {
   requestAnimationFrame(frame);
 }
 requestAnimationFrame(frame);
-window.bitgoeul = { avatars, self, connection, get joined() { return joinedInfo; } };
+/** Frame-time percentiles over the last 600 frames and the JS heap, for the benchmark. */
+function frameStats() {
+  const n = Math.min(frameCount, frameTimes.length);
+  const sorted = Array.from(frameTimes.subarray(0, n)).sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(n - 1, Math.ceil(p * n) - 1)] || 0;
+  return { frames: n, p50_ms: at(0.5), p99_ms: at(0.99), visible: avatars.entities.size,
+    heap_mb: performance.memory ? performance.memory.usedJSHeapSize / 1e6 : null };
+}
+window.bitgoeul = { avatars, self, connection, frameStats, get joined() { return joinedInfo; } };
