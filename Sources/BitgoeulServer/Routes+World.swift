@@ -111,6 +111,19 @@ enum WorldRoutes {
             try asset(request, context, services: services)
         }
 
+        // The administrative boundaries themselves, for maps (KOGL Type 1, credit SGIS).
+        router.get("/api/v1/boundaries/{file}") { request, context -> Response in
+            let file = context.parameters.get("file") ?? ""
+            guard let directory = services.config.boundariesDirectory, file.hasSuffix(".geojson"),
+                !file.contains("/"), !file.hasPrefix("."),
+                let data = try? Data(contentsOf: directory.appendingPathComponent(file))
+            else { throw APIError(.notFound, "unknown_boundaries", "no boundary file '\(file)'") }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/geo+json", .cacheControl: "public, max-age=3600"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
