@@ -9,6 +9,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -93,6 +94,12 @@ def test_two_browsers_see_each_other_chat_and_teleport(server, pair):
         return differs;""")
     assert drawn > 100
     a.save_screenshot(str(SHOTS / "space-chungjangro.png"))
+
+    # Click on the ground ahead: the avatar walks there, and the server follows.
+    start = a.execute_script("return [window.bitgoeul.self.x, window.bitgoeul.self.y]")
+    canvas = a.find_element(By.TAG_NAME, "canvas")
+    ActionChains(a).move_to_element_with_offset(canvas, 0, 150).click().perform()
+    wait_for(a, f"const s = window.bitgoeul.self; return Math.hypot(s.x - {start[0]}, s.y - {start[1]}) > 1.0", timeout=8)
 
     alice_id = a.execute_script("return window.bitgoeul.joined.entityId")
     a.execute_script("window.bitgoeul.connection.send({type: 'teleportSpace', space: 'seoul/yeouido'})")

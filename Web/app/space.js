@@ -170,6 +170,30 @@ $("chat").addEventListener("submit", (e) => {
   $("text").value = "";
 });
 
+// Click (or tap) on the ground to walk there.
+const raycaster = new THREE.Raycaster();
+let clickTarget = null;
+renderer.domElement.addEventListener("click", (e) => {
+  const pointer = new THREE.Vector2((e.clientX / innerWidth) * 2 - 1, -(e.clientY / innerHeight) * 2 + 1);
+  raycaster.setFromCamera(pointer, camera);
+  const ground = new THREE.Plane(new THREE.Vector3(0, 1, 0), -self.z);
+  const hit = raycaster.ray.intersectPlane(ground, new THREE.Vector3());
+  if (hit) clickTarget = { x: hit.x, y: -hit.z };
+});
+
+// A touch joystick: drag anywhere on the lower right of the screen.
+const stick = { active: false, x: 0, y: 0, ox: 0, oy: 0 };
+renderer.domElement.addEventListener("pointerdown", (e) => {
+  if (e.pointerType !== "touch" || e.clientX < innerWidth / 2) return;
+  Object.assign(stick, { active: true, ox: e.clientX, oy: e.clientY, x: 0, y: 0 });
+});
+addEventListener("pointermove", (e) => {
+  if (!stick.active) return;
+  stick.x = Math.max(-1, Math.min(1, (e.clientX - stick.ox) / 60));
+  stick.y = Math.max(-1, Math.min(1, (e.clientY - stick.oy) / 60));
+});
+addEventListener("pointerup", () => { stick.active = false; stick.x = 0; stick.y = 0; });
+
 const keys = new Set();
 addEventListener("keydown", (e) => { if (e.target.tagName !== "INPUT") keys.add(e.code); });
 addEventListener("keyup", (e) => keys.delete(e.code));
@@ -186,9 +210,25 @@ function frame(now) {
   const dt = Math.min(0.1, (now - last) / 1000);
   last = now;
   if (self.joined) {
-    const turn = (keys.has("KeyA") || keys.has("ArrowLeft") ? 1 : 0) - (keys.has("KeyD") || keys.has("ArrowRight") ? 1 : 0);
-    const forward = (keys.has("KeyW") || keys.has("ArrowUp") ? 1 : 0) - (keys.has("KeyS") || keys.has("ArrowDown") ? 1 : 0);
-    const running = keys.has("ShiftLeft") || keys.has("ShiftRight");
+    let turn = (keys.has("KeyA") || keys.has("ArrowLeft") ? 1 : 0) - (keys.has("KeyD") || keys.has("ArrowRight") ? 1 : 0) - stick.x;
+    let forward = (keys.has("KeyW") || keys.has("ArrowUp") ? 1 : 0) - (keys.has("KeyS") || keys.has("ArrowDown") ? 1 : 0) - stick.y;
+    const running = keys.has("ShiftLeft") || keys.has("ShiftRight") || Math.hypot(stick.x, stick.y) > 0.9;
+    if (turn !== 0 || forward !== 0) clickTarget = null;
+    if (clickTarget) {
+      // Face the clicked spot and walk until close.
+      const dx = clickTarget.x - self.x;
+      const dy = clickTarget.y - self.y;
+      if (dx * dx + dy * dy < 0.25) {
+        clickTarget = null;
+      } else {
+        let delta = Math.atan2(dy, dx) - self.heading;
+        delta = Math.atan2(Math.sin(delta), Math.cos(delta));
+        self.heading += Math.max(-4 * dt, Math.min(4 * dt, delta));
+        forward = Math.abs(delta) < 0.6 ? 1 : 0;
+        turn = 0;
+      }
+    }
+    forward = Math.max(-1, Math.min(1, forward));
     self.heading += turn * 2.2 * dt;
     const speed = forward * (running ? 3.8 : 1.35);
     self.x += Math.cos(self.heading) * speed * dt;
