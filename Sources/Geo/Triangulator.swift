@@ -21,7 +21,6 @@ public enum Triangulator {
         var p: Point
         var prev: Int
         var next: Int
-        var removed = false
     }
 
     public static func triangulate(outer: [Point], holes: [[Point]] = []) throws(Failure) -> [UInt32] {
@@ -225,7 +224,6 @@ public enum Triangulator {
         let n = nodes[i].next
         nodes[p].next = n
         nodes[n].prev = p
-        nodes[i].removed = true
     }
 
     /// No remaining vertex (other than copies of the triangle's corners) lies inside abc.

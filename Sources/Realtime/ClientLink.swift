@@ -42,7 +42,7 @@ public final class ClientLink: Sendable {
         public var refused = 0
     }
 
-    /// Where frames go: a connection's writer, or (for benchmarks) a byte counter.
+    /// Where frames go: a connection's writer, or (for benchmarks) nowhere; the tick counts the bytes.
     public enum Sink: Sendable {
         case stream(AsyncStream<ByteBuffer>.Continuation)
         case count
@@ -53,8 +53,6 @@ public final class ClientLink: Sendable {
     private let sink: Sink
     private let commandsMax: Int
     private let closedFlag = Atomic<Bool>(false)
-    private let bytes = Atomic<Int>(0)
-    private let frames = Atomic<Int>(0)
     /// The space the link is in or is being moved to, for the connection to read.
     private let spaceId = Mutex<String?>(nil)
 
@@ -99,8 +97,6 @@ public final class ClientLink: Sendable {
     }
 
     public var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
-    public var bytesDelivered: Int { bytes.load(ordering: .relaxed) }
-    public var framesDelivered: Int { frames.load(ordering: .relaxed) }
     public var currentSpace: String? { spaceId.withLock { $0 } }
 
     // MARK: Space side
@@ -123,14 +119,10 @@ public final class ClientLink: Sendable {
     func deliver(_ frame: ByteBuffer) -> Bool {
         switch sink {
         case .count:
-            bytes.wrappingAdd(frame.readableBytes, ordering: .relaxed)
-            frames.wrappingAdd(1, ordering: .relaxed)
             return true
         case .stream(let continuation):
             switch continuation.yield(frame) {
             case .enqueued:
-                bytes.wrappingAdd(frame.readableBytes, ordering: .relaxed)
-                frames.wrappingAdd(1, ordering: .relaxed)
                 return true
             case .dropped, .terminated:
                 return false

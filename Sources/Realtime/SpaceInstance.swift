@@ -109,11 +109,6 @@ public final class SpaceInstance {
 
     public var avatarCount: Int { members.count }
 
-    /// The authoritative position of an entity, for tests and tools.
-    public func position(of entityId: UInt32) -> (x: Float, y: Float, z: Float)? {
-        members.first(where: { $0.id == entityId }).map { ($0.x, $0.y, $0.z) }
-    }
-
     // MARK: The tick
 
     /// Runs one tick and returns what it did.
