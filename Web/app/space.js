@@ -3,6 +3,7 @@
 import * as THREE from "three";
 import { Connection } from "../net/connection.js";
 import { Avatars } from "../world/avatars.js";
+import { figure } from "../world/figure.js";
 import { parseGLB } from "../world/glb.js";
 import { loadLocale, t } from "../ui/i18n.js";
 
@@ -28,8 +29,16 @@ scene.add(sun);
 const world = new THREE.Group();
 scene.add(world);
 const avatars = new Avatars(scene);
-const me = new THREE.Mesh(new THREE.CapsuleGeometry(0.28, 1.1, 4, 12).translate(0, 0.83, 0),
-  new THREE.MeshStandardMaterial({ color: appearance.primaryColor }));
+// Your own figure: the chosen persona's look, or the guest's.
+const personaParam = Number(params.get("persona"));
+const sessionToken = localStorage.getItem("bitgoeul.token") || "";
+let myLook = appearance;
+if (personaParam && sessionToken) {
+  const res = await fetch("/api/v1/personas", { headers: { Authorization: `Bearer ${sessionToken}` } });
+  const mine = res.ok ? (await res.json()).personas.find((p) => p.id === personaParam) : null;
+  if (mine) myLook = mine.appearance;
+}
+const me = figure(myLook);
 scene.add(me);
 addEventListener("resize", () => {
   camera.aspect = innerWidth / innerHeight;
@@ -146,10 +155,8 @@ const connection = new Connection({
 });
 await buildSpace(spaceId);
 // With a session and a chosen persona, enter as that persona; otherwise as a guest.
-const personaId = Number(params.get("persona"));
-const token = localStorage.getItem("bitgoeul.token") || "";
-if (personaId && token) {
-  connection.open({ type: "join", space: spaceId, personaId }, token);
+if (personaParam && sessionToken) {
+  connection.open({ type: "join", space: spaceId, personaId: personaParam }, sessionToken);
 } else {
   connection.open({ type: "joinGuest", space: spaceId, name: guestName, appearance });
 }

@@ -4,19 +4,31 @@ import * as THREE from "three";
 import { dequantize, headingRadians } from "../net/protocol.js";
 
 const MAX = 128;
+// Width and height factors per body shape (slim, regular, broad, small), as in figure.js.
+const SHAPES = [[0.8, 1.0], [1, 1], [1.3, 1.0], [0.9, 0.8]];
+
+/** One instanced mesh per body part, so every visible avatar costs a few matrix writes. */
+function part(scene, geometry) {
+  const mesh = new THREE.InstancedMesh(geometry, new THREE.MeshStandardMaterial({ roughness: 0.7 }), MAX);
+  mesh.count = 0;
+  mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
+  scene.add(mesh);
+  return mesh;
+}
 
 export class Avatars {
   constructor(scene) {
     this.scene = scene;
-    const body = new THREE.CapsuleGeometry(0.28, 1.1, 4, 12);
-    body.translate(0, 0.83, 0);
-    this.mesh = new THREE.InstancedMesh(body, new THREE.MeshStandardMaterial({ roughness: 0.7 }), MAX);
-    this.mesh.count = 0;
-    this.mesh.instanceMatrix.setUsage(THREE.DynamicDrawUsage);
-    scene.add(this.mesh);
+    // Unit parts, placed and scaled per avatar: legs, body (top colour) and head (skin).
+    this.legs = part(scene, new THREE.CylinderGeometry(0.2, 0.16, 0.5, 12).translate(0, 0.25, 0));
+    this.body = part(scene, new THREE.CapsuleGeometry(0.26, 0.75, 4, 12).translate(0, 0.45 + 0.635, 0));
+    this.head = part(scene, new THREE.SphereGeometry(0.2, 16, 12).translate(0, 1.92, 0));
+    this.hat = part(scene, new THREE.CylinderGeometry(0.16, 0.24, 0.18, 16).translate(0, 2.12, 0));
+    this.hat.material.color.set(0x222222);
     this.entities = new Map();
     this.joined = null;
     this.matrix = new THREE.Matrix4();
+    this.scale = new THREE.Vector3();
   }
 
   /** Forget everyone (new space or a reset snapshot). */
@@ -40,8 +52,11 @@ export class Avatars {
     }
     for (const e of snapshot.enters) {
       const [x, y, z] = dequantize(this.joined, e.x, e.y, e.z);
-      const entity = { id: e.id, name: e.name, colour: new THREE.Color(e.appearance.primaryColor), target: [x, y, z],
-        shown: [x, y, z], heading: headingRadians(e.heading), guest: (e.flags & 1) !== 0, tag: nameTag(e.name) };
+      const a = e.appearance;
+      const entity = { id: e.id, name: e.name, shape: SHAPES[a.bodyShape] || SHAPES[1], hat: a.accessory === 1,
+        colours: [new THREE.Color(a.secondaryColor), new THREE.Color(a.primaryColor), new THREE.Color(a.skinColor)],
+        target: [x, y, z], shown: [x, y, z], heading: headingRadians(e.heading), guest: (e.flags & 1) !== 0,
+        tag: nameTag(e.name) };
       this.scene.add(entity.tag);
       this.entities.set(e.id, entity);
     }
@@ -56,20 +71,27 @@ export class Avatars {
   /** Moves everyone a step towards their latest position and uploads the instances. */
   update(dt) {
     let i = 0;
+    let hats = 0;
     const k = Math.min(1, dt * 12);
+    const parts = [this.legs, this.body, this.head];
     for (const e of this.entities.values()) {
       if (i >= MAX) break;
       for (let c = 0; c < 3; c++) e.shown[c] += (e.target[c] - e.shown[c]) * k;
-      // ENU (x east, y north, z up) to three.js (x, y up, -z north).
-      this.matrix.makeRotationY(e.heading - Math.PI / 2).setPosition(e.shown[0], e.shown[2], -e.shown[1]);
-      this.mesh.setMatrixAt(i, this.matrix);
-      this.mesh.setColorAt(i, e.colour);
-      e.tag.position.set(e.shown[0], e.shown[2] + 2.1, -e.shown[1]);
+      // ENU (x east, y north, z up) to three.js (x, y up, -z north); body shape scales the figure.
+      this.scale.set(e.shape[0], e.shape[1], e.shape[0]);
+      this.matrix.makeRotationY(e.heading - Math.PI / 2).scale(this.scale).setPosition(e.shown[0], e.shown[2], -e.shown[1]);
+      parts.forEach((mesh, p) => { mesh.setMatrixAt(i, this.matrix); mesh.setColorAt(i, e.colours[p]); });
+      if (e.hat) this.hat.setMatrixAt(hats++, this.matrix);
+      e.tag.position.set(e.shown[0], e.shown[2] + 2.4 * e.shape[1], -e.shown[1]);
       i += 1;
     }
-    this.mesh.count = i;
-    this.mesh.instanceMatrix.needsUpdate = true;
-    if (this.mesh.instanceColor) this.mesh.instanceColor.needsUpdate = true;
+    for (const mesh of parts) {
+      mesh.count = i;
+      mesh.instanceMatrix.needsUpdate = true;
+      if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
+    }
+    this.hat.count = hats;
+    this.hat.instanceMatrix.needsUpdate = true;
   }
 
   names() { return [...this.entities.values()].map((e) => e.name); }
