@@ -79,6 +79,9 @@ def test_two_browsers_see_each_other_chat_and_teleport(server, pair):
     wait_for(a, "return window.bitgoeul.avatars.names().includes('Bora')", timeout=3)
     wait_for(b, "return window.bitgoeul && window.bitgoeul.avatars.names().includes('Alice')", timeout=3)
     assert time.time() - start < 3.5
+    # Each sees the other in the presence list too.
+    wait_for(a, "return document.getElementById('names').textContent.includes('Bora')", timeout=3)
+    wait_for(b, "return document.getElementById('names').textContent.includes('Alice')", timeout=3)
 
     b.find_element(By.ID, "scope").send_keys("공간")
     b.find_element(By.ID, "text").send_keys("안녕하세요 Alice\n")

@@ -101,8 +101,13 @@ async function download(response) {
     if (done) break;
     chunks.push(value);
     received += value.length;
-    if (total) $("status").textContent = t("loading", { percent: Math.round((received / total) * 100) });
+    if (total) {
+      $("loading").hidden = false;
+      $("loading").value = Math.round((received / total) * 100);
+      $("status").textContent = t("loading", { percent: $("loading").value });
+    }
   }
+  $("loading").hidden = true;
   const bytes = new Uint8Array(received);
   let at = 0;
   for (const c of chunks) { bytes.set(c, at); at += c.length; }
@@ -118,6 +123,18 @@ function log(text) {
 }
 
 let joinedInfo = null;
+let lastPresence = 0;
+let presenceTimer = null;
+function requestPresence() {
+  lastPresence = performance.now();
+  presenceTimer = null;
+  connection.send({ type: "presenceRequest" });
+}
+/** Asks for presence as soon as the server's rate allows (about one a second). */
+function presenceSoon() {
+  if (presenceTimer) return;
+  presenceTimer = setTimeout(requestPresence, Math.max(0, 1200 - (performance.now() - lastPresence)));
+}
 const connection = new Connection({
   onStatus: (kind, reason) => { $("status").textContent = kind === "closed" ? t("closed", { reason }) : reason; },
   onMessage: (m) => {
@@ -131,10 +148,12 @@ const connection = new Connection({
         portalSent = false;
         buildSpace(m.space).then(() => { $("status").textContent = t("connected", { space: m.space }); });
         $("teleport").value = m.space;
-        connection.send({ type: "presenceRequest" });
+        requestPresence();
         break;
       case "snapshot": {
         avatars.apply(m);
+        // Someone came or went: refresh the presence list (the server allows about one a second).
+        if (m.enters.length || m.leaves.length) presenceSoon();
         const dx = m.selfX - self.x;
         const dy = m.selfY - self.y;
         // Take the server's word when it corrected us or we drifted; small errors blend out.
@@ -145,7 +164,11 @@ const connection = new Connection({
       case "chat": log(`${m.name}: ${m.text}`); break;
       case "presence":
         $("people").textContent = t("people", { count: m.total });
-        $("people").title = m.entries.map((e) => e.name).join(", ");
+        $("names").replaceChildren(...m.entries.map((e) => {
+          const li = document.createElement("li");
+          li.textContent = e.flags & 1 ? `${e.name} (${t("guest")})` : e.name;
+          return li;
+        }));
         break;
       case "error": log(t("error", { message: m.message })); break;
       case "left": self.joined = false; break;
@@ -207,7 +230,7 @@ addEventListener("keyup", (e) => keys.delete(e.code));
 let seq = 0;
 let sinceSend = 0;
 let last = performance.now();
-setInterval(() => connection.send({ type: "presenceRequest" }), 5000);
+setInterval(requestPresence, 5000);
 
 const frameTimes = new Float32Array(600);
 let frameCount = 0;
