@@ -64,7 +64,7 @@ def pair():
 def test_landing_page_lists_spaces_with_plans(server, pair):
     a, _ = pair
     SHOTS.mkdir(parents=True, exist_ok=True)
-    a.get(server + "/")
+    a.get(server + "/?lang=en")
     wait_for(a, "return document.querySelectorAll('#spaces li svg').length >= 6")
     a.save_screenshot(str(SHOTS / "landing.png"))
     assert "Yeouido" in a.find_element(By.ID, "spaces").text
