@@ -1,9 +1,9 @@
 // Sign in or register, then create and edit up to five personas with a live 3D preview.
 import * as THREE from "three";
 import { figure } from "../world/figure.js";
-import { loadLocale, t } from "../ui/i18n.js";
+import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 
-await loadLocale();
+languageSwitch(document.getElementById("lang"), await loadLocale());
 const $ = (id) => document.getElementById(id);
 let token = localStorage.getItem("bitgoeul.token");
 let editing = null;  // the persona id being edited, or null for a new one

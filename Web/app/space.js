@@ -5,9 +5,9 @@ import { Connection } from "../net/connection.js";
 import { Avatars } from "../world/avatars.js";
 import { figure } from "../world/figure.js";
 import { parseGLB } from "../world/glb.js";
-import { loadLocale, t } from "../ui/i18n.js";
+import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 
-await loadLocale();
+languageSwitch(document.getElementById("lang"), await loadLocale());
 const params = new URLSearchParams(location.search);
 let spaceId = params.get("space") || "gwangju/acc-plaza";
 const guestName = params.get("name") || sessionStorage.getItem("bitgoeul.guest") || `방문자 ${Math.floor(Math.random() * 9000 + 1000)}`;

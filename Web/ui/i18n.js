@@ -16,3 +16,13 @@ export function t(key, values = {}) {
   for (const [k, v] of Object.entries(values)) s = s.replaceAll(`{${k}}`, v);
   return s;
 }
+
+/** Wires a <select> of languages: shows the current one and reloads the page in the chosen one. */
+export function languageSwitch(select, lang) {
+  select.value = lang;
+  select.addEventListener("change", () => {
+    const url = new URL(location.href);
+    url.searchParams.set("lang", select.value);
+    location.href = url.toString();
+  });
+}
