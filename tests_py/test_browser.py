@@ -144,5 +144,11 @@ def test_persona_editor_makes_a_persona_others_see(server, pair):
         c.find_element(By.CSS_SELECTOR, "#personas a").click()
         wait_for(c, "return window.bitgoeul && window.bitgoeul.joined && window.bitgoeul.joined.space === 'gwangju/chungjangro'")
         wait_for(watcher, "return window.bitgoeul.avatars.names().includes('하나')", timeout=3)
+        # The teleport menu's map: choosing the Biennale hall takes the persona there.
+        c.find_element(By.CSS_SELECTOR, "#mapbox summary").click()
+        wait_for(c, "return document.querySelectorAll('#overview g[role=button]').length >= 5")
+        place = c.find_element(By.CSS_SELECTOR, "#overview g[aria-label*='Biennale'], #overview g[aria-label*='비엔날레']")
+        ActionChains(c).move_to_element(place).click().perform()
+        wait_for(c, "return window.bitgoeul.joined.space === 'gwangju/biennale'")
     finally:
         c.quit()

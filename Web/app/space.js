@@ -6,6 +6,7 @@ import { Avatars } from "../world/avatars.js";
 import { figure } from "../world/figure.js";
 import { parseGLB } from "../world/glb.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
+import { drawOverview } from "../ui/map.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
 const params = new URLSearchParams(location.search);
@@ -192,6 +193,11 @@ for (const region of world_.regions) {
   }
 }
 $("teleport").value = spaceId;
+// The map in the teleport menu: pick a place to go there.
+drawOverview($("overview"), world_, document.documentElement.lang, (s) => {
+  connection.send({ type: "teleportSpace", space: s.id });
+  $("mapbox").open = false;
+});
 $("teleport").addEventListener("change", (e) => connection.send({ type: "teleportSpace", space: e.target.value }));
 $("chat").addEventListener("submit", (e) => {
   e.preventDefault();
