@@ -46,28 +46,13 @@ public struct GLBWriter {
     public func write(_ items: [Item], to url: URL) throws {
         let (json, binary) = chunks(items)
         let binaryBytes = binary.reduce(0) { $0 + $1.count }
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            defer { try? handle.close() }
+        try AtomicFile.write(to: url) { handle in
             try handle.write(contentsOf: Self.header(json: json.count, binary: binaryBytes))
             try handle.write(contentsOf: json)
             if binaryBytes > 0 {
                 try handle.write(contentsOf: Self.binaryChunkHeader(binaryBytes))
                 for part in binary { try handle.write(contentsOf: part) }
             }
-            try handle.synchronize()
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
     }
 

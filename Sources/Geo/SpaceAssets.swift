@@ -16,10 +16,11 @@ public enum SpaceAssets {
             GLBWriter.Item(id: record.id, mesh: mesh, height: record.height)
         }
         try GLBWriter(copyright: attribution).write(items, to: dir.appendingPathComponent(glbName))
-        try atomicWrite(
+        try AtomicFile.write(
             Data(recordsJSON(result.records, anchor: anchor, attribution: attribution).utf8),
             to: dir.appendingPathComponent(recordsName))
-        try atomicWrite(Data(footprintsJSON(result.footprints).utf8), to: dir.appendingPathComponent(footprintsName))
+        try AtomicFile.write(
+            Data(footprintsJSON(result.footprints).utf8), to: dir.appendingPathComponent(footprintsName))
     }
 
     // The two JSON files are written by hand: JSONEncoder takes seconds for a city's worth of rings.
@@ -74,7 +75,7 @@ public enum SpaceAssets {
         if !spaces.contains(space) {
             spaces.append(space)
             region["spaces"] = spaces
-            try atomicWrite(pretty(region), to: regionURL)
+            try AtomicFile.write(pretty(region), to: regionURL)
         }
         guard existing == nil else { return }
         let margin = 40.0
@@ -90,7 +91,7 @@ public enum SpaceAssets {
             "bounds": bounds, "spawns": [["position": [spawn.x, spawn.y]]], "obstacles": [[[Double]]](),
             "portals": [[String: Any]](), "capacity": 2000, "allowGuests": true, "attribution": attribution,
         ]
-        try atomicWrite(pretty(manifest), to: world.appendingPathComponent("spaces/\(space)/space.json"))
+        try AtomicFile.write(pretty(manifest), to: world.appendingPathComponent("spaces/\(space)/space.json"))
     }
 
     /// The nearest point to `centre` on a 5 m grid that is at least 3 m from every footprint.
@@ -109,16 +110,5 @@ public enum SpaceAssets {
     static func pretty(_ object: Any) throws -> Data {
         try JSONSerialization.data(
             withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    }
-
-    /// Writes `data` next to `url` under a temporary name, then renames it into place.
-    public static func atomicWrite(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(getpid())")
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
     }
 }
