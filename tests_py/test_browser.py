@@ -1,11 +1,10 @@
 """The web client in a real browser: headless Chromium driven by Selenium against a live server."""
 import os
 import pathlib
-import subprocess
-import tempfile
 import time
 
 import pytest
+from live_server import live_server
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -13,23 +12,14 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = ROOT / ".build/debug/bitgoeul"
 SHOTS = ROOT / ".build/screenshots"
 
 
 @pytest.fixture(scope="module")
 def server():
-    data = tempfile.mkdtemp(prefix="bitgoeul-browser-")
-    proc = subprocess.Popen(
-        [str(BINARY), "serve", "--port", "0", "--data", data, "--world", str(ROOT / "worlds/gwangju"),
-         "--world", str(ROOT / "worlds/seoul"), "--web", str(ROOT / "Web"),
-         "--boundaries", str(ROOT / "worlds/boundaries"), "--log-level", "warning"],
-        stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert "http://" in line, line
-    yield line.strip().split(" on ")[-1].rstrip("/")
-    proc.terminate()
-    proc.wait(timeout=10)
+    with live_server("--world", str(ROOT / "worlds/gwangju"), "--world", str(ROOT / "worlds/seoul"),
+                     "--web", str(ROOT / "Web"), "--boundaries", str(ROOT / "worlds/boundaries")) as base:
+        yield base
 
 
 def browser():

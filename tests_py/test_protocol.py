@@ -1,21 +1,18 @@
 """The protocol from the outside: shared vectors and a live server, checked by an independent Python client."""
 import json
-import os
 import pathlib
-import subprocess
-import tempfile
 import time
 import urllib.request
 
 import pytest
 from websockets.sync.client import connect
 
+from live_server import live_server
 from bitgoeul_protocol import (SERVER_TYPES, decode_client_payload, decode_server_payload, encode_client,
                                split_frame)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VECTORS = sorted((ROOT / "Tests/Fixtures/protocol").glob("*.json"))
-BINARY = ROOT / ".build/debug/bitgoeul"
 
 
 def close_enough(a, b):
@@ -47,19 +44,8 @@ def test_vector_decodes_to_its_fields(path):
 
 @pytest.fixture(scope="module")
 def server():
-    if not BINARY.exists():
-        pytest.fail(f"{BINARY} is missing: run `swift build` first (make test does)")
-    data = tempfile.mkdtemp(prefix="bitgoeul-pytest-")
-    proc = subprocess.Popen(
-        [str(BINARY), "serve", "--port", "0", "--data", data, "--world", str(ROOT / "Tests/Fixtures/worlds/testland"),
-         "--web", os.path.join(data, "no-web"), "--log-level", "warning"],
-        stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert "http://" in line, line
-    base = line.strip().split(" on ")[-1].rstrip("/")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with live_server("--world", str(ROOT / "Tests/Fixtures/worlds/testland"), "--web", "/nonexistent") as base:
+        yield base
 
 
 def receive_until(ws, predicate, timeout=5.0):

@@ -1,0 +1,25 @@
+"""Starting a real `bitgoeul serve` on a free port for the Python and browser tests."""
+import contextlib
+import pathlib
+import subprocess
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BINARY = ROOT / ".build/debug/bitgoeul"
+
+
+@contextlib.contextmanager
+def live_server(*args):
+    """Yields the server's base URL (http://127.0.0.1:PORT); extra `serve` arguments may follow."""
+    if not BINARY.exists():
+        raise AssertionError(f"{BINARY} is missing: run `swift build` first (make test does)")
+    data = tempfile.mkdtemp(prefix="bitgoeul-pytest-")
+    proc = subprocess.Popen([str(BINARY), "serve", "--port", "0", "--data", data, "--log-level", "warning", *args],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert "http://" in line, line
+        yield line.strip().split(" on ")[-1].rstrip("/")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
