@@ -31,11 +31,16 @@ public struct BitgoeulServer: Sendable {
             uniqueKeysWithValues: world.spaces.map {
                 ($0.id, boundaries.locate(latitude: $0.anchor.latitude, longitude: $0.anchor.longitude))
             })
+        var words = WordFilter(words: [])
+        if let file = config.wordListFile, FileManager.default.fileExists(atPath: file.path) {
+            words = try WordFilter(contentsOf: file)
+        }
         services = Services(
             config: config, store: store, world: world, engine: engine,
             hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,
-            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond), logger: logger
-        )
+            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond), logger: logger,
+            rules: SafetyRules(store: store, board: engine.safety), words: words,
+            accountLimits: AccountLimiter(limits: config.limits))
         self.logger = logger
     }
 
@@ -51,6 +56,8 @@ public struct BitgoeulServer: Sendable {
         WorldRoutes.add(to: router, services: services)
         AccountRoutes.add(to: router, services: services)
         PersonaRoutes.add(to: router, services: services)
+        SafetyRoutes.add(to: router, services: services)
+        ModerationRoutes.add(to: router, services: services)
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)

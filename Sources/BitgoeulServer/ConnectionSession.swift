@@ -21,9 +21,15 @@ struct ConnectionSession {
 
     let services: Services
     let direct: AsyncStream<ByteBuffer>.Continuation
-    private(set) var phase = Phase.awaitingHello
+    var phase = Phase.awaitingHello
     private(set) var accountId: Int64?
-    private(set) var link: ClientLink?
+    var link: ClientLink?
+    /// Who safety rules bind on this connection: the account, or a number for this guest connection.
+    private(set) var party: Int64?
+    /// When the persona walked as was made (nil for guests): young personas may not post links.
+    private(set) var personaCreatedAt: Date?
+    var relates: TokenBucket
+    var reports: TokenBucket
     private var moves: TokenBucket
     private var chats: TokenBucket
     private var joins: TokenBucket
@@ -45,6 +51,8 @@ struct ConnectionSession {
         pings = TokenBucket(ratePerS: l.pingsPerS, burst: l.pingsBurst, nowS: now)
         errors = TokenBucket(ratePerS: l.errorsPerS, burst: l.errorsBurst, nowS: now)
         violations = TokenBucket(ratePerS: l.violationsPerS, burst: l.violationsBurst, nowS: now)
+        relates = TokenBucket(ratePerS: l.relatePerS, burst: l.relateBurst, nowS: now)
+        reports = TokenBucket(ratePerS: l.reportsPerS, burst: l.reportsBurst, nowS: now)
     }
 
     /// Handles one binary frame; returns what the connection must do next.
@@ -82,6 +90,7 @@ struct ConnectionSession {
     /// The connection ended: take the avatar out of its space.
     func end() {
         link?.close()
+        if let party { services.engine.safety.detach(party) }
     }
 
     // MARK: Messages
@@ -93,15 +102,20 @@ struct ConnectionSession {
             }
             return await hello(version: version, token: token)
         }
+        if let current = link, current.isClosed {
+            // A moderator removed the avatar: the connection is back to choosing a space.
+            link = nil
+            phase = .ready
+        }
         let now = monotonicSeconds()
         switch message {
         case .hello:
             return protocolError(.badMessage, "hello was already sent")
         case .join(let space, let personaId):
-            guard joins.take(nowS: now) else { return refuse("joining too often") }
+            guard joins.take(nowS: now), takeAccount(.join) else { return refuse("joining too often") }
             return await join(space: space, personaId: personaId)
         case .joinGuest(let space, let name, let appearance):
-            guard joins.take(nowS: now) else { return refuse("joining too often") }
+            guard joins.take(nowS: now), takeAccount(.join) else { return refuse("joining too often") }
             return joinGuest(space: space, name: name, appearance: appearance)
         case .move(let intent):
             guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
@@ -119,7 +133,7 @@ struct ConnectionSession {
             return []
         case .chat(let scope, let text):
             guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
-            guard chats.take(nowS: now) else {
+            guard chats.take(nowS: now), takeAccount(.chat) else {
                 return refuse("chatting too fast: at most \(services.config.limits.chatPerS) a second")
             }
             let clean = String(
@@ -130,7 +144,10 @@ struct ConnectionSession {
             guard clean.count <= WireFormat.chatLengthMax else {
                 return reply(.textTooLong, "chat is at most \(WireFormat.chatLengthMax) characters")
             }
-            return post(.chat(scope: scope, text: clean), to: link)
+            if LinkDetector.containsLink(clean) && !mayPostLinks {
+                return reply(.notAllowed, "links in chat are for personas older than a day")
+            }
+            return post(.chat(scope: scope, text: services.words.mask(clean)), to: link)
         case .teleportPortal(let portal):
             guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
             guard joins.take(nowS: now) else { return refuse("teleporting too often") }
@@ -155,6 +172,14 @@ struct ConnectionSession {
             phase = .ready
             send(.left(reason: .requested))
             return []
+        case .setBoundary(let mode):
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            return post(.setBoundary(mode), to: link)
+        case .relate(let action, let entity):
+            guard relates.take(nowS: now) else { return refuse("blocking, muting and befriending too often") }
+            return await relate(action, entity: entity)
+        case .report(let entity, let category, let block, let note):
+            return await report(entity: entity, category: category, block: block, note: note)
         }
     }
 
@@ -177,7 +202,23 @@ struct ConnectionSession {
                 return [.close(code: CloseCode.unauthorized, reason: "invalid or expired session token; sign in again")]
             }
             accountId = account
+            guard services.engine.safety.connections(of: account) < services.config.connectionsPerAccountMax else {
+                return [
+                    .close(
+                        code: CloseCode.policyViolation,
+                        reason: "this account has \(services.config.connectionsPerAccountMax) connections open already")
+                ]
+            }
         }
+        let party = accountId ?? SafetyBoard.newGuestParty()
+        do {
+            var rules: PartyRules?
+            if let accountId { rules = try await services.rules.load(account: accountId) }
+            services.engine.safety.attach(party, rules: rules)
+        } catch {
+            return [.close(code: CloseCode.goingAway, reason: "the server cannot load safety settings right now")]
+        }
+        self.party = party
         phase = .ready
         send(
             .welcome(
@@ -191,7 +232,7 @@ struct ConnectionSession {
         guard let accountId else {
             return reply(.unknownPersona, "guests have no personas: sign in, or use joinGuest")
         }
-        let found: (accountId: Int64, persona: Persona)?
+        let found: (accountId: Int64, persona: Persona, createdAt: Date)?
         do {
             found = try await services.store.persona(id: personaId)
         } catch {
@@ -201,7 +242,9 @@ struct ConnectionSession {
             return reply(.unknownPersona, "persona \(personaId) is not one of yours")
         }
         let walker = Walker(
-            accountId: accountId, personaId: personaId, name: found.persona.name, appearance: found.persona.appearance)
+            accountId: accountId, personaId: personaId, name: found.persona.name, appearance: found.persona.appearance,
+            party: party)
+        personaCreatedAt = found.createdAt
         return enter(handle, as: walker)
     }
 
@@ -217,10 +260,15 @@ struct ConnectionSession {
         } catch {
             return reply(.badName, error.reason)
         }
-        return enter(handle, as: Walker(accountId: accountId, personaId: nil, name: valid, appearance: appearance))
+        personaCreatedAt = nil
+        return enter(
+            handle, as: Walker(accountId: accountId, personaId: nil, name: valid, appearance: appearance, party: party))
     }
 
     private mutating func enter(_ handle: SpaceHandle, as walker: Walker) -> [Action] {
+        if let party, let until = services.engine.safety.rules(party).barred(from: handle.id, now: Date()) {
+            return reply(.sanctioned, "a moderator barred you from '\(handle.id)' until \(until) (UTC)")
+        }
         let rt = services.config.realtime
         let (link, stream) = ClientLink.makeStreaming(
             walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)
@@ -235,24 +283,36 @@ struct ConnectionSession {
 
     // MARK: Replies and limits
 
-    private func post(_ command: SpaceCommand, to link: ClientLink) -> [Action] {
+    /// Personas older than a day may post links; guests never.
+    private var mayPostLinks: Bool {
+        guard let created = personaCreatedAt else { return false }
+        return Date().timeIntervalSince(created) >= 24 * 3600
+    }
+
+    /// Takes from the account's shared bucket (guests have only the connection's).
+    func takeAccount(_ kind: AccountLimiter.Kind) -> Bool {
+        guard let accountId else { return true }
+        return services.accountLimits.take(kind, account: accountId)
+    }
+
+    func post(_ command: SpaceCommand, to link: ClientLink) -> [Action] {
         if !link.post(command: command) { return reply(.rateLimited, "too many requests in one tick") }
         return []
     }
 
-    private func send(_ message: ServerMessage) {
+    func send(_ message: ServerMessage) {
         var buffer = ByteBuffer()
         message.encode(into: &buffer)
         direct.yield(buffer)
     }
 
-    private func reply(_ code: ErrorCode, _ text: String) -> [Action] {
+    func reply(_ code: ErrorCode, _ text: String) -> [Action] {
         send(.error(code: code, message: text))
         return []
     }
 
     /// A refused request: told to the client, and counted towards the flood limit.
-    private mutating func refuse(_ text: String) -> [Action] {
+    mutating func refuse(_ text: String) -> [Action] {
         send(.error(code: .rateLimited, message: text))
         return violation()
     }

@@ -24,6 +24,14 @@ public struct ServerConfig: Sendable {
     public var connectionsPerSecond = 500.0
     /// Per-connection limits, per second with a burst.
     public var limits = ConnectionLimits()
+    /// Words masked in chat, one per line (Korean and English); none when the file is missing.
+    public var wordListFile: URL? = URL(fileURLWithPath: "worlds/safety/wordlist.txt")
+    /// Connections one account may have open at once (bounds its movement and chat rates too).
+    public var connectionsPerAccountMax = 4
+    /// Reports one account may file per day.
+    public var reportsPerDayMax = 20
+    /// How long a kick keeps someone out of the space.
+    public var kickDurationS: TimeInterval = 3600
     /// Seconds a new connection has to send `hello`.
     public var helloTimeoutS = 5.0
 
@@ -48,6 +56,17 @@ public struct ConnectionLimits: Sendable {
     /// Messages refused for rate (per second, burst) before the connection is closed as a flood.
     public var violationsPerS = 5.0
     public var violationsBurst = 100.0
+    /// Blocks, mutes and friend requests per connection.
+    public var relatePerS = 0.5
+    public var relateBurst = 5.0
+    /// Per account, across its connections.
+    public var accountChatPerS = 2.0
+    public var accountChatBurst = 8.0
+    public var accountJoinsPerS = 1.0
+    public var accountJoinsBurst = 6.0
+    /// Reports per account (or guest connection): one every 30 s, three at once.
+    public var reportsPerS = 1.0 / 30
+    public var reportsBurst = 3.0
 
     public init() {}
 }

@@ -17,6 +17,10 @@ public struct Services: Sendable {
     public let areas: [String: [AdminArea]]
     let admission: Admission
     let logger: Logger
+    let rules: SafetyRules
+    /// Words masked in chat.
+    public let words: WordFilter
+    let accountLimits: AccountLimiter
 
     /// The account behind a bearer token, or nil when it is unknown or expired.
     func account(forToken token: String) async throws -> Int64? {

@@ -30,6 +30,9 @@ public struct AOIGrid: Sendable {
         self.cellStart = [Int32](repeating: 0, count: cols * rows + 1)
     }
 
+    /// Positions bucketed at the last rebuild.
+    public var count: Int { slots.count }
+
     @inline(__always)
     func cellIndex(_ x: Float, _ y: Float) -> Int {
         let c = min(cols - 1, max(0, Int((x - minX) / cellM)))

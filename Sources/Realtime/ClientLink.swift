@@ -9,6 +9,13 @@ public enum SpaceCommand: Sendable, Hashable {
     case teleportPortal(String)
     case teleportSpace(String)
     case presence
+    case setBoundary(BoundaryMode)
+    /// Hand the space's recent events to a report being filed.
+    case evidence(EvidenceRequest)
+    /// From the server: take the avatar out of the space (a moderator's kick or sanction).
+    case remove(reason: String)
+    /// From the server: tell the client something.
+    case notice(kind: NoticeKind, entityId: UInt32, text: String)
 }
 
 /// Who a connection walks as: the persona others see and the account behind it (nil for guests).
@@ -17,12 +24,15 @@ public struct Walker: Sendable, Hashable {
     public var personaId: Int64?
     public var name: String
     public var appearance: Appearance
+    /// Who safety rules bind: the account, or a fresh negative number for a guest connection.
+    public var party: Int64
 
-    public init(accountId: Int64?, personaId: Int64?, name: String, appearance: Appearance) {
+    public init(accountId: Int64?, personaId: Int64?, name: String, appearance: Appearance, party: Int64? = nil) {
         self.accountId = accountId
         self.personaId = personaId
         self.name = name
         self.appearance = appearance
+        self.party = party ?? accountId ?? SafetyBoard.newGuestParty()
     }
 
     public var isGuest: Bool { accountId == nil }
@@ -96,7 +106,20 @@ public final class ClientLink: Sendable {
         if case .stream(let continuation) = sink { continuation.finish() }
     }
 
+    /// Queues a command from the server itself (moderation, notices), past the per-tick limit
+    /// but within a hard bound; a removal is never dropped.
+    public func post(system command: SpaceCommand) {
+        inbox.withLock { box in
+            if case .remove = command {
+            } else if box.commands.count >= 4 * commandsMax {
+                return
+            }
+            box.commands.append(command)
+        }
+    }
+
     public var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
+    public var party: Int64 { walker.party }
     public var currentSpace: String? { spaceId.withLock { $0 } }
 
     // MARK: Space side

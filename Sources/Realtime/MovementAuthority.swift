@@ -65,14 +65,21 @@ public struct MovementAuthority: Sendable {
         return (position, spent, short)
     }
 
-    /// A place within `radiusM` of `spawn` (uniform over the disc) that is free, tried with jitter
-    /// from `rng`; the spawn itself if none is.
-    public func spawnPosition(near spawn: Point, radiusM: Double = 1.5, rng: inout SplitMix64) -> Point {
-        for _ in 0..<8 {
-            let angle = Double.random(in: 0..<(2 * .pi), using: &rng)
-            let r = radiusM * Double.random(in: 0..<1, using: &rng).squareRoot()
-            let p = obstacles.clampToBounds(Point(spawn.x + r * cos(angle), spawn.y + r * sin(angle)))
-            if !obstacles.isBlocked(p) { return p }
+    /// A free place near `spawn`: uniform over a disc of `radiusM`, tried with jitter from `rng`.
+    /// `isFree` adds a rule (nobody's personal boundary); when the disc has no room it grows,
+    /// up to six times. The spawn itself if no place is found.
+    public func spawnPosition(
+        near spawn: Point, radiusM: Double = 1.5, rng: inout SplitMix64, isFree: (Point) -> Bool = { _ in true }
+    ) -> Point {
+        var radius = radiusM
+        for _ in 0..<6 {
+            for _ in 0..<8 {
+                let angle = Double.random(in: 0..<(2 * .pi), using: &rng)
+                let r = radius * Double.random(in: 0..<1, using: &rng).squareRoot()
+                let p = obstacles.clampToBounds(Point(spawn.x + r * cos(angle), spawn.y + r * sin(angle)))
+                if !obstacles.isBlocked(p) && isFree(p) { return p }
+            }
+            radius *= 1.5
         }
         return obstacles.clampToBounds(spawn)
     }

@@ -25,6 +25,14 @@ public struct RealtimeConfig: Sendable, Hashable {
     public var eventBytesPerTickMax: Int = 32 * 1024
     /// Threads that write snapshots in parallel for a busy space (the machine has 2 cores).
     public var tickWorkers: Int = 2
+    /// Safety rules in the tick: personal boundary, blocks, mutes and the evidence buffer.
+    public var safety = true
+    /// Personal boundary around each avatar (metres): two people keep twice this apart.
+    public var boundaryRadiusM: Float = 0.6
+    /// Seconds of chat and positions a space remembers for reports, and the radius of the
+    /// reporter's view (metres).
+    public var evidenceWindowS = 120
+    public var evidenceNearM: Float = 15
     /// Seed for spawn jitter, so tests are deterministic.
     public var seed: UInt64 = 0x5EED
 

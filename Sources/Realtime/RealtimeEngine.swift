@@ -14,6 +14,8 @@ import WorldModel
 public final class RealtimeEngine: Sendable {
     public let directory: SpaceDirectory
     public let config: RealtimeConfig
+    /// Blocks, mutes, friends and sanctions of everyone connected, shared by all spaces.
+    public let safety = SafetyBoard()
     private let threadCount: Int
     private let stopFlag = Atomic<Bool>(false)
     private let running = Atomic<Int>(0)
@@ -53,7 +55,7 @@ public final class RealtimeEngine: Sendable {
 
     private func runLoop(handles: [SpaceHandle]) {
         // The instances are created on, and never leave, this thread.
-        let spaces = handles.map { SpaceInstance(handle: $0, directory: directory, config: config) }
+        let spaces = handles.map { SpaceInstance(handle: $0, directory: directory, config: config, board: safety) }
         let metrics = spaces.map { TickMetrics(space: $0.handle.id) }
         let periodNs = UInt64(1_000_000_000 / config.tickHz)
         var deadline = DispatchTime.now().uptimeNanoseconds

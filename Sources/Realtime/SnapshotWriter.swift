@@ -52,7 +52,9 @@ struct SnapshotWriter {
                 hint: members[i].aoiCutoffM + hintMarginM, max: config.aoiMax, excluding: Int32(i),
                 into: &nearSlots, scratch: &nearScratch)
             newSeen.removeAll(keepingCapacity: true)
-            for slot in nearSlots {
+            // Blocked either way: never sent. The set is empty for almost everyone.
+            let hidden = members[i].rules.hidden
+            for slot in nearSlots where hidden.isEmpty || !hidden.contains(members[Int(slot)].party) {
                 newSeen.append(Member.Seen(id: ids[Int(slot)], slot: slot, state: states[Int(slot)]))
             }
             let reset = members[i].needsReset

@@ -33,6 +33,10 @@ struct Member {
     let nameUTF8: [UInt8]
     let appearance: Appearance
     let flags: UInt8
+    /// The account (or guest connection) behind the avatar, which safety rules bind.
+    let party: Int64
+    var rules: PartyRules
+    var boundary = BoundaryMode.nonFriends
     var x: Float
     var y: Float
     var z: Float
@@ -57,6 +61,7 @@ struct Member {
 /// A chat line waiting for delivery in this tick.
 struct PendingChat {
     let fromId: UInt32
+    let party: Int64
     let x: Float
     let y: Float
     let message: ByteBuffer
@@ -73,6 +78,9 @@ public final class SpaceInstance {
     public let config: RealtimeConfig
     let directory: SpaceDirectory
     let authority: MovementAuthority
+    let board: SafetyBoard
+    var boardVersion: UInt64 = .max
+    var evidence: EvidenceBuffer
     /// In ascending id order (new members get higher ids and removal keeps order), so sorting
     /// visible sets by slot sorts them by id.
     var members: [Member] = []
@@ -92,10 +100,14 @@ public final class SpaceInstance {
     var writers: [SnapshotWriter]
     let allocator = ByteBufferAllocator()
 
-    public init(handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig) {
+    public init(
+        handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig, board: SafetyBoard = SafetyBoard()
+    ) {
         self.handle = handle
         self.directory = directory
         self.config = config
+        self.board = board
+        self.evidence = EvidenceBuffer(config: config)
         self.authority = MovementAuthority(space: handle.space, config: config)
         let b = handle.space.bounds
         self.grid = AOIGrid(
@@ -117,9 +129,11 @@ public final class SpaceInstance {
         tickNumber &+= 1
         stats = TickStats()
         admitArrivals()
+        refreshRules()
         drainInputs()
-        removeDeparted()
         moveAll()
+        // After moving: the grid's slots (from the last tick) stay valid until the removal.
+        removeDeparted()
         rebuildGrid()
         deliverChats()
         deliverPresence()
@@ -138,14 +152,19 @@ public final class SpaceInstance {
             // join storm does not stack everyone on one spot.
             let perSpawn = Double(members.count) / Double(spawns.count)
             let radius = max(1.5, (2 * perSpawn / Double.pi).squareRoot())
-            let p = authority.spawnPosition(near: spawn.position, radiusM: radius, rng: &rng)
+            let p = authority.spawnPosition(near: spawn.position, radiusM: radius, rng: &rng) {
+                !config.safety || isClearOfBoundaries($0)
+            }
             let walker = arrival.link.walker
             let member = Member(
                 id: EntityIds.take(), link: arrival.link,
                 nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)), appearance: walker.appearance,
-                flags: walker.isGuest ? EntityEnter.flagGuest : 0, x: Float(p.x), y: Float(p.y), z: Float(spawn.z),
-                heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y), targetZ: Float(spawn.z))
+                flags: walker.isGuest ? EntityEnter.flagGuest : 0, party: walker.party,
+                rules: config.safety ? board.rules(walker.party) : PartyRules(), x: Float(p.x), y: Float(p.y),
+                z: Float(spawn.z), heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y),
+                targetZ: Float(spawn.z))
             members.append(member)
+            board.register(LiveEntity(entityId: member.id, space: handle.id, link: arrival.link))
             stats.arrivals += 1
         }
     }
@@ -187,61 +206,6 @@ public final class SpaceInstance {
         members[i].clamped = false
     }
 
-    /// Carries out one command; returns a reason when the member leaves the space.
-    func handle(_ command: SpaceCommand, from i: Int) -> LeaveReason? {
-        switch command {
-        case .chat(let scope, let text):
-            let m = members[i]
-            var buffer = allocator.buffer(capacity: 8 + m.nameUTF8.count + text.utf8.count)
-            ServerMessage.chat(
-                ChatEvent(fromEntity: m.id, scope: scope, name: String(decoding: m.nameUTF8, as: UTF8.self), text: text)
-            ).encode(into: &buffer)
-            chats.append(PendingChat(fromId: m.id, x: m.x, y: m.y, message: buffer, scope: scope))
-            return nil
-        case .presence:
-            members[i].wantsPresence = true
-            return nil
-        case .teleportPortal(let portalId):
-            guard let portal = handle.space.portals.first(where: { $0.id == portalId }) else {
-                appendEvent(.error(code: .unknownPortal, message: "no portal '\(portalId)' in this space"), to: i)
-                return nil
-            }
-            let dx = Double(members[i].x) - portal.position.x
-            let dy = Double(members[i].y) - portal.position.y
-            guard dx * dx + dy * dy <= portal.radius * portal.radius else {
-                appendEvent(
-                    .error(code: .notNearPortal, message: "walk within \(portal.radius) m of the portal to use it"),
-                    to: i)
-                return nil
-            }
-            return teleport(i, to: portal.target)
-        case .teleportSpace(let target):
-            return teleport(i, to: target)
-        }
-    }
-
-    func teleport(_ i: Int, to target: String) -> LeaveReason? {
-        guard let destination = directory[target] else {
-            appendEvent(.error(code: .unknownSpace, message: "no space '\(target)'"), to: i)
-            return nil
-        }
-        let link = members[i].link
-        if destination.space.allowGuests == false && link.walker.isGuest {
-            appendEvent(.error(code: .guestsNotAllowed, message: "'\(target)' is for signed-in visitors"), to: i)
-            return nil
-        }
-        // The `left` frame goes out before the destination can send `joined`.
-        var frame = allocator.buffer(capacity: 8)
-        ServerMessage.left(reason: .teleported).encode(into: &frame)
-        guard destination.reserve() else {
-            appendEvent(.error(code: .spaceFull, message: "'\(target)' is full"), to: i)
-            return nil
-        }
-        _ = link.deliver(frame)
-        destination.enqueue(link)
-        return .teleported
-    }
-
     /// Removes departed members keeping the rest in order, so slot order stays id order.
     func removeDeparted() {
         if departing.isEmpty { return }
@@ -254,6 +218,9 @@ public final class SpaceInstance {
                 next += 1
                 // A teleported link already belongs to its destination; a closed one to nobody.
                 if reason != .teleported { members[slot].link.setSpace(nil) }
+                // A removed avatar's connection goes back to choosing a space.
+                if reason == .kicked { members[slot].link.close() }
+                board.unregister(members[slot].id)
                 handle.release()
                 stats.departures += 1
             } else {
@@ -265,13 +232,23 @@ public final class SpaceInstance {
     }
 
     func moveAll() {
+        // Arrivals and inserted avatars are not in the grid yet; the boundary needs everyone.
+        if config.safety && grid.count != members.count { rebuildGrid(recordEvidence: false) }
         for i in members.indices {
             members[i].budget = authority.refill(budget: members[i].budget, animation: members[i].animation)
             let from = Point(Double(members[i].x), Double(members[i].y))
             let to = Point(Double(members[i].targetX), Double(members[i].targetY))
             // `clamped` stays set until the next intent, so the client learns of the correction.
             if from != to {
-                let result = authority.step(from: from, to: to, budget: members[i].budget)
+                var result = authority.step(from: from, to: to, budget: members[i].budget)
+                if config.safety && result.position != from {
+                    let (kept, cut) = constrainToBoundaries(i, from: from, to: result.position)
+                    if cut {
+                        result.position = kept
+                        result.clamped = true
+                        if kept == from { result.spent = 0 }
+                    }
+                }
                 members[i].x = Float(result.position.x)
                 members[i].y = Float(result.position.y)
                 members[i].budget -= result.spent
@@ -286,7 +263,7 @@ public final class SpaceInstance {
         }
     }
 
-    func rebuildGrid() {
+    func rebuildGrid(recordEvidence: Bool = true) {
         adaptCellSize()
         xs.removeAll(keepingCapacity: true)
         ys.removeAll(keepingCapacity: true)
@@ -304,6 +281,7 @@ public final class SpaceInstance {
                     heading: Quantizer.heading(members[i].heading), animation: members[i].animation))
         }
         grid.rebuild(x: xs, y: ys)
+        if config.safety && recordEvidence { evidence.record(tick: tickNumber, ids: ids, xs: xs, ys: ys) }
     }
 
     /// Sizes grid cells to the crowd: about a quarter of the typical distance to the `aoiMax`-th
@@ -324,48 +302,6 @@ public final class SpaceInstance {
             minX: Float(b.minX), minY: Float(b.minY), width: Float(b.width), depth: Float(b.depth),
             preferredCellM: wanted)
     }
-
-    func deliverChats() {
-        for chat in chats {
-            switch chat.scope {
-            case .space:
-                for i in members.indices { appendEvent(bytes: chat.message, to: i) }
-            case .proximity:
-                grid.forEach(nearX: chat.x, y: chat.y, radius: config.proximityChatM) { slot, _ in
-                    appendEvent(bytes: chat.message, to: Int(slot))
-                }
-            }
-        }
-    }
-
-    func deliverPresence() {
-        guard members.contains(where: \.wantsPresence) else { return }
-        let entries = members.prefix(ServerMessage.presenceEntriesMax).map {
-            PresenceEntry(entityId: $0.id, name: String(decoding: $0.nameUTF8, as: UTF8.self), flags: $0.flags)
-        }
-        var buffer = allocator.buffer(capacity: 8 + entries.count * 32)
-        ServerMessage.presence(total: UInt16(min(members.count, Int(UInt16.max))), entries: entries).encode(
-            into: &buffer)
-        for i in members.indices where members[i].wantsPresence {
-            members[i].wantsPresence = false
-            appendEvent(bytes: buffer, to: i)
-        }
-    }
-
-    func appendEvent(_ message: ServerMessage, to i: Int) {
-        var buffer = allocator.buffer(capacity: 64)
-        message.encode(into: &buffer)
-        appendEvent(bytes: buffer, to: i)
-    }
-
-    func appendEvent(bytes: ByteBuffer, to i: Int) {
-        if members[i].events.readableBytes + bytes.readableBytes > config.eventBytesPerTickMax {
-            members[i].eventsDropped += 1
-            return
-        }
-        var copy = bytes
-        members[i].events.writeBuffer(&copy)
-    }
 }
 
 extension SpaceInstance {
@@ -375,11 +311,12 @@ extension SpaceInstance {
         precondition(handle.reserve(), "space \(handle.id) is full")
         link.setSpace(handle.id)
         let walker = link.walker
-        members.append(
-            Member(
-                id: EntityIds.take(), link: link, nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)),
-                appearance: walker.appearance, flags: walker.isGuest ? EntityEnter.flagGuest : 0,
-                x: Float(position.x), y: Float(position.y), z: z, heading: 0,
-                targetX: Float(position.x), targetY: Float(position.y), targetZ: z))
+        let member = Member(
+            id: EntityIds.take(), link: link, nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)),
+            appearance: walker.appearance, flags: walker.isGuest ? EntityEnter.flagGuest : 0, party: walker.party,
+            rules: board.rules(walker.party), x: Float(position.x), y: Float(position.y), z: z, heading: 0,
+            targetX: Float(position.x), targetY: Float(position.y), targetZ: z)
+        members.append(member)
+        board.register(LiveEntity(entityId: member.id, space: handle.id, link: link))
     }
 }

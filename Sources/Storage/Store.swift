@@ -52,7 +52,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 ///
 /// One protocol, one shared test suite; SQLite is the embedded backend, PostgreSQL the one for
 /// several machines.
-public protocol Store: Sendable {
+public protocol Store: SafetyStore {
     /// Creates an account; throws `conflict` when the username is taken (case-insensitive).
     func createAccount(username: String, passwordHash: String, now: Date) async throws -> Account
     /// The account and its stored password hash.
@@ -65,8 +65,8 @@ public protocol Store: Sendable {
     func deleteExpiredSessions(now: Date) async throws -> Int
 
     func personas(accountId: Int64) async throws -> [Persona]
-    /// The persona and the account it belongs to.
-    func persona(id: Int64) async throws -> (accountId: Int64, persona: Persona)?
+    /// The persona, the account it belongs to and when it was made.
+    func persona(id: Int64) async throws -> (accountId: Int64, persona: Persona, createdAt: Date)?
     /// Creates a persona; throws `limit` past `maxPerAccount`, `conflict` when the name is taken.
     func createPersona(accountId: Int64, name: String, appearance: Appearance, maxPerAccount: Int, now: Date)
         async throws -> Persona

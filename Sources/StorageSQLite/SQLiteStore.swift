@@ -5,7 +5,7 @@ import WorldModel
 
 /// The embedded backend: one SQLite file in WAL mode through GRDB, migrated on open.
 public final class SQLiteStore: Store {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and runs the migrations.
     public init(path: String) throws {
@@ -50,6 +50,7 @@ public final class SQLiteStore: Store {
                     CREATE INDEX persona_account ON persona(account_id);
                     """)
         }
+        registerSafetyMigration(&m)
         return m
     }
 
@@ -120,12 +121,12 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func persona(id: Int64) async throws -> (accountId: Int64, persona: Persona)? {
+    public func persona(id: Int64) async throws -> (accountId: Int64, persona: Persona, createdAt: Date)? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM persona WHERE id = ?", arguments: [id]) else {
                 return nil
             }
-            return (row["account_id"], Self.persona(from: row))
+            return (row["account_id"], Self.persona(from: row), Date(timeIntervalSince1970: row["created_at"]))
         }
     }
 

@@ -38,6 +38,11 @@ public enum ClientMessage: Hashable, Sendable {
     /// Client clock in milliseconds, echoed in `pong`.
     case ping(clientTimeMs: Double)
     case leave
+    case setBoundary(BoundaryMode)
+    /// Mute, unmute, block or befriend the account behind a visible avatar.
+    case relate(action: RelateAction, entityId: UInt32)
+    /// Report an avatar; with `block` the reporter also blocks them in the same step.
+    case report(entityId: UInt32, category: UInt8, block: Bool, note: String)
 
     public var type: MessageType {
         switch self {
@@ -51,6 +56,9 @@ public enum ClientMessage: Hashable, Sendable {
         case .presenceRequest: .presenceRequest
         case .ping: .ping
         case .leave: .leave
+        case .setBoundary: .setBoundary
+        case .relate: .relate
+        case .report: .report
         }
     }
 
@@ -89,6 +97,16 @@ public enum ClientMessage: Hashable, Sendable {
             break
         case .ping(let t):
             buffer.writeF64(t)
+        case .setBoundary(let mode):
+            buffer.writeInteger(mode.rawValue)
+        case .relate(let action, let entity):
+            buffer.writeInteger(action.rawValue)
+            buffer.writeLE(entity)
+        case .report(let entity, let category, let block, let note):
+            buffer.writeLE(entity)
+            buffer.writeInteger(category)
+            buffer.writeInteger(UInt8(block ? 1 : 0))
+            buffer.writeLongString(note, bytesMax: WireFormat.chatBytesMax)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -143,6 +161,25 @@ public enum ClientMessage: Hashable, Sendable {
             message = .ping(clientTimeMs: try payload.readF64("ping.clientTimeMs"))
         case .leave:
             message = .leave
+        case .setBoundary:
+            let raw = try payload.readLE(UInt8.self, "setBoundary.mode")
+            guard let mode = BoundaryMode(rawValue: raw) else {
+                throw WireError(.invalidValue, field: "setBoundary.mode", reason: "0 non-friends, 1 everyone, 2 off")
+            }
+            message = .setBoundary(mode)
+        case .relate:
+            let raw = try payload.readLE(UInt8.self, "relate.action")
+            guard let action = RelateAction(rawValue: raw) else {
+                throw WireError(
+                    .invalidValue, field: "relate.action", reason: "1 mute, 2 unmute, 3 block, 4 friend")
+            }
+            message = .relate(action: action, entityId: try payload.readLE(UInt32.self, "relate.entityId"))
+        case .report:
+            let entity = try payload.readLE(UInt32.self, "report.entityId")
+            let category = try payload.readLE(UInt8.self, "report.category")
+            let block = try payload.readLE(UInt8.self, "report.block")
+            let note = try payload.readLongString("report.note", bytesMax: WireFormat.chatBytesMax)
+            message = .report(entityId: entity, category: category, block: block != 0, note: note)
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -164,6 +164,8 @@ public enum ServerMessage: Hashable, Sendable {
     case error(code: ErrorCode, message: String)
     case pong(clientTimeMs: Double, serverTimeMs: Double)
     case left(reason: LeaveReason)
+    /// Something the person should know: a moderator's message, a report outcome, a friend request.
+    case notice(kind: NoticeKind, entityId: UInt32, text: String)
 
     public static let presenceEntriesMax = 200
     public static let errorMessageBytesMax = 512
@@ -178,6 +180,7 @@ public enum ServerMessage: Hashable, Sendable {
         case .error: .error
         case .pong: .pong
         case .left: .left
+        case .notice: .notice
         }
     }
 
@@ -235,6 +238,10 @@ public enum ServerMessage: Hashable, Sendable {
             buffer.writeF64(server)
         case .left(let reason):
             buffer.writeInteger(reason.rawValue)
+        case .notice(let kind, let entity, let text):
+            buffer.writeInteger(kind.rawValue)
+            buffer.writeLE(entity)
+            buffer.writeLongString(text, bytesMax: Self.errorMessageBytesMax)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -301,6 +308,11 @@ public enum ServerMessage: Hashable, Sendable {
         case .left:
             let raw = try payload.readLE(UInt8.self, "left.reason")
             message = .left(reason: LeaveReason(rawValue: raw) ?? .requested)
+        case .notice:
+            let raw = try payload.readLE(UInt8.self, "notice.kind")
+            let entity = try payload.readLE(UInt32.self, "notice.entityId")
+            let text = try payload.readLongString("notice.text", bytesMax: errorMessageBytesMax)
+            message = .notice(kind: NoticeKind(rawValue: raw) ?? .info, entityId: entity, text: text)
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -34,6 +34,9 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case presenceRequest = 0x08
     case ping = 0x09
     case leave = 0x0A
+    case setBoundary = 0x0B
+    case relate = 0x0C
+    case report = 0x0D
 
     case welcome = 0x81
     case joined = 0x82
@@ -43,6 +46,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case error = 0x86
     case pong = 0x87
     case left = 0x88
+    case notice = 0x89
 }
 
 /// Avatar animation states; the server uses them to pick the speed limit.
@@ -79,6 +83,14 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, Codable {
     case helloExpected = 14
     case alreadyJoined = 15
     case busy = 16
+    /// The request needs a role the account does not hold here.
+    case notAllowed = 17
+    /// The request repeats something already done (blocking twice, a pending friend request).
+    case conflict = 18
+    /// No such avatar in your space (or it cannot be seen).
+    case unknownEntity = 19
+    /// A moderator's sanction forbids it for now (a kick, suspension, ban or mute).
+    case sanctioned = 20
 
     /// A stable snake_case name, also used in logs and documentation.
     public var name: String {
@@ -99,6 +111,10 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, Codable {
         case .helloExpected: "hello_expected"
         case .alreadyJoined: "already_joined"
         case .busy: "busy"
+        case .notAllowed: "not_allowed"
+        case .conflict: "conflict"
+        case .unknownEntity: "unknown_entity"
+        case .sanctioned: "sanctioned"
         }
     }
 }
@@ -129,4 +145,33 @@ public enum LeaveReason: UInt8, Sendable, CaseIterable, Codable {
     case teleported = 1
     case kicked = 2
     case spaceClosed = 3
+}
+
+/// Who may come within the personal boundary (0.6 m around each avatar); enforced by the server.
+public enum BoundaryMode: UInt8, Sendable, CaseIterable, Codable {
+    case nonFriends = 0
+    case everyone = 1
+    case off = 2
+}
+
+/// What a `relate` message does to the account behind another avatar.
+public enum RelateAction: UInt8, Sendable, CaseIterable, Codable {
+    /// Stop receiving their chat.
+    case mute = 1
+    case unmute = 2
+    /// Mutual invisibility and silence, in every space, until undone.
+    case block = 3
+    /// Ask for (or accept) friendship: friends may come within the personal boundary.
+    case friend = 4
+}
+
+/// What a `notice` tells the client.
+public enum NoticeKind: UInt8, Sendable, CaseIterable, Codable {
+    case info = 0
+    /// A moderator's warning or sanction.
+    case moderation = 1
+    /// The outcome of a report you filed.
+    case reportOutcome = 2
+    /// Another avatar asks to be friends (the entity says who).
+    case friendRequest = 3
 }
