@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "BitgoeulServerTests",
             dependencies: [
-                "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage",
+                "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -20,6 +20,8 @@ public final class Avatar: Sendable {
         public var closed: (code: UInt16?, reason: String?)?
         public var lastPongRttMs: Double?
         public var undecodable = 0
+        /// Notices from the server: moderation, report outcomes, friend requests (last 100).
+        public var notices: [(kind: NoticeKind, entityId: UInt32, text: String)] = []
     }
 
     public let connection: RealtimeConnection
@@ -70,6 +72,9 @@ public final class Avatar: Sendable {
                         case .presence(let total, let entries):
                             s.presence = entries
                             s.presenceTotal = Int(total)
+                        case .notice(let kind, let entity, let text):
+                            s.notices.append((kind, entity, text))
+                            if s.notices.count > 100 { s.notices.removeFirst() }
                         case .pong(let sent, _):
                             s.lastPongRttMs = Date().timeIntervalSince1970 * 1000 - sent
                         default:
@@ -122,5 +127,14 @@ public final class Avatar: Sendable {
     public func requestPresence() { connection.send(.presenceRequest) }
     public func ping() { connection.send(.ping(clientTimeMs: Date().timeIntervalSince1970 * 1000)) }
     public func leave() { connection.send(.leave) }
+    public func setBoundary(_ mode: BoundaryMode) { connection.send(.setBoundary(mode)) }
+    /// Mutes, unmutes, blocks or befriends the account behind the visible avatar `entityId`.
+    public func relate(_ action: RelateAction, entityId: UInt32) {
+        connection.send(.relate(action: action, entityId: entityId))
+    }
+    /// Reports the visible avatar `entityId` (category 0 harassment … 6 other), optionally blocking too.
+    public func report(entityId: UInt32, category: UInt8, note: String = "", block: Bool = false) {
+        connection.send(.report(entityId: entityId, category: category, block: block, note: note))
+    }
     public func close() { connection.close() }
 }

@@ -22,7 +22,9 @@ extension ConnectionSession {
 
     mutating func relate(_ action: RelateAction, entity: UInt32) async -> [Action] {
         guard link != nil, phase == .joined, let me = party else { return reply(.notJoined, "join a space first") }
-        guard let target = visibleTarget(entity), !services.engine.safety.rules(me).hidden.contains(target.link.party)
+        // Someone hidden from you is unknown, except to block: blocking again says "already".
+        guard let target = visibleTarget(entity),
+            action == .block || !services.engine.safety.rules(me).hidden.contains(target.link.party)
         else { return reply(.unknownEntity, "nobody with id \(entity) is in your space") }
         let other = target.link.party
         let name = target.link.walker.name

@@ -66,7 +66,11 @@ extension SpaceInstance {
     /// The space's memory of the window, for a report by member `i` on the avatar `target`.
     func evidenceWindow(for i: Int, target: UInt32) -> EvidenceWindow? {
         guard config.safety, let t = members.firstIndex(where: { $0.id == target }) else { return nil }
-        let (frames, chats) = evidence.window(now: tickNumber)
+        var (frames, chats) = evidence.window(now: tickNumber)
+        // Where everyone is now, too: the last sample may be up to a second old.
+        frames.append(
+            PositionFrame(
+                tick: tickNumber, ids: members.map(\.id), xs: members.map(\.x), ys: members.map(\.y)))
         return EvidenceWindow(
             space: handle.id, frames: frames, chats: chats, now: tickNumber, tickHz: config.tickHz,
             windowS: config.evidenceWindowS, reporterId: members[i].id, reportedId: target,

@@ -38,8 +38,19 @@ public struct TickBenchmark: Sendable {
         let directory = SpaceDirectory(spaces: [space])
         var config = self.config
         config.arrivalsPerTickMax = max(config.arrivalsPerTickMax, avatars)
-        let instance = SpaceInstance(handle: directory.ordered[0], directory: directory, config: config)
+        let board = SafetyBoard()
+        let instance = SpaceInstance(handle: directory.ordered[0], directory: directory, config: config, board: board)
         var rng = SplitMix64(seed: 42)
+        if config.safety {
+            // One in ten has blocked someone and one in ten has a friend: the sets are not all empty.
+            for i in stride(from: 0, to: avatars, by: 10) {
+                let other = Int64.random(in: 0..<Int64(avatars), using: &rng)
+                board.update(Int64(i), other) { rules, peer in rules.hidden.insert(peer) }
+                board.update(Int64(i + 5), Int64.random(in: 0..<Int64(avatars), using: &rng)) { rules, peer in
+                    rules.friends.insert(peer)
+                }
+            }
+        }
         var walkers: [(link: ClientLink, x: Float, y: Float, angle: Float)] = []
         for i in 0..<avatars {
             let link = ClientLink(

@@ -16,6 +16,8 @@ struct Bench: ParsableCommand {
         @Option(help: "Measured ticks per count (after 20 warm-up ticks).") var ticks = 200
         @Option(help: "Threads writing snapshots.") var workers = 2
         @Option(help: "Square metres per avatar (100 = a lively plaza, 1 = a packed crowd).") var areaPerAvatar = 100.0
+        @Flag(inversion: .prefixedNo, help: "Safety rules (boundary, blocks, evidence buffer) in the tick.")
+        var safety = true
         @Flag(help: "One JSON object per line.") var json = false
 
         func run() throws {
@@ -35,6 +37,7 @@ struct Bench: ParsableCommand {
                 var bench = TickBenchmark(avatars: n, ticks: ticks)
                 bench.config.tickWorkers = workers
                 bench.areaPerAvatarM2 = areaPerAvatar
+                bench.config.safety = safety
                 let r = bench.run()
                 if json {
                     let encoder = JSONEncoder()

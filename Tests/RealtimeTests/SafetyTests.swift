@@ -179,7 +179,7 @@ import WorldModel
         #expect(evidence.chat.first?.who == "reported" && evidence.chat.first?.name == "Reported")
         #expect(evidence.positions.allSatisfy { $0.agoS <= 120 }, "nothing older than the window")
         #expect(Set(evidence.positions.map(\.who)) == ["reporter", "reported", "other-1"], "Faraway is beyond 15 m")
-        #expect(!evidence.positions.isEmpty && evidence.positions.count <= 3 * 120)
+        #expect(!evidence.positions.isEmpty && evidence.positions.count <= 3 * 121, "120 samples and the moment of the report")
         let json = String(decoding: try JSONEncoder().encode(evidence), as: UTF8.self)
         #expect(!json.contains("Bystander"), "bystanders are not named")
     }

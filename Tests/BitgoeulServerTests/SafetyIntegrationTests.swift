@@ -1,0 +1,229 @@
+import BitgoeulClient
+import BitgoeulServer
+import Foundation
+import Storage
+import StorageSQLite
+import Testing
+import Wire
+import WorldModel
+
+/// Adversarial SDK clients against a live server: blocks across personas, reports with evidence,
+/// moderation with and without the role, kicks, floods and chat filters.
+@Suite struct SafetyIntegrationTests {
+    /// A signed-in account with personas, able to connect as any of them.
+    struct Citizen {
+        let api: BitgoeulAPI
+        let personas: [Persona]
+        let accountId: Int64
+
+        func enter(_ server: TestServer, persona: Int = 0, space: String = "testland/plaza") async throws -> Avatar {
+            let avatar = try await Avatar.connect(url: server.connectURL, token: api.token)
+            avatar.join(space: space, personaId: personas[persona].id)
+            guard await avatar.waitUntil(timeoutS: 5, { $0.view.snapshots > 0 && $0.view.space == space }) else {
+                throw TestFailure("\(personas[persona].name) did not join: \(avatar.snapshot.errors)")
+            }
+            return avatar
+        }
+    }
+
+    func citizen(_ server: TestServer, _ username: String, personas names: [String]) async throws -> Citizen {
+        try await server.api.register(username: username, password: "correct horse battery")
+        let session = try JSONDecoder().decode(
+            BitgoeulAPI.SessionInfo.self,
+            from: try await server.api.call(
+                "POST", "/api/v1/sessions", body: ["username": username, "password": "correct horse battery"]))
+        let api = BitgoeulAPI(baseURL: server.baseURL, token: session.token)
+        var personas: [Persona] = []
+        for name in names { personas.append(try await api.createPersona(name: name)) }
+        return Citizen(api: api, personas: personas, accountId: session.accountId)
+    }
+
+    static func fastServer(_ configure: @escaping (inout ServerConfig) -> Void = { _ in }) async throws -> TestServer {
+        try await TestServer.start { config in
+            config.passwordIterations = 1000
+            configure(&config)
+        }
+    }
+
+    func entityId(of name: String, seenBy avatar: Avatar) async -> UInt32? {
+        guard await avatar.waitUntil(timeoutS: 3, { $0.view.entity(named: name) != nil }) else { return nil }
+        return avatar.read { $0.view.entity(named: name)?.id }
+    }
+
+    @Test func aBlockFollowsTheAccountAcrossItsPersonas() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let alice = try await citizen(server, "alice", personas: ["Alice"])
+        let bob = try await citizen(server, "bob", personas: ["Bob", "Bobby Second"])
+        let a = try await alice.enter(server)
+        var b = try await bob.enter(server)
+        let bobId = try #require(await entityId(of: "Bob", seenBy: a))
+        #expect(await entityId(of: "Alice", seenBy: b) != nil)
+
+        a.relate(.block, entityId: bobId)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.view.entity(named: "Bob") == nil }, "Bob vanishes for Alice")
+        #expect(await b.waitUntil(timeoutS: 3) { $0.view.entity(named: "Alice") == nil }, "and Alice for Bob")
+        a.relate(.block, entityId: bobId)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .conflict } }, "blocking twice")
+
+        // Bob comes back as another persona: still invisible and unheard, both ways.
+        b.close()
+        b = try await bob.enter(server, persona: 1)
+        b.say("can you hear me now?", scope: .space)
+        b.requestPresence()
+        a.requestPresence()
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(a.snapshot.view.entity(named: "Bobby Second") == nil)
+        #expect(!a.snapshot.chat.contains { $0.text.contains("hear me") })
+        #expect(a.snapshot.presence?.contains { $0.name == "Bobby Second" } == false)
+        #expect(b.snapshot.view.entity(named: "Alice") == nil)
+        #expect(b.snapshot.presence?.contains { $0.name == "Alice" } == false)
+
+        // Alice lists the block under the name she blocked, and undoes it.
+        struct Entries: Decodable {
+            struct Entry: Decodable {
+                let id: Int64
+                let name: String
+            }
+            let items: [Entry]
+        }
+        let blocks = try JSONDecoder().decode(Entries.self, from: try await alice.api.call("GET", "/api/v1/blocks"))
+        #expect(blocks.items.map(\.name) == ["Bob"], "never reveals Bob's other persona")
+        _ = try await alice.api.call("DELETE", "/api/v1/blocks/\(blocks.items[0].id)")
+        #expect(await a.waitUntil(timeoutS: 3) { $0.view.entity(named: "Bobby Second") != nil }, "visible again")
+        await #expect(throws: BitgoeulAPI.Failure.self) {
+            _ = try await alice.api.call("DELETE", "/api/v1/blocks/\(blocks.items[0].id)")
+        }
+    }
+
+    @Test func aReportCarriesEvidenceAndAModeratorActsOnIt() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let alice = try await citizen(server, "alice", personas: ["Alice"])
+        let bob = try await citizen(server, "bob", personas: ["Bob"])
+        let mod = try await citizen(server, "moderator", personas: ["Mod"])
+        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        try await store.setRole(account: mod.accountId, space: "testland/plaza", role: .moderator)
+
+        let a = try await alice.enter(server)
+        let b = try await bob.enter(server)
+        let bobId = try #require(await entityId(of: "Bob", seenBy: a))
+        let aliceId = try #require(await entityId(of: "Alice", seenBy: b))
+        b.say("give me your password or else", scope: .space)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.chat.contains { $0.text.contains("password") } })
+
+        #expect(aliceId != bobId)
+        a.report(entityId: a.read { $0.view.selfId ?? 0 }, category: 0)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.errors.contains { $0.message.contains("yourself") } })
+        a.report(entityId: bobId, category: 9)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .invalidValue } })
+        a.report(entityId: bobId, category: 1, note: "threatening me")
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("received") } })
+
+        // Without the role: refused, and nothing changes.
+        await #expect(throws: BitgoeulAPI.Failure.self) {
+            _ = try await alice.api.call("GET", "/api/v1/moderation/reports")
+        }
+        struct Reports: Decodable {
+            struct Item: Decodable {
+                struct Evidence: Decodable {
+                    struct Line: Decodable {
+                        let who: String
+                        let text: String
+                    }
+                    let chat: [Line]
+                }
+                let id: Int64
+                let reportedName: String
+                let evidence: Evidence?
+            }
+            let reports: [Item]
+        }
+        let queue = try JSONDecoder().decode(
+            Reports.self, from: try await mod.api.call("GET", "/api/v1/moderation/reports"))
+        let report = try #require(queue.reports.first)
+        #expect(report.reportedName == "Bob")
+        #expect(report.evidence?.chat.contains { $0.who == "reported" && $0.text.contains("password") } == true)
+
+        struct ActionBody: Encodable {
+            let reportId: Int64
+            let kind: String
+            let reason: String
+        }
+        await #expect(throws: BitgoeulAPI.Failure.self, "a visitor cannot moderate") {
+            _ = try await alice.api.call(
+                "POST", "/api/v1/moderation/actions", body: ActionBody(reportId: report.id, kind: "kick", reason: "x"))
+        }
+        _ = try await mod.api.call(
+            "POST", "/api/v1/moderation/actions",
+            body: ActionBody(reportId: report.id, kind: "kick", reason: "threats in chat"))
+        #expect(await b.waitUntil(timeoutS: 3) { $0.notices.contains { $0.kind == .moderation } })
+        #expect(await a.waitUntil(timeoutS: 3) { $0.view.entity(named: "Bob") == nil }, "Bob is out")
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.kind == .reportOutcome } })
+
+        // Bob cannot come back within the hour, but may go elsewhere.
+        b.join(space: "testland/plaza", personaId: bob.personas[0].id)
+        #expect(await b.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .sanctioned } })
+        let again = try await Avatar.connect(url: server.connectURL, token: bob.api.token)
+        again.join(space: "testland/plaza", personaId: bob.personas[0].id)
+        #expect(await again.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .sanctioned } })
+        again.join(space: "testland/hall", personaId: bob.personas[0].id)
+        #expect(await again.waitUntil(timeoutS: 3) { $0.view.space == "testland/hall" })
+
+        // Both are told durably; the action is on record for Bob with who, when and why.
+        let filed = String(decoding: try await alice.api.call("GET", "/api/v1/reports"), as: UTF8.self)
+        #expect(filed.contains("\"resolved\"") && filed.contains("kick"))
+        let aboutBob = String(decoding: try await bob.api.call("GET", "/api/v1/moderation/about-me"), as: UTF8.self)
+        #expect(aboutBob.contains("threats in chat") && aboutBob.contains("\"moderator\""))
+        // Acting twice on a closed report is refused.
+        await #expect(throws: BitgoeulAPI.Failure.self) {
+            _ = try await mod.api.call(
+                "POST", "/api/v1/moderation/actions",
+                body: ActionBody(reportId: report.id, kind: "warn", reason: "again"))
+        }
+    }
+
+    @Test func aReportFloodIsThrottled() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let alice = try await citizen(server, "alice", personas: ["Alice"])
+        let a = try await alice.enter(server)
+        let troll = try await server.guest("Troll")
+        let trollId = try #require(await entityId(of: "Troll", seenBy: a))
+        _ = troll
+        for _ in 0..<6 { a.report(entityId: trollId, category: 3) }
+        #expect(await a.waitUntil(timeoutS: 5) { $0.errors.contains { $0.code == .rateLimited } })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(a.snapshot.notices.filter { $0.text.contains("received") }.count == 3, "the burst of three, no more")
+    }
+
+    @Test func chatIsMaskedAndYoungPersonasCannotPostLinks() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let speaker = try await server.guest("Speaker")
+        let listener = try await server.guest("Listener")
+        speaker.say("what the FUCK, 씨발", scope: .space)
+        #expect(await listener.waitUntil(timeoutS: 3) { $0.chat.contains { $0.text == "what the ****, **" } })
+        speaker.say("great deals at www.example.com", scope: .space)
+        #expect(await speaker.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .notAllowed } })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!listener.snapshot.chat.contains { $0.text.contains("example") })
+    }
+
+    @Test func theBoundaryHoldsAgainstAWalkingBot() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let victim = try await server.guest("Victim")
+        let bot = try await server.guest("Walker")
+        let (tx, ty) = victim.read { ($0.view.selfX, $0.view.selfY) }
+        var closest = Float.infinity
+        for _ in 0..<80 {
+            bot.move(x: tx, y: ty, animation: .run)
+            try await Task.sleep(for: .milliseconds(50))
+            let (x, y) = bot.read { ($0.view.selfX, $0.view.selfY) }
+            closest = min(closest, ((x - tx) * (x - tx) + (y - ty) * (y - ty)).squareRoot())
+        }
+        #expect(closest >= 1.19, "the walker came within \(closest) m")
+        #expect(closest < 2.5, "and did reach the edge")
+    }
+}
