@@ -6,11 +6,12 @@ import struct
 
 CLIENT_TYPES = {
     "hello": 0x01, "join": 0x02, "joinGuest": 0x03, "move": 0x04, "chat": 0x05, "teleportPortal": 0x06,
-    "teleportSpace": 0x07, "presenceRequest": 0x08, "ping": 0x09, "leave": 0x0A,
+    "teleportSpace": 0x07, "presenceRequest": 0x08, "ping": 0x09, "leave": 0x0A, "setBoundary": 0x0B,
+    "relate": 0x0C, "report": 0x0D,
 }
 SERVER_TYPES = {
     0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
-    0x87: "pong", 0x88: "left",
+    0x87: "pong", 0x88: "left", 0x89: "notice",
 }
 
 
@@ -52,6 +53,12 @@ def encode_client(m):
         p = str8(m["space"])
     elif t == "ping":
         p = struct.pack("<d", m["clientTimeMs"])
+    elif t == "setBoundary":
+        p = struct.pack("<B", m["mode"])
+    elif t == "relate":
+        p = struct.pack("<BI", m["action"], m["entityId"])
+    elif t == "report":
+        p = struct.pack("<IBB", m["entityId"], m["category"], 1 if m["block"] else 0) + str16(m["note"])
     else:
         p = b""
     return struct.pack("<BH", CLIENT_TYPES[t], len(p)) + p
@@ -139,6 +146,9 @@ def decode_server_payload(t, payload):
         m["clientTimeMs"], m["serverTimeMs"] = r.take("dd")
     elif name == "left":
         m["reason"] = r.take("B")
+    elif name == "notice":
+        m["kind"], m["entityId"] = r.take("BI")
+        m["text"] = r.str16()
     if r.pos != len(payload):
         raise ValueError(f"{name}: {len(payload) - r.pos} trailing bytes")
     return m
@@ -168,6 +178,14 @@ def decode_client_payload(t, payload):
         m["space"] = r.str8()
     elif name == "ping":
         m["clientTimeMs"] = r.take("d")
+    elif name == "setBoundary":
+        m["mode"] = r.take("B")
+    elif name == "relate":
+        m["action"], m["entityId"] = r.take("BI")
+    elif name == "report":
+        m["entityId"], m["category"], block = r.take("IBB")
+        m["block"] = block == 1
+        m["note"] = r.str16()
     if r.pos != len(payload):
         raise ValueError(f"{name}: trailing bytes")
     return m

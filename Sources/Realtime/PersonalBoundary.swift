@@ -51,18 +51,17 @@ extension SpaceInstance {
 
     /// The first member whose boundary the move from `from` to `p` would enter, if any.
     private func intrusion(by i: Int, from: Point, to p: Point, sep: Double) -> Int? {
-        // The grid holds positions from the end of the last tick; anyone moved at most this since.
-        let slack = config.runSpeedMps * config.speedTolerance * (config.tickDurationS + config.moveBurstS)
+        let sep2 = sep * sep
         var found: Int?
-        grid.forEach(nearX: Float(p.x), y: Float(p.y), radius: Float(sep) + slack) { slot, _ in
+        grid.forEach(nearX: Float(p.x), y: Float(p.y), radius: Float(sep) + moveSlackM) { slot, _ in
             let j = Int(slot)
             guard found == nil, j != i else { return }
             let ox = Double(members[j].x)
             let oy = Double(members[j].y)
-            let d1 = ((p.x - ox) * (p.x - ox) + (p.y - oy) * (p.y - oy)).squareRoot()
-            guard d1 < sep else { return }
-            let d0 = ((from.x - ox) * (from.x - ox) + (from.y - oy) * (from.y - oy)).squareRoot()
-            guard d1 < d0 - 1e-6, boundaryApplies(i, j) else { return }
+            let d1 = (p.x - ox) * (p.x - ox) + (p.y - oy) * (p.y - oy)
+            guard d1 < sep2 else { return }
+            let d0 = (from.x - ox) * (from.x - ox) + (from.y - oy) * (from.y - oy)
+            guard d1 < d0 - 1e-9, boundaryApplies(i, j) else { return }
             if noWayAround(from: from, to: p, other: Point(ox, oy), sep: sep) { return }
             found = j
         }
@@ -81,12 +80,16 @@ extension SpaceInstance {
         return walls.isBlocked(from + side * 0.5) && walls.isBlocked(from - side * 0.5)
     }
 
+    /// How far anyone can have moved since the grid was built (one tick's most budget).
+    var moveSlackM: Float {
+        config.runSpeedMps * config.speedTolerance * max(config.moveBurstS, config.tickDurationS)
+    }
+
     /// True when an avatar placed at `p` would be inside nobody's boundary (spawns, teleports).
     func isClearOfBoundaries(_ p: Point) -> Bool {
         let sep = 2 * config.boundaryRadiusM
-        let slack = config.runSpeedMps * config.speedTolerance * (config.tickDurationS + config.moveBurstS)
         var clear = true
-        grid.forEach(nearX: Float(p.x), y: Float(p.y), radius: sep + slack) { slot, _ in
+        grid.forEach(nearX: Float(p.x), y: Float(p.y), radius: sep + moveSlackM) { slot, _ in
             let j = Int(slot)
             guard clear, j < members.count else { return }
             let dx = members[j].x - Float(p.x)

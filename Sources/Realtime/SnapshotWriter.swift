@@ -52,10 +52,16 @@ struct SnapshotWriter {
                 hint: members[i].aoiCutoffM + hintMarginM, max: config.aoiMax, excluding: Int32(i),
                 into: &nearSlots, scratch: &nearScratch)
             newSeen.removeAll(keepingCapacity: true)
-            // Blocked either way: never sent. The set is empty for almost everyone.
-            let hidden = members[i].rules.hidden
-            for slot in nearSlots where hidden.isEmpty || !hidden.contains(members[Int(slot)].party) {
-                newSeen.append(Member.Seen(id: ids[Int(slot)], slot: slot, state: states[Int(slot)]))
+            if members[i].rules.hidden.isEmpty {
+                for slot in nearSlots {
+                    newSeen.append(Member.Seen(id: ids[Int(slot)], slot: slot, state: states[Int(slot)]))
+                }
+            } else {
+                // Blocked either way: never sent.
+                let hidden = members[i].rules.hidden
+                for slot in nearSlots where !hidden.contains(members[Int(slot)].party) {
+                    newSeen.append(Member.Seen(id: ids[Int(slot)], slot: slot, state: states[Int(slot)]))
+                }
             }
             let reset = members[i].needsReset
             if reset { members[i].seen.removeAll(keepingCapacity: true) }

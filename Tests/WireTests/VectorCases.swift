@@ -45,6 +45,15 @@ enum VectorCases {
                 ["type": "ping", "clientTimeMs": 1_700_000_000_000.5]
             ),
             ("client-leave", .leave, ["type": "leave"]),
+            ("client-set-boundary", .setBoundary(.everyone), ["type": "setBoundary", "mode": 1]),
+            (
+                "client-relate", .relate(action: .block, entityId: 11),
+                ["type": "relate", "action": 3, "entityId": 11]
+            ),
+            (
+                "client-report", .report(entityId: 11, category: 1, block: true, note: "협박했어요"),
+                ["type": "report", "entityId": 11, "category": 1, "block": true, "note": "협박했어요"]
+            ),
         ]
     }
 
@@ -132,6 +141,10 @@ enum VectorCases {
                 ["type": "pong", "clientTimeMs": 1000.25, "serverTimeMs": 1005.5]
             ),
             ("server-left", .left(reason: .teleported), ["type": "left", "reason": 1]),
+            (
+                "server-notice", .notice(kind: .friendRequest, entityId: 9, text: "Hana would like to be friends"),
+                ["type": "notice", "kind": 3, "entityId": 9, "text": "Hana would like to be friends"]
+            ),
         ]
     }
 

@@ -7,6 +7,8 @@ import { figure } from "../world/figure.js";
 import { parseGLB } from "../world/glb.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { drawOverview } from "../ui/map.js";
+import { openPersonMenu } from "../ui/people.js";
+import { NOTICE, RELATE } from "../net/protocol.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
 const params = new URLSearchParams(location.search);
@@ -115,9 +117,10 @@ async function download(response) {
   return bytes.buffer;
 }
 
-function log(text) {
+function log(text, ...extra) {
   const p = document.createElement("p");
   p.textContent = text;
+  p.append(...extra);
   $("log").append(p);
   while ($("log").children.length > 100) $("log").firstChild.remove();
   $("log").scrollTop = $("log").scrollHeight;
@@ -149,6 +152,7 @@ const connection = new Connection({
         portalSent = false;
         buildSpace(m.space).then(() => { $("status").textContent = t("connected", { space: m.space }); });
         $("teleport").value = m.space;
+        connection.send({ type: "setBoundary", mode: Number($("boundary").value) });
         requestPresence();
         break;
       case "snapshot": {
@@ -167,15 +171,46 @@ const connection = new Connection({
         $("people").textContent = t("people", { count: m.total });
         $("names").replaceChildren(...m.entries.map((e) => {
           const li = document.createElement("li");
-          li.textContent = e.flags & 1 ? `${e.name} (${t("guest")})` : e.name;
+          const label = e.flags & 1 ? `${e.name} (${t("guest")})` : e.name;
+          if (e.entityId === joinedInfo?.entityId) {
+            li.textContent = `${label} (${t("you")})`;
+          } else {
+            // Each other person has a menu: mute, block, report, befriend.
+            const button = document.createElement("button");
+            button.type = "button";
+            button.textContent = label;
+            button.dataset.entity = e.entityId;
+            button.addEventListener("click", () => openPersonMenu({ id: e.entityId, name: e.name }, send));
+            li.append(button);
+          }
           return li;
         }));
+        break;
+      case "notice":
+        if (m.kind === NOTICE.friendRequest) {
+          const accept = document.createElement("button");
+          accept.type = "button";
+          accept.textContent = t("accept");
+          accept.addEventListener("click", () => { send({ type: "relate", action: RELATE.friend, entityId: m.entityId }); accept.remove(); });
+          log(t("notice", { text: m.text }), accept);
+        } else {
+          log(t("notice", { text: m.text }));
+        }
+        // Someone blocked or was blocked: the presence list changes too.
+        presenceSoon();
         break;
       case "error": log(t("error", { message: m.message })); break;
       case "left": self.joined = false; break;
       default: break;
     }
   },
+});
+/** Sends one client message (menus and notices use it). */
+const send = (m) => connection.send(m);
+$("boundary").value = localStorage.getItem("bitgoeul.boundary") || "0";
+$("boundary").addEventListener("change", (e) => {
+  localStorage.setItem("bitgoeul.boundary", e.target.value);
+  send({ type: "setBoundary", mode: Number(e.target.value) });
 });
 await buildSpace(spaceId);
 // With a session and a chosen persona, enter as that persona; otherwise as a guest.
@@ -212,6 +247,14 @@ let clickTarget = null;
 renderer.domElement.addEventListener("click", (e) => {
   const pointer = new THREE.Vector2((e.clientX / innerWidth) * 2 - 1, -(e.clientY / innerHeight) * 2 + 1);
   raycaster.setFromCamera(pointer, camera);
+  // A click on someone's name tag opens their menu instead of walking.
+  const people = [...avatars.entities.values()];
+  const tagHit = raycaster.intersectObjects(people.map((p) => p.tag))[0];
+  if (tagHit) {
+    const person = people.find((p) => p.tag === tagHit.object);
+    openPersonMenu({ id: person.id, name: person.name }, send);
+    return;
+  }
   const ground = new THREE.Plane(new THREE.Vector3(0, 1, 0), -self.z);
   const hit = raycaster.ray.intersectPlane(ground, new THREE.Vector3());
   if (hit) clickTarget = { x: hit.x, y: -hit.z };
@@ -304,4 +347,5 @@ function frameStats() {
   return { frames: n, p50_ms: at(0.5), p99_ms: at(0.99), visible: avatars.entities.size,
     heap_mb: performance.memory ? performance.memory.usedJSHeapSize / 1e6 : null };
 }
-window.bitgoeul = { avatars, self, connection, frameStats, get joined() { return joinedInfo; } };
+window.bitgoeul = { avatars, self, connection, frameStats, openPersonMenu: (id, name) => openPersonMenu({ id, name }, send),
+  get joined() { return joinedInfo; } };

@@ -5,13 +5,20 @@ export const VERSION = 1;
 
 export const CLIENT_TYPES = {
   hello: 0x01, join: 0x02, joinGuest: 0x03, move: 0x04, chat: 0x05, teleportPortal: 0x06,
-  teleportSpace: 0x07, presenceRequest: 0x08, ping: 0x09, leave: 0x0a,
+  teleportSpace: 0x07, presenceRequest: 0x08, ping: 0x09, leave: 0x0a, setBoundary: 0x0b, relate: 0x0c,
+  report: 0x0d,
 };
 
 const SERVER_NAMES = {
   0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
-  0x87: "pong", 0x88: "left",
+  0x87: "pong", 0x88: "left", 0x89: "notice",
 };
+
+/** Personal boundary modes, `relate` actions, report categories and notice kinds (docs/protocol.md). */
+export const BOUNDARY = { nonFriends: 0, everyone: 1, off: 2 };
+export const RELATE = { mute: 1, unmute: 2, block: 3, friend: 4 };
+export const REPORT_CATEGORIES = ["harassment", "threat", "sexual_content", "spam", "fraud", "minor_safety", "other"];
+export const NOTICE = { info: 0, moderation: 1, reportOutcome: 2, friendRequest: 3 };
 
 export const SNAPSHOT_RESET = 1;
 export const SNAPSHOT_CORRECTED = 2;
@@ -80,6 +87,9 @@ export function encodeClient(...messages) {
       case "teleportPortal": w.str(m.portalId, 1, 96); break;
       case "teleportSpace": w.str(m.space, 1, 96); break;
       case "ping": w.f64(m.clientTimeMs); break;
+      case "setBoundary": w.u8(m.mode); break;
+      case "relate": w.u8(m.action); w.u32(m.entityId); break;
+      case "report": w.u32(m.entityId); w.u8(m.category); w.u8(m.block ? 1 : 0); w.str(m.note, 2, 2000); break;
       default: break;
     }
     w.view.setUint16(lengthAt, w.length - start, true);
@@ -173,6 +183,7 @@ function decodeServerMessage(type, payload) {
     case "error": m = { type: name, code: r.u16(), message: r.str(2) }; break;
     case "pong": m = { type: name, clientTimeMs: r.f64(), serverTimeMs: r.f64() }; break;
     case "left": m = { type: name, reason: r.u8() }; break;
+    case "notice": m = { type: name, kind: r.u8(), entityId: r.u32(), text: r.str(2) }; break;
   }
   r.end();
   return m;
@@ -200,6 +211,9 @@ export function decodeClientFrame(bytes) {
       case "teleportPortal": m.portalId = r.str(1); break;
       case "teleportSpace": m.space = r.str(1); break;
       case "ping": m.clientTimeMs = r.f64(); break;
+      case "setBoundary": m.mode = r.u8(); break;
+      case "relate": m.action = r.u8(); m.entityId = r.u32(); break;
+      case "report": m.entityId = r.u32(); m.category = r.u8(); m.block = r.u8() === 1; m.note = r.str(2); break;
       default: break;
     }
     r.end();
