@@ -9,11 +9,13 @@ BINARY = ROOT / ".build/debug/bitgoeul"
 
 
 @contextlib.contextmanager
-def live_server(*args):
-    """Yields the server's base URL (http://127.0.0.1:PORT); extra `serve` arguments may follow."""
+def live_server(*args, data=None):
+    """Yields the server's base URL (http://127.0.0.1:PORT); extra `serve` arguments may follow.
+
+    `data` is the data directory (a fresh temporary one when None)."""
     if not BINARY.exists():
         raise AssertionError(f"{BINARY} is missing: run `swift build` first (make test does)")
-    data = tempfile.mkdtemp(prefix="bitgoeul-pytest-")
+    data = data or tempfile.mkdtemp(prefix="bitgoeul-pytest-")
     proc = subprocess.Popen([str(BINARY), "serve", "--port", "0", "--data", data, "--log-level", "warning", *args],
                             stdout=subprocess.PIPE, text=True)
     try:

@@ -1,7 +1,11 @@
 """The web client in a real browser: headless Chromium driven by Selenium against a live server."""
+import json
 import os
 import pathlib
+import sqlite3
+import tempfile
 import time
+import urllib.request
 
 import pytest
 from live_server import live_server
@@ -15,11 +19,21 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHOTS = ROOT / ".build/screenshots"
 
 
+DATA = tempfile.mkdtemp(prefix="bitgoeul-browser-")
+
+
 @pytest.fixture(scope="module")
 def server():
     with live_server("--world", str(ROOT / "worlds/gwangju"), "--world", str(ROOT / "worlds/seoul"),
-                     "--web", str(ROOT / "Web"), "--boundaries", str(ROOT / "worlds/boundaries")) as base:
+                     "--web", str(ROOT / "Web"), "--boundaries", str(ROOT / "worlds/boundaries"), data=DATA) as base:
         yield base
+
+
+def post(base, path, body):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
 
 
 def browser():
@@ -142,3 +156,55 @@ def test_persona_editor_makes_a_persona_others_see(server, pair):
         wait_for(c, "return window.bitgoeul.joined.space === 'gwangju/biennale'")
     finally:
         c.quit()
+
+
+def test_report_and_block_from_the_menu_then_a_moderator_acts(server):
+    d, e = browser(), browser()
+    try:
+        d.get(server + "/space.html?space=gwangju/gmap&name=Dami&lang=en")
+        wait_for(d, "return window.bitgoeul && window.bitgoeul.joined")
+        e.get(server + "/space.html?space=gwangju/gmap&name=Eun&lang=ko")
+        wait_for(d, "return !!document.querySelector('#names button[data-entity]')")
+        # The presence list has a menu on each other person; it is a keyboard-operable dialog.
+        d.find_element(By.CSS_SELECTOR, "#presence summary").click()
+        d.find_element(By.CSS_SELECTOR, "#names button[data-entity]").click()
+        wait_for(d, "return document.getElementById('person-menu').open")
+        d.save_screenshot(str(SHOTS / "person-menu.png"))
+        d.find_element(By.CSS_SELECTOR, "#person-menu button[data-action=report]").click()
+        d.find_element(By.ID, "report-category").send_keys("Threat")
+        d.find_element(By.ID, "report-note").send_keys("threatened me in chat")
+        d.find_element(By.ID, "report-block").click()
+        d.find_element(By.ID, "report-send").click()
+        wait_for(d, "return document.getElementById('log').textContent.includes('report #')")
+        # Report-and-block: each vanishes for the other.
+        wait_for(d, "return !window.bitgoeul.avatars.names().includes('Eun')")
+        wait_for(e, "return !window.bitgoeul.avatars.names().includes('Dami')")
+        wait_for(d, "return !document.getElementById('names').textContent.includes('Eun')", timeout=5)
+
+        # A moderator of G.MAP sees the report with its evidence and warns.
+        post(server, "/api/v1/accounts", {"username": "gmapmod", "password": "moderate kindly 2026"})
+        session = post(server, "/api/v1/sessions", {"username": "gmapmod", "password": "moderate kindly 2026"})
+        with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
+            db.execute("INSERT INTO space_role (account_id, space, role) VALUES (?, 'gwangju/gmap', 'moderator')",
+                       (session["accountId"],))
+        m = browser()
+        try:
+            m.get(server + "/moderation.html?lang=en")
+            m.execute_script(f"localStorage.setItem('bitgoeul.token', '{session['token']}')")
+            m.get(server + "/moderation.html?lang=en")
+            wait_for(m, "return document.querySelectorAll('#reports article').length === 1")
+            assert "Eun" in m.find_element(By.ID, "reports").text
+            assert "threatened me" in m.find_element(By.ID, "reports").text
+            m.save_screenshot(str(SHOTS / "moderation.png"))
+            m.find_element(By.CSS_SELECTOR, "#reports select").send_keys("Warn")
+            m.find_element(By.CSS_SELECTOR, "#reports input[type=text]").send_keys("please be kind")
+            m.find_element(By.CSS_SELECTOR, "#reports form button").click()
+            wait_for(m, "return document.querySelectorAll('#reports article').length === 0")
+        finally:
+            m.quit()
+        # Dami changes the boundary setting; the choice is kept for the next visit.
+        d.find_element(By.ID, "boundary").send_keys("On for everyone")
+        assert d.execute_script("return localStorage.getItem('bitgoeul.boundary')") == "1"
+    finally:
+        d.quit()
+        e.quit()

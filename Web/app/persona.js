@@ -2,22 +2,13 @@
 import * as THREE from "three";
 import { figure } from "../world/figure.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
+import { api } from "../net/api.js";
+import { showSafety } from "../ui/safety.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
 const $ = (id) => document.getElementById(id);
 let token = localStorage.getItem("bitgoeul.token");
 let editing = null;  // the persona id being edited, or null for a new one
-
-async function api(method, path, body) {
-  const res = await fetch(path, {
-    method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status === 204) return null;
-  const data = await res.json();
-  if (!res.ok) throw new Error(data.error?.message || `HTTP ${res.status}`);
-  return data;
-}
 
 function say(text, error = false) {
   $("status").textContent = text;
@@ -83,6 +74,7 @@ async function showPersonas() {
     list.append(li);
   }
   say(t("personaCount", { count: personas.length, max }));
+  await showSafety($("safety"));
 }
 
 $("account").addEventListener("submit", async (e) => {

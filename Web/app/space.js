@@ -274,7 +274,11 @@ addEventListener("pointermove", (e) => {
 addEventListener("pointerup", () => { stick.active = false; stick.x = 0; stick.y = 0; });
 
 const keys = new Set();
-addEventListener("keydown", (e) => { if (e.target.tagName !== "INPUT") keys.add(e.code); });
+// Walking keys count only when no text field, list or menu has the keyboard.
+addEventListener("keydown", (e) => {
+  if (["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName) || document.querySelector("dialog[open]")) return;
+  keys.add(e.code);
+});
 addEventListener("keyup", (e) => keys.delete(e.code));
 let seq = 0;
 let sinceSend = 0;

@@ -5,8 +5,9 @@ import { t } from "./i18n.js";
 
 let dialog = null;
 
-function element(tag, props = {}, ...children) {
+function element(tag, { dataset, ...props } = {}, ...children) {
   const e = Object.assign(document.createElement(tag), props);
+  Object.assign(e.dataset, dataset);
   e.append(...children);
   return e;
 }

@@ -1,0 +1,85 @@
+// The moderator queue: open reports of the spaces you moderate, each with the reporter's evidence,
+// and the actions (warn, mute, kick, suspend, ban, dismiss); every action is recorded with a reason.
+import { api } from "../net/api.js";
+import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
+
+languageSwitch(document.getElementById("lang"), await loadLocale());
+const $ = (id) => document.getElementById(id);
+const ACTIONS = ["warn", "mute", "kick", "suspend", "ban", "dismiss"];
+const SVG = "http://www.w3.org/2000/svg";
+
+function element(tag, props = {}, ...children) {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}
+
+function say(text, error = false) {
+  $("status").textContent = text;
+  $("status").className = error ? "error" : "";
+}
+
+/** Positions in the evidence, relative to the reporter's last place: reporter, reported, others. */
+function plot(positions) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", "plot");
+  svg.setAttribute("viewBox", "-16 -16 32 32");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", t("evidence"));
+  const me = [...positions].reverse().find((p) => p.who === "reporter");
+  if (!me) return svg;
+  const colour = { reporter: "#7fd1ff", reported: "#ff8a7a" };
+  for (const p of positions) {
+    const dot = document.createElementNS(SVG, "circle");
+    dot.setAttribute("cx", (p.x - me.x).toFixed(2));
+    dot.setAttribute("cy", (me.y - p.y).toFixed(2));
+    dot.setAttribute("r", p.agoS < 1 ? "0.7" : "0.35");
+    dot.setAttribute("fill", colour[p.who] || "#8a96a8");
+    dot.setAttribute("opacity", String(Math.max(0.25, 1 - p.agoS / 120)));
+    svg.append(dot);
+  }
+  return svg;
+}
+
+function reportCard(r) {
+  const lines = r.evidence?.chat ?? [];
+  const chat = element("table", {},
+    ...lines.map((l) => element("tr", {},
+      element("td", { textContent: `-${l.agoS.toFixed(0)} s` }),
+      element("td", { textContent: l.name ?? l.who }),
+      element("td", { textContent: l.text }))));
+  const kind = element("select", { id: `kind-${r.id}` },
+    ...ACTIONS.map((a) => element("option", { value: a, textContent: t(`act_${a}`) })));
+  const reason = element("input", { id: `reason-${r.id}`, type: "text", maxLength: 500, required: true });
+  const duration = element("input", { id: `duration-${r.id}`, type: "number", min: 1, value: 3600 });
+  const form = element("form", {},
+    element("label", { htmlFor: kind.id, textContent: `${t("action")} ` }), kind,
+    element("label", { htmlFor: reason.id, textContent: `${t("reason")} ` }), reason,
+    element("label", { htmlFor: duration.id, textContent: `${t("durationS")} ` }), duration,
+    element("button", { textContent: t("apply") }));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await api("POST", "/api/v1/moderation/actions",
+        { reportId: r.id, kind: kind.value, reason: reason.value, durationS: Number(duration.value) });
+      await load();
+    } catch (error) { say(error.message, true); }
+  });
+  return element("article", { id: `report-${r.id}` },
+    plot(r.evidence?.positions ?? []),
+    element("h2", { textContent: `#${r.id} · ${r.reportedName}${r.reportedIsGuest ? ` (${t("guest")})` : ""} · ${t(`cat_${r.category}`)} · ${r.space}` }),
+    element("p", { textContent: r.note }),
+    element("h3", { textContent: t("evidence") }),
+    lines.length ? chat : element("p", { textContent: t("none") }), form);
+}
+
+async function load() {
+  try {
+    const { reports } = await api("GET", "/api/v1/moderation/reports?status=open");
+    $("reports").replaceChildren(...(reports.length ? reports.map(reportCard) : [element("p", { textContent: t("none") })]));
+    say("");
+  } catch (error) {
+    say(error.status === 403 ? t("notModerator") : error.message, true);
+  }
+}
+await load();
