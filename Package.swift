@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "bitgoeul",
             dependencies: [
-                "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo",
+                "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

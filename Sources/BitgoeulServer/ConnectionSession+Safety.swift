@@ -142,16 +142,17 @@ extension ConnectionSession {
                 return reply(.rateLimited, "at most \(services.config.reportsPerDayMax) reports a day")
             }
         }
-        guard let evidence = await EvidenceRequest.collect(through: link, target: entity),
-            let json = try? String(decoding: JSONEncoder().encode(evidence), as: UTF8.self)
-        else { return reply(.unknownEntity, "\(target.link.walker.name) is no longer in your space") }
+        guard let evidence = await EvidenceRequest.collect(through: link, target: entity) else {
+            return reply(.unknownEntity, "\(target.link.walker.name) is no longer in your space")
+        }
         let filed: Report
         do {
             filed = try await services.store.fileReport(
                 Report(
                     reporterAccount: accountId, reportedAccount: target.link.party > 0 ? target.link.party : nil,
                     reportedName: target.link.walker.name, space: target.space,
-                    category: Self.reportCategories[Int(rawCategory)], note: note, evidence: json, createdAt: now))
+                    category: Self.reportCategories[Int(rawCategory)], note: note, createdAt: now))
+            services.evidence.keep(evidence, report: filed.id)
         } catch {
             return reply(.busy, "the server cannot save the report right now; try again")
         }

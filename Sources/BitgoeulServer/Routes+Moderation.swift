@@ -43,9 +43,10 @@ enum ModerationRoutes {
         let createdAt: Date
         let status: Report.Status
         let outcome: String?
+        /// Nil once the report is closed or after a restart: evidence lives in memory only.
         let evidence: Evidence?
 
-        init(_ r: Report) {
+        init(_ r: Report, evidence: Evidence?) {
             id = r.id
             reportedName = r.reportedName
             reportedIsGuest = r.reportedAccount == nil
@@ -55,7 +56,7 @@ enum ModerationRoutes {
             createdAt = r.createdAt
             status = r.status
             outcome = r.outcome
-            evidence = try? JSONDecoder().decode(Evidence.self, from: Data(r.evidence.utf8))
+            self.evidence = evidence
         }
     }
 
@@ -86,13 +87,14 @@ enum ModerationRoutes {
                 throw APIError.invalid("status", "open, resolved or dismissed")
             }
             let reports = try await services.store.reports(spaces: spaces, status: status, limit: 200)
-            return JSON.response(["reports": reports.map(ReportView.init)])
+            return JSON.response(
+                ["reports": reports.map { ReportView($0, evidence: services.evidence.evidence(report: $0.id)) }])
         }
 
         router.get("/api/v1/moderation/reports/{id}") { request, context -> Response in
             let account = try await services.requireAccount(request)
             let report = try await moderatableReport(account, try SafetyRoutes.pathId(context), services)
-            return JSON.response(ReportView(report))
+            return JSON.response(ReportView(report, evidence: services.evidence.evidence(report: report.id)))
         }
 
         router.post("/api/v1/moderation/actions") { request, _ -> Response in
@@ -193,6 +195,7 @@ enum ModerationRoutes {
         let outcome = input.kind == .dismiss ? "no action: \(reason)" : "\(input.kind.rawValue): \(reason)"
         try await services.store.closeReport(
             id: report.id, status: input.kind == .dismiss ? .dismissed : .resolved, outcome: outcome, now: now)
+        services.evidence.forget(report: report.id)
         try await tell(action: action, report: report, services: services)
         return action
     }

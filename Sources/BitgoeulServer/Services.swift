@@ -21,6 +21,8 @@ public struct Services: Sendable {
     /// Words masked in chat.
     public let words: WordFilter
     let accountLimits: AccountLimiter
+    /// Report evidence, in memory only.
+    let evidence = EvidenceVault()
 
     /// The account behind a bearer token, or nil when it is unknown or expired.
     func account(forToken token: String) async throws -> Int64? {

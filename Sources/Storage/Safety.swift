@@ -61,7 +61,8 @@ public enum ReportCategory: String, Sendable, Codable, CaseIterable {
     case harassment, threat, sexualContent = "sexual_content", spam, fraud, minorSafety = "minor_safety", other
 }
 
-/// A citizen's report on a persona, with the reporter's view of the last moments as evidence.
+/// A citizen's report on a persona. The evidence (chat and positions) is never stored with it:
+/// it stays in the server's memory until the report is closed (see `EvidenceVault`).
 public struct Report: Hashable, Sendable, Codable {
     public enum Status: String, Sendable, Codable { case open, resolved, dismissed }
 
@@ -74,8 +75,6 @@ public struct Report: Hashable, Sendable, Codable {
     public var space: String
     public var category: ReportCategory
     public var note: String
-    /// JSON of the evidence window (chat lines and positions the reporter saw).
-    public var evidence: String
     public var createdAt: Date
     public var status: Status
     /// What the moderator decided, in words told to reporter and reported.
@@ -84,7 +83,7 @@ public struct Report: Hashable, Sendable, Codable {
 
     public init(
         id: Int64 = 0, reporterAccount: Int64?, reportedAccount: Int64?, reportedName: String, space: String,
-        category: ReportCategory, note: String, evidence: String, createdAt: Date, status: Status = .open,
+        category: ReportCategory, note: String, createdAt: Date, status: Status = .open,
         outcome: String? = nil, resolvedAt: Date? = nil
     ) {
         self.id = id
@@ -94,7 +93,6 @@ public struct Report: Hashable, Sendable, Codable {
         self.space = space
         self.category = category
         self.note = note
-        self.evidence = evidence
         self.createdAt = createdAt
         self.status = status
         self.outcome = outcome

@@ -36,7 +36,6 @@ extension SQLiteStore {
                         space TEXT NOT NULL,
                         category TEXT NOT NULL,
                         note TEXT NOT NULL,
-                        evidence TEXT NOT NULL,
                         created_at DOUBLE NOT NULL,
                         status TEXT NOT NULL DEFAULT 'open',
                         outcome TEXT,
@@ -202,11 +201,11 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     INSERT INTO report (reporter_account, reported_account, reported_name, space, category, note,
-                                        evidence, created_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open')
+                                        created_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'open')
                     """,
                 arguments: [
                     report.reporterAccount, report.reportedAccount, report.reportedName, report.space,
-                    report.category.rawValue, report.note, report.evidence, report.createdAt.timeIntervalSince1970,
+                    report.category.rawValue, report.note, report.createdAt.timeIntervalSince1970,
                 ])
             var filed = report
             filed.id = db.lastInsertedRowID
@@ -271,7 +270,7 @@ extension SQLiteStore {
             id: row["id"], reporterAccount: row["reporter_account"], reportedAccount: row["reported_account"],
             reportedName: row["reported_name"], space: row["space"],
             category: ReportCategory(rawValue: row["category"]) ?? .other, note: row["note"],
-            evidence: row["evidence"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
             status: Report.Status(rawValue: row["status"]) ?? .open, outcome: row["outcome"],
             resolvedAt: (row["resolved_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }

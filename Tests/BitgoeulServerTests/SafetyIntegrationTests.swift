@@ -175,6 +175,15 @@ import WorldModel
         #expect(filed.contains("\"resolved\"") && filed.contains("kick"))
         let aboutBob = String(decoding: try await bob.api.call("GET", "/api/v1/moderation/about-me"), as: UTF8.self)
         #expect(aboutBob.contains("threats in chat") && aboutBob.contains("\"moderator\""))
+        // The evidence lived in memory only: gone once the report is closed, and never on disk.
+        let closed = String(
+            decoding: try await mod.api.call("GET", "/api/v1/moderation/reports/\(report.id)"), as: UTF8.self)
+        #expect(!closed.contains("password"))
+        for file in ["bitgoeul.sqlite", "bitgoeul.sqlite-wal"] {
+            let url = server.dataDirectory.appendingPathComponent(file)
+            let bytes = (try? Data(contentsOf: url)) ?? Data()
+            #expect(bytes.range(of: Data("give me your password".utf8)) == nil, "\(file) holds no chat")
+        }
         // Acting twice on a closed report is refused.
         await #expect(throws: BitgoeulAPI.Failure.self) {
             _ = try await mod.api.call(
