@@ -38,7 +38,8 @@ public struct BitgoeulServer: Sendable {
         services = Services(
             config: config, store: store, world: world, engine: engine,
             hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,
-            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond), logger: logger,
+            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond),
+            logger: logger,
             rules: SafetyRules(store: store, board: engine.safety), words: words,
             accountLimits: AccountLimiter(limits: config.limits))
         self.logger = logger

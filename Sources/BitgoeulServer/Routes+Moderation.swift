@@ -179,13 +179,15 @@ enum ModerationRoutes {
         if input.kind == .suspend || input.kind == .ban {
             // Account-wide: platform moderators only.
             guard try await moderatedSpaces(moderator, services).contains("*") else {
-                throw APIError(.forbidden, "not_allowed", "suspensions and bans need the moderator role for every space (*)")
+                throw APIError(
+                    .forbidden, "not_allowed", "suspensions and bans need the moderator role for every space (*)")
             }
             space = "*"
         }
         guard input.kind == .dismiss || input.kind == .warn || report.reportedAccount != nil else {
             throw APIError(
-                .conflict, "guest_target", "the reported persona was a guest: only warn or dismiss apply after the fact")
+                .conflict, "guest_target", "the reported persona was a guest: only warn or dismiss apply after the fact"
+            )
         }
         let action = try await services.store.recordAction(
             ModerationAction(

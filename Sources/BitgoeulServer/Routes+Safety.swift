@@ -44,7 +44,8 @@ enum SafetyRoutes {
             router.get("/api/v1/\(path)") { request, _ -> Response in
                 let account = try await services.requireAccount(request)
                 let items = try await services.store.relations(owner: account).filter { $0.kind == kind }
-                return JSON.response(Entries(items: items.map { Entry(id: $0.id, name: $0.targetName, since: $0.createdAt) }))
+                return JSON.response(
+                    Entries(items: items.map { Entry(id: $0.id, name: $0.targetName, since: $0.createdAt) }))
             }
             router.delete("/api/v1/\(path)/{id}") { request, context -> Response in
                 let account = try await services.requireAccount(request)
@@ -62,7 +63,9 @@ enum SafetyRoutes {
         router.get("/api/v1/friends") { request, _ -> Response in
             let account = try await services.requireAccount(request)
             let all = try await services.store.friendships(account: account)
-            func entry(_ f: Friendship) -> Entry { Entry(id: f.id, name: f.other(than: account).name, since: f.createdAt) }
+            func entry(_ f: Friendship) -> Entry {
+                Entry(id: f.id, name: f.other(than: account).name, since: f.createdAt)
+            }
             return JSON.response(
                 Friends(
                     friends: all.filter(\.accepted).map(entry),

@@ -150,7 +150,10 @@ struct EvidenceWindow: Sendable {
         var lines: [Evidence.Line] = []
         for chat in chats {
             // The reporter's place at the sample closest in time; no sample means they were not here yet.
-            guard let place = reporterTrack.min(by: { abs(Int64($0.tick) - Int64(chat.tick)) < abs(Int64($1.tick) - Int64(chat.tick)) }),
+            guard
+                let place = reporterTrack.min(by: {
+                    abs(Int64($0.tick) - Int64(chat.tick)) < abs(Int64($1.tick) - Int64(chat.tick))
+                }),
                 abs(Int64(place.tick) - Int64(chat.tick)) <= Int64(tickHz)
             else { continue }
             if chat.scope == .proximity {

@@ -182,4 +182,3 @@ extension SpaceInstance {
         members[i].events.writeBuffer(&copy)
     }
 }
-

@@ -151,7 +151,9 @@ import WorldModel
         #expect(names(in: seenByC) == ["A", "B"])
         #expect(!seenByA.contains { if case .chat = $0 { true } else { false } }, "B's chat never reaches A")
         #expect(seenByC.contains { if case .chat = $0 { true } else { false } })
-        let presence = seenByA.compactMap { if case .presence(let total, let entries) = $0 { (total, entries) } else { nil } }
+        let presence = seenByA.compactMap {
+            if case .presence(let total, let entries) = $0 { (total, entries) } else { nil }
+        }
         #expect(presence.first?.0 == 2 && presence.first?.1.map(\.name).sorted() == ["A", "C"])
     }
 
@@ -179,7 +181,9 @@ import WorldModel
         #expect(evidence.chat.first?.who == "reported" && evidence.chat.first?.name == "Reported")
         #expect(evidence.positions.allSatisfy { $0.agoS <= 120 }, "nothing older than the window")
         #expect(Set(evidence.positions.map(\.who)) == ["reporter", "reported", "other-1"], "Faraway is beyond 15 m")
-        #expect(!evidence.positions.isEmpty && evidence.positions.count <= 3 * 121, "120 samples and the moment of the report")
+        #expect(
+            !evidence.positions.isEmpty && evidence.positions.count <= 3 * 121,
+            "120 samples and the moment of the report")
         let json = String(decoding: try JSONEncoder().encode(evidence), as: UTF8.self)
         #expect(!json.contains("Bystander"), "bystanders are not named")
     }
