@@ -192,6 +192,67 @@ import WorldModel
         }
     }
 
+    @Test func muteSilencesOneListenerAndFriendsAreMutual() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let alice = try await citizen(server, "alice", personas: ["Alice"])
+        let bob = try await citizen(server, "bob", personas: ["Bob"])
+        let a = try await alice.enter(server)
+        let b = try await bob.enter(server)
+        let carol = try await server.guest("Carol")
+        let bobId = try #require(await entityId(of: "Bob", seenBy: a))
+        let aliceId = try #require(await entityId(of: "Alice", seenBy: b))
+
+        a.relate(.mute, entityId: bobId)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("muted Bob") } })
+        b.say("first line", scope: .space)
+        #expect(await carol.waitUntil(timeoutS: 3) { $0.chat.contains { $0.text == "first line" } })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!a.snapshot.chat.contains { $0.text == "first line" }, "muted: Alice does not get it")
+        #expect(a.snapshot.view.entity(named: "Bob") != nil, "a mute does not hide the avatar")
+        a.relate(.unmute, entityId: bobId)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("unmuted Bob") } })
+        b.say("second line", scope: .space)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.chat.contains { $0.text == "second line" } })
+
+        // Friendship: a request, a notice to the other side, then mutual acceptance.
+        a.relate(.friend, entityId: bobId)
+        #expect(await b.waitUntil(timeoutS: 3) { $0.notices.contains { $0.kind == .friendRequest } })
+        a.relate(.friend, entityId: bobId)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .conflict } }, "asking twice")
+        b.relate(.friend, entityId: aliceId)
+        #expect(await b.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("friends now") } })
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("friends now") } })
+        let friends = String(decoding: try await alice.api.call("GET", "/api/v1/friends"), as: UTF8.self)
+        #expect(friends.contains("Bob"))
+        // Guests cannot be friends: nothing to hold the friendship.
+        let carolId = try #require(await entityId(of: "Carol", seenBy: a))
+        a.relate(.friend, entityId: carolId)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .notAllowed } })
+    }
+
+    @Test func limitsApplyPerAccountAcrossConnections() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let spammer = try await citizen(server, "spammer", personas: ["Spam One", "Spam Two"])
+        let one = try await spammer.enter(server, persona: 0)
+        let two = try await spammer.enter(server, persona: 1)
+        // Each connection may burst 5 lines, but the account only 8 in all.
+        for i in 0..<5 {
+            one.say("one \(i)", scope: .space)
+            two.say("two \(i)", scope: .space)
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let refused = one.snapshot.errors.count + two.snapshot.errors.count
+        #expect(refused == 2, "10 lines, 8 allowed: \(refused) refused")
+        // Four connections at most.
+        var extra: [Avatar] = []
+        for _ in 0..<2 { extra.append(try await Avatar.connect(url: server.connectURL, token: spammer.api.token)) }
+        await #expect(throws: Avatar.ConnectFailure.self) {
+            _ = try await Avatar.connect(url: server.connectURL, token: spammer.api.token)
+        }
+    }
+
     @Test func aReportFloodIsThrottled() async throws {
         let server = try await Self.fastServer()
         defer { Task { await server.stop() } }
