@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .target(name: "WorldModel", swiftSettings: swiftSettings),
@@ -72,6 +74,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Simulation",
+            dependencies: [
+                "WorldModel",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BitgoeulClient",
             dependencies: [
                 "Wire", "WorldModel",
@@ -86,12 +97,15 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
+                "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WireTests",

@@ -6,6 +6,9 @@ struct Bitgoeul: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bitgoeul",
         abstract: "Bitgoeul (빛고을): an open city metaverse server for Gwangju's mirror world.",
-        subcommands: [Serve.self, Bench.self, Bots.self, GeoCommand.self, ImportCommand.self, RoleCommand.self],
+        subcommands: [
+            Serve.self, Bench.self, Bots.self, GeoCommand.self, ImportCommand.self, RoleCommand.self,
+            SimulateCommand.self,
+        ],
         defaultSubcommand: Serve.self)
 }

@@ -1,0 +1,218 @@
+import Dispatch
+import Foundation
+import WorldModel
+
+/// Pedestrians moved by the collision-free speed model (Tordeux, Chraibi & Seyfried 2016) as
+/// JuPedSim implements it: each agent turns from its route direction by exponential repulsion from
+/// neighbours and walls, then walks at the speed its free spacing ahead allows, `min(v0, s / T)`.
+///
+/// State is arrays (one entry per agent); a step reads the current arrays and writes the next ones,
+/// so agents can be updated on several cores in any order and a seed gives the same run.
+/// One owner drives it; only `step()` shares it with its worker threads, which read the current
+/// state (written by nobody meanwhile) and write disjoint ranges of the next.
+public final class CrowdSimulation: @unchecked Sendable {
+    public let scenario: Scenario
+    let fields: [DistanceField]
+    /// Every field's directions, one after another on the grid they share (for the step's workers).
+    let routeDirX: [Float]
+    let routeDirY: [Float]
+    let fieldGrid: FieldGrid
+    let walls: WallIndex
+    var grid: AgentGrid
+    var rng: SplitMix64
+
+    // Agents, structure of arrays.
+    var x: [Double] = []
+    var y: [Double] = []
+    var ox: [Double] = []
+    var oy: [Double] = []
+    var v0: [Double] = []
+    var radius: [Double] = []
+    var timeGap: [Double] = []
+    var goal: [Int32] = []
+    var nx: [Double] = []
+    var ny: [Double] = []
+    var nox: [Double] = []
+    var noy: [Double] = []
+
+    public internal(set) var time = 0.0
+    public internal(set) var iterations = 0
+    public internal(set) var agentSteps = 0
+    public internal(set) var placed = 0
+    public internal(set) var exited = 0
+    /// Seconds at which the last agent left (nil while anyone is inside).
+    public internal(set) var lastExitS: Double?
+    var inflowDebt: [Double]
+    let workers: Int
+    /// JuPedSim's neighbour cut-off (metres).
+    static let cutOffM = 3.0
+
+    public var agentCount: Int { x.count }
+    /// Sum of every exited agent's exit time, for the mean.
+    public internal(set) var exitTimeSumS = 0.0
+
+    /// The agents now, as CSV (`x,y,v0,radius,time_gap,goal`): to give another simulator the same crowd.
+    public func agentsCSV() -> String {
+        var lines = ["x,y,v0,radius,time_gap,goal"]
+        for i in x.indices {
+            lines.append(
+                "\(x[i]),\(y[i]),\(v0[i]),\(radius[i]),\(timeGap[i]),\(scenario.exits[Int(goal[i])].id)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Builds the routing fields and places the starting groups; throws `ScenarioError` when agents
+    /// cannot be placed or cannot reach their goal.
+    public init(scenario: Scenario, file: String = "scenario.toml", workers: Int = 2) throws {
+        self.scenario = scenario
+        self.workers = max(1, workers)
+        fields = scenario.exits.map { DistanceField(walkable: scenario.walkable, goal: $0.area) }
+        routeDirX = fields.flatMap(\.dirX)
+        routeDirY = fields.flatMap(\.dirY)
+        fieldGrid = FieldGrid(fields[0])
+        walls = WallIndex(walls: scenario.walkable.walls, bounds: scenario.walkable.outer.boundingBox)
+        let box = scenario.walkable.outer.boundingBox
+        grid = AgentGrid(minX: box.min.x, minY: box.min.y, maxX: box.max.x, maxY: box.max.y, cellM: Self.cutOffM)
+        rng = SplitMix64(seed: scenario.seed)
+        inflowDebt = [Double](repeating: 0, count: scenario.groups.count)
+        for (g, group) in scenario.groups.enumerated() {
+            guard let count = group.count else { continue }
+            let spots = try spots(for: group, index: g, count: count, file: file)
+            for p in spots { add(at: p, group: group) }
+        }
+    }
+
+    func goalIndex(_ group: Scenario.Group) -> Int32 {
+        Int32(scenario.exits.firstIndex { $0.id == group.goal }!)
+    }
+
+    /// Free places for `count` agents of a group: a grid or uniform random, clear of walls and of each other.
+    func spots(for group: Scenario.Group, index g: Int, count: Int, file: String) throws -> [Point] {
+        let key = "groups[\(g)]"
+        let box = group.area.boundingBox
+        let spacing = 2 * group.radius + 0.1
+        let field = fields[Int(goalIndex(group))]
+        func usable(_ p: Point) -> Bool {
+            guard group.area.contains(p), scenario.walkable.contains(p) else { return false }
+            for i in walls.near(p) where (p - walls.walls[Int(i)].closest(to: p)).length <= group.radius + 0.05 {
+                return false
+            }
+            return field.distance(at: p).isFinite
+        }
+        var candidates: [Point] = []
+        var yy = box.min.y + spacing / 2
+        while yy < box.max.y {
+            var xx = box.min.x + spacing / 2
+            while xx < box.max.x {
+                let p = Point(xx, yy)
+                if usable(p) { candidates.append(p) }
+                xx += spacing
+            }
+            yy += spacing
+        }
+        // An area smaller than the spacing still holds one agent at its centre.
+        if candidates.isEmpty && usable(group.area.centroid) { candidates.append(group.area.centroid) }
+        if candidates.isEmpty {
+            let inside = ([group.area.centroid] + group.area.points).filter(scenario.walkable.contains)
+            let reason: String
+            if inside.isEmpty {
+                reason = "the area lies inside walls or outside the walkable area"
+            } else if !inside.contains(where: { field.distance(at: $0).isFinite }) {
+                reason = "no agent of this group can reach exit '\(group.goal)'"
+            } else {
+                reason = "the area has no free place \(group.radius) m from walls"
+            }
+            throw ScenarioError(file: file, key: "\(key).area", reason: reason)
+        }
+        guard candidates.count >= count else {
+            throw ScenarioError(
+                file: file, key: "\(key).count",
+                reason: "\(count) agents do not fit: the area holds at most \(candidates.count) at \(spacing) m spacing"
+            )
+        }
+        if group.placement == .grid { return Array(candidates.prefix(count)) }
+        // Random: a seeded shuffle of the free spots, jittered within their cell.
+        var spots = candidates
+        for i in stride(from: spots.count - 1, to: 0, by: -1) {
+            spots.swapAt(i, Int.random(in: 0...i, using: &rng))
+        }
+        return spots.prefix(count).map { p in
+            let jitter = 0.05
+            let q = Point(
+                p.x + Double.random(in: -jitter...jitter, using: &rng),
+                p.y + Double.random(in: -jitter...jitter, using: &rng))
+            return usable(q) ? q : p
+        }
+    }
+
+    func add(at p: Point, group: Scenario.Group) {
+        // Normal speed by Box–Muller, kept positive.
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng)
+        let u2 = Double.random(in: 0..<1, using: &rng)
+        let normal = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+        let goal = goalIndex(group)
+        let direction = fields[Int(goal)].direction(at: p)
+        x.append(p.x)
+        y.append(p.y)
+        ox.append(direction.x)
+        oy.append(direction.y)
+        v0.append(max(0.1, group.speedMean + group.speedSD * normal))
+        radius.append(group.radius)
+        timeGap.append(group.timeGap)
+        self.goal.append(goal)
+        placed += 1
+    }
+}
+
+/// Agents bucketed by a counting sort each step, for neighbour queries within the cut-off.
+struct AgentGrid {
+    let minX: Double
+    let minY: Double
+    let cellM: Double
+    let cols: Int
+    let rows: Int
+    var start: [Int32]
+    var order: [Int32] = []
+
+    init(minX: Double, minY: Double, maxX: Double, maxY: Double, cellM: Double) {
+        var cell = cellM
+        while (maxX - minX) / cell * (maxY - minY) / cell > 1_000_000 { cell *= 2 }
+        self.minX = minX
+        self.minY = minY
+        self.cellM = cell
+        cols = max(1, Int(((maxX - minX) / cell).rounded(.up)))
+        rows = max(1, Int(((maxY - minY) / cell).rounded(.up)))
+        start = [Int32](repeating: 0, count: cols * rows + 1)
+    }
+
+    @inline(__always)
+    func cell(_ x: Double, _ y: Double) -> Int {
+        min(rows - 1, max(0, Int((y - minY) / cellM))) * cols + min(cols - 1, max(0, Int((x - minX) / cellM)))
+    }
+
+    mutating func rebuild(x: [Double], y: [Double]) {
+        for i in start.indices { start[i] = 0 }
+        for i in x.indices { start[cell(x[i], y[i]) + 1] += 1 }
+        for c in 0..<(cols * rows) { start[c + 1] += start[c] }
+        order = [Int32](repeating: 0, count: x.count)
+        var fill = start
+        for i in x.indices {
+            let c = cell(x[i], y[i])
+            order[Int(fill[c])] = Int32(i)
+            fill[c] += 1
+        }
+    }
+
+    /// Calls `body` with every agent index in the cells overlapping the square around (x, y).
+    @inline(__always)
+    func forEach(nearX x: Double, y: Double, radius: Double, _ body: (Int) -> Void) {
+        let c0 = max(0, Int((x - radius - minX) / cellM))
+        let c1 = min(cols - 1, Int((x + radius - minX) / cellM))
+        let r0 = max(0, Int((y - radius - minY) / cellM))
+        let r1 = min(rows - 1, Int((y + radius - minY) / cellM))
+        guard c0 <= c1, r0 <= r1 else { return }
+        for r in r0...r1 {
+            for k in Int(start[r * cols + c0])..<Int(start[r * cols + c1 + 1]) { body(Int(order[k])) }
+        }
+    }
+}
