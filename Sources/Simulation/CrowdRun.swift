@@ -20,6 +20,8 @@ public struct RunSummary: Codable, Sendable {
     /// Highest density over any 2 m × 2 m window at any frame.
     public var max_density_ppm2: Double
     public var alerts: [CrowdAlert]
+    /// Where the agents still inside at the end are (at most 100), to see who did not get out.
+    public var still_inside: [[Double]]
 }
 
 /// Density stayed above the alert level for the alert duration at a place.
@@ -133,7 +135,8 @@ extension CrowdSimulation {
             mean_exit_time_s: exited > 0 ? exitTimeSumS / Double(exited) : nil, simulated_time_s: time,
             iterations: iterations,
             agent_steps: agentSteps, wall_s: wall, agent_steps_per_s: wall > 0 ? Double(agentSteps) / wall : 0,
-            max_density_ppm2: density.maxDensity, alerts: density.alerts)
+            max_density_ppm2: density.maxDensity, alerts: density.alerts,
+            still_inside: x.indices.prefix(100).map { [($0 < x.count ? x[$0] : 0), y[$0]] })
         return (summary, density)
     }
 }

@@ -90,6 +90,8 @@ extension CrowdSimulation {
         let wallList = view.walls
         let fieldGrid = self.fieldGrid
         let fieldCells = fieldGrid.cols * fieldGrid.rows
+        let keepCos = cos(p.keepRightDeg * .pi / 180)
+        let keepSin = sin(p.keepRightDeg * .pi / 180)
         var neighbours: [Int] = []
         neighbours.reserveCapacity(64)
         for i in range {
@@ -130,8 +132,11 @@ extension CrowdSimulation {
                     guard d > 1e-12 else { continue }
                     let strength =
                         -p.strengthNeighborRepulsion * exp((r + view.radius[j] - d) / p.rangeNeighborRepulsion)
-                    repX += dx / d * strength
-                    repY += dy / d * strength
+                    // Turned by `keepRight` so two people meeting head-on pass each other on the right.
+                    let ux = dx / d * strength
+                    let uy = dy / d * strength
+                    repX += ux * keepCos - uy * keepSin
+                    repY += ux * keepSin + uy * keepCos
                 }
             }
             for w in nearWalls {

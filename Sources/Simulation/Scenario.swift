@@ -14,6 +14,9 @@ public struct Scenario: Sendable {
         public var rangeNeighborRepulsion = 0.1
         public var strengthGeometryRepulsion = 5.0
         public var rangeGeometryRepulsion = 0.02
+        /// Degrees the neighbour repulsion is turned counter-clockwise: 0 is JuPedSim's model; a few
+        /// degrees make people meeting head-on pass on the right instead of locking (counterflow).
+        public var keepRightDeg = 0.0
         public init() {}
     }
 
@@ -105,10 +108,10 @@ extension Scenario {
         var model = try reader.table("model")
         try model.allow([
             "name", "dt", "strength_neighbor_repulsion", "range_neighbor_repulsion", "strength_geometry_repulsion",
-            "range_geometry_repulsion",
+            "range_geometry_repulsion", "keep_right_deg",
         ])
         var geometry = try reader.table("geometry")
-        try geometry.allow(["walkable", "space"])
+        try geometry.allow(["walkable", "space", "clip"])
         let walkable: Walkable
         if let wkt = try geometry.string("walkable", required: false) {
             let (outer, holes) = try geometry.polygon("walkable", wkt)
@@ -116,10 +119,19 @@ extension Scenario {
         } else if let id = try geometry.string("space", required: false) {
             guard let space = spaces[id] else { throw geometry.error("space", "no space '\(id)' in the loaded world") }
             let b = space.bounds
-            walkable = Walkable(
-                outer: Polygon([
-                    Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY),
-                ]), holes: space.obstacles)
+            var outer = Polygon([
+                Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY),
+            ])
+            // `clip` keeps a part of a large space (the buildings in it stay as holes).
+            if let clip = try geometry.string("clip", required: false) {
+                outer = try geometry.polygon("clip", clip).0
+            }
+            let box = outer.boundingBox
+            let holes = space.obstacles.filter { o in
+                let ob = o.boundingBox
+                return ob.max.x >= box.min.x && ob.min.x <= box.max.x && ob.max.y >= box.min.y && ob.min.y <= box.max.y
+            }
+            walkable = Walkable(outer: outer, holes: holes)
         } else {
             throw geometry.error("walkable", "give `walkable` (WKT) or `space` (an id)")
         }
@@ -186,6 +198,7 @@ extension Scenario {
             try model.double("strength_geometry_repulsion", in: 0...100) ?? p.strengthGeometryRepulsion
         scenario.parameters.rangeGeometryRepulsion =
             try model.double("range_geometry_repulsion", in: 0.001...10) ?? p.rangeGeometryRepulsion
+        scenario.parameters.keepRightDeg = try model.double("keep_right_deg", in: 0...45) ?? 0
 
         var run = try reader.table("run", required: false)
         try run.allow(["max_time", "seed", "density_cell", "frame_interval"])

@@ -1,0 +1,42 @@
+"""Side by side with JuPedSim (PyPI), the reference open simulator: same scenario, same starting agents,
+same dt. Our collision-free speed model must give evacuation times within ±15 % of JuPedSim's."""
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BINARY = ROOT / ".build/debug/bitgoeul"
+TOLERANCE = 0.15
+
+
+def run_both(scenario, seed):
+    work = pathlib.Path(tempfile.mkdtemp(prefix="jps-"))
+    subprocess.run([str(BINARY), "simulate", str(scenario), "--out", str(work / "out"), "--quiet", "--seed", str(seed),
+                    "--agents-csv", str(work / "agents.csv")], check=True, stdout=subprocess.DEVNULL)
+    ours = json.loads((work / "out/summary.json").read_text())
+    theirs = json.loads(subprocess.run([sys.executable, str(ROOT / "scripts/jupedsim_run.py"), str(scenario),
+                                        str(work / "agents.csv")], check=True, capture_output=True, text=True).stdout)
+    return ours, theirs
+
+
+@pytest.mark.parametrize("name,seeds", [("room-100m", [1]), ("bottleneck-1m", [1, 2])])
+def test_evacuation_times_agree_with_jupedsim(name, seeds):
+    ours_total, theirs_total, ours_mean, theirs_mean = [], [], [], []
+    for seed in seeds:
+        ours, theirs = run_both(ROOT / f"scenarios/tests/{name}.toml", seed)
+        assert ours["exited"] == ours["agents"], "everyone got out"
+        assert theirs["exited"] == theirs["agents"], f"JuPedSim did not finish: {theirs}"
+        ours_total.append(ours["evacuation_time_s"])
+        theirs_total.append(theirs["evacuation_time_s"])
+        ours_mean.append(ours["mean_exit_time_s"])
+        theirs_mean.append(theirs["mean_exit_time_s"])
+    total = sum(ours_total) / sum(theirs_total)
+    mean = sum(ours_mean) / sum(theirs_mean)
+    print(f"{name}: evacuation ours {ours_total} JuPedSim {theirs_total} ({total - 1:+.1%}); "
+          f"mean exit ours {ours_mean} JuPedSim {theirs_mean} ({mean - 1:+.1%})")
+    assert abs(total - 1) <= TOLERANCE
+    assert abs(mean - 1) <= TOLERANCE
