@@ -8,6 +8,8 @@ public struct RunSummary: Codable, Sendable {
     public var seed: UInt64
     public var agents: Int
     public var exited: Int
+    /// Agents out through each exit, by exit id.
+    public var exited_by_exit: [String: Int]
     /// When the last agent left; nil if some were still inside at `max_time`.
     public var evacuation_time_s: Double?
     /// Mean time at which agents left.
@@ -131,6 +133,7 @@ extension CrowdSimulation {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let summary = RunSummary(
             model: scenario.model.rawValue, dt: scenario.dt, seed: scenario.seed, agents: placed, exited: exited,
+            exited_by_exit: Dictionary(uniqueKeysWithValues: zip(scenario.exits.map(\.id), exitedBy)),
             evacuation_time_s: x.isEmpty ? lastExitS ?? time : nil,
             mean_exit_time_s: exited > 0 ? exitTimeSumS / Double(exited) : nil, simulated_time_s: time,
             iterations: iterations,

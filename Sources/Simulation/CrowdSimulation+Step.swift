@@ -185,6 +185,7 @@ extension CrowdSimulation {
         for i in x.indices {
             if scenario.exits[Int(goal[i])].area.contains(Point(x[i], y[i])) {
                 exited += 1
+                exitedBy[Int(goal[i])] += 1
                 exitTimeSumS += time
                 continue
             }

@@ -48,6 +48,8 @@ public final class CrowdSimulation: @unchecked Sendable {
     static let cutOffM = 3.0
 
     public var agentCount: Int { x.count }
+    /// Agents out through each exit, in scenario order.
+    public internal(set) var exitedBy: [Int] = []
     /// Sum of every exited agent's exit time, for the mean.
     public internal(set) var exitTimeSumS = 0.0
 
@@ -75,6 +77,7 @@ public final class CrowdSimulation: @unchecked Sendable {
         grid = AgentGrid(minX: box.min.x, minY: box.min.y, maxX: box.max.x, maxY: box.max.y, cellM: Self.cutOffM)
         rng = SplitMix64(seed: scenario.seed)
         inflowDebt = [Double](repeating: 0, count: scenario.groups.count)
+        exitedBy = [Int](repeating: 0, count: scenario.exits.count)
         for (g, group) in scenario.groups.enumerated() {
             guard let count = group.count else { continue }
             let spots = try spots(for: group, index: g, count: count, file: file)

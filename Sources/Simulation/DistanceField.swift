@@ -1,4 +1,3 @@
-import HeapModule
 import WorldModel
 
 /// Walking cost to a goal over the walkable area, by fast marching on a grid, and the direction
@@ -43,7 +42,7 @@ public struct DistanceField: Sendable {
         let walls = WallIndex(walls: walkable.walls, bounds: box, reachM: Self.wallClearanceM)
         var dist = [Float](repeating: .infinity, count: cols * rows)
         var accepted = [Bool](repeating: false, count: cols * rows)
-        var heap = Heap<Entry>()
+        var heap = MinHeap()
         for r in 0..<rows {
             for c in 0..<cols {
                 let p = Point(box.min.x + Double(c) * cell, box.min.y + Double(r) * cell)
@@ -133,11 +132,49 @@ public struct DistanceField: Sendable {
         }
     }
 
-    struct Entry: Comparable {
+    struct Entry {
         let distance: Float
         let index: Int32
+        @inline(__always)
         static func < (a: Entry, b: Entry) -> Bool {
             a.distance < b.distance || (a.distance == b.distance && a.index < b.index)
+        }
+    }
+
+    /// A binary min-heap of entries, kept here (not a generic library heap) so the fast-marching
+    /// loop is optimised even in debug builds, where `make test` runs real scenarios.
+    struct MinHeap {
+        private var items: [Entry] = []
+        var isEmpty: Bool { items.isEmpty }
+
+        mutating func insert(_ e: Entry) {
+            items.append(e)
+            var i = items.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard items[i] < items[parent] else { break }
+                items.swapAt(i, parent)
+                i = parent
+            }
+        }
+
+        mutating func popMin() -> Entry? {
+            guard let first = items.first else { return nil }
+            let last = items.removeLast()
+            guard !items.isEmpty else { return first }
+            items[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                let r = l + 1
+                var smallest = i
+                if l < items.count && items[l] < items[smallest] { smallest = l }
+                if r < items.count && items[r] < items[smallest] { smallest = r }
+                if smallest == i { break }
+                items.swapAt(i, smallest)
+                i = smallest
+            }
+            return first
         }
     }
 

@@ -2,17 +2,22 @@ import WorldModel
 
 /// Where pedestrians may walk: one outer ring minus holes (buildings, pillars), in metres.
 public struct Walkable: Sendable, Hashable {
-    public var outer: Polygon
-    public var holes: [Polygon]
+    public let outer: Polygon
+    public let holes: [Polygon]
+    /// Holes bucketed by their bounding boxes on a coarse grid, so a point tests only a few.
+    private let holeGrid: HoleGrid
 
     public init(outer: Polygon, holes: [Polygon] = []) {
         self.outer = outer
         self.holes = holes
+        holeGrid = HoleGrid(holes: holes, bounds: outer.boundingBox)
     }
 
     /// Inside the outer ring and outside every hole.
     public func contains(_ p: Point) -> Bool {
-        outer.contains(p) && !holes.contains { $0.contains(p) }
+        guard outer.contains(p) else { return false }
+        for h in holeGrid.candidates(p) where holes[Int(h)].contains(p) { return false }
+        return true
     }
 
     /// Every wall as a segment: the outer ring's edges and each hole's.
@@ -123,5 +128,44 @@ public struct WallIndex: Sendable {
     /// Indices of the walls near `p`.
     public func near(_ p: Point) -> ArraySlice<Int32> {
         items[range(near: p)]
+    }
+}
+
+/// Holes listed in every coarse cell their bounding box touches.
+struct HoleGrid: Sendable, Hashable {
+    let minX: Double
+    let minY: Double
+    let cellM: Double
+    let cols: Int
+    let rows: Int
+    let cells: [[Int32]]
+
+    init(holes: [Polygon], bounds: (min: Point, max: Point)) {
+        minX = bounds.min.x
+        minY = bounds.min.y
+        let extent = max(bounds.max.x - bounds.min.x, bounds.max.y - bounds.min.y, 1)
+        cellM = max(4, extent / 256)
+        cols = max(1, Int(((bounds.max.x - bounds.min.x) / cellM).rounded(.up)))
+        rows = max(1, Int(((bounds.max.y - bounds.min.y) / cellM).rounded(.up)))
+        var cells = [[Int32]](repeating: [], count: cols * rows)
+        for (i, hole) in holes.enumerated() {
+            let box = hole.boundingBox
+            let c0 = max(0, Int((box.min.x - minX) / cellM))
+            let c1 = min(cols - 1, Int((box.max.x - minX) / cellM))
+            let r0 = max(0, Int((box.min.y - minY) / cellM))
+            let r1 = min(rows - 1, Int((box.max.y - minY) / cellM))
+            guard c0 <= c1, r0 <= r1 else { continue }
+            for r in r0...r1 {
+                for c in c0...c1 { cells[r * cols + c].append(Int32(i)) }
+            }
+        }
+        self.cells = cells
+    }
+
+    func candidates(_ p: Point) -> [Int32] {
+        let c = Int((p.x - minX) / cellM)
+        let r = Int((p.y - minY) / cellM)
+        guard c >= 0, r >= 0, c < cols, r < rows else { return [] }
+        return cells[r * cols + c]
     }
 }
