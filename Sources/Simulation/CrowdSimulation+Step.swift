@@ -7,7 +7,7 @@ extension CrowdSimulation {
     /// the crowd is large), then exits, then arrivals.
     public func step() {
         let n = x.count
-        grid.rebuild(x: x, y: y)
+        grid.rebuild(x: x, y: y, radius: radius)
         if nx.count != n {
             nx = [Double](repeating: 0, count: n)
             ny = nx
@@ -48,9 +48,9 @@ extension CrowdSimulation {
     /// The collision-free speed model for agents in `range`, reading only the current state.
     /// Calls `body` with raw views of the positions, radii and the neighbour grid.
     func withAgentsView(_ body: (AgentsView) -> Void) {
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                radius.withUnsafeBufferPointer { radius in
+        grid.sx.withUnsafeBufferPointer { x in
+            grid.sy.withUnsafeBufferPointer { y in
+                grid.sr.withUnsafeBufferPointer { radius in
                     grid.order.withUnsafeBufferPointer { order in
                         grid.start.withUnsafeBufferPointer { start in
                             routeDirX.withUnsafeBufferPointer { dirX in
@@ -112,14 +112,14 @@ extension CrowdSimulation {
                 var k = Int(view.start[row * grid.cols + c0])
                 let end = Int(view.start[row * grid.cols + c1 + 1])
                 row += 1
+                // `view` holds positions in cell order: `k` indexes it, `order[k]` is the agent.
                 neighbourLoop: while k < end {
-                    let j = Int(view.order[k])
+                    let j = k
                     k += 1
-                    guard j != i else { continue }
                     let dx = view.x[j] - px
                     let dy = view.y[j] - py
                     let d2 = dx * dx + dy * dy
-                    guard d2 <= cutOff2 else { continue }
+                    guard d2 <= cutOff2, Int(view.order[j]) != i else { continue }
                     // A neighbour behind a wall does not count.
                     if !nearWalls.isEmpty {
                         let sight = Segment(here, Point(view.x[j], view.y[j]))
@@ -130,8 +130,10 @@ extension CrowdSimulation {
                     neighbours.append(j)
                     let d = d2.squareRoot()
                     guard d > 1e-12 else { continue }
-                    let strength =
-                        -p.strengthNeighborRepulsion * exp((r + view.radius[j] - d) / p.rangeNeighborRepulsion)
+                    // Beyond about 20 ranges the repulsion is below 1e-8 of its strength: skip the exp.
+                    let exponent = (r + view.radius[j] - d) / p.rangeNeighborRepulsion
+                    guard exponent > -20 else { continue }
+                    let strength = -p.strengthNeighborRepulsion * exp(exponent)
                     // Turned by `keepRight` so two people meeting head-on pass each other on the right.
                     let ux = dx / d * strength
                     let uy = dy / d * strength
@@ -145,7 +147,9 @@ extension CrowdSimulation {
                 let dy = q.y - py
                 let d = (dx * dx + dy * dy).squareRoot()
                 guard d > 1e-12 else { continue }
-                let strength = -p.strengthGeometryRepulsion * exp((r - d) / p.rangeGeometryRepulsion)
+                let exponent = (r - d) / p.rangeGeometryRepulsion
+                guard exponent > -20 else { continue }
+                let strength = -p.strengthGeometryRepulsion * exp(exponent)
                 repX += dx / d * strength
                 repY += dy / d * strength
             }
@@ -164,10 +168,10 @@ extension CrowdSimulation {
             // Free spacing ahead: the nearest neighbour in the corridor of both radii along the direction.
             var spacing = Double.greatestFiniteMagnitude
             for j in neighbours {
-                let dx = x[j] - px
-                let dy = y[j] - py
+                let dx = view.x[j] - px
+                let dy = view.y[j] - py
                 guard dirX * dx + dirY * dy >= 0 else { continue }
-                let l = r + radius[j]
+                let l = r + view.radius[j]
                 guard abs(-dirY * dx + dirX * dy) <= l else { continue }
                 spacing = min(spacing, (dx * dx + dy * dy).squareRoot() - l)
             }

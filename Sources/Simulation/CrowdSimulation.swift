@@ -74,7 +74,7 @@ public final class CrowdSimulation: @unchecked Sendable {
         fieldGrid = FieldGrid(fields[0])
         walls = WallIndex(walls: scenario.walkable.walls, bounds: scenario.walkable.outer.boundingBox)
         let box = scenario.walkable.outer.boundingBox
-        grid = AgentGrid(minX: box.min.x, minY: box.min.y, maxX: box.max.x, maxY: box.max.y, cellM: Self.cutOffM)
+        grid = AgentGrid(minX: box.min.x, minY: box.min.y, maxX: box.max.x, maxY: box.max.y, cellM: Self.cutOffM / 2)
         rng = SplitMix64(seed: scenario.seed)
         inflowDebt = [Double](repeating: 0, count: scenario.groups.count)
         exitedBy = [Int](repeating: 0, count: scenario.exits.count)
@@ -193,15 +193,29 @@ struct AgentGrid {
         min(rows - 1, max(0, Int((y - minY) / cellM))) * cols + min(cols - 1, max(0, Int((x - minX) / cellM)))
     }
 
-    mutating func rebuild(x: [Double], y: [Double]) {
+    /// Positions and radii copied in cell order, so a neighbour scan reads memory in sequence.
+    var sx: [Double] = []
+    var sy: [Double] = []
+    var sr: [Double] = []
+
+    mutating func rebuild(x: [Double], y: [Double], radius: [Double]) {
         for i in start.indices { start[i] = 0 }
         for i in x.indices { start[cell(x[i], y[i]) + 1] += 1 }
         for c in 0..<(cols * rows) { start[c + 1] += start[c] }
-        order = [Int32](repeating: 0, count: x.count)
+        if order.count != x.count {
+            order = [Int32](repeating: 0, count: x.count)
+            sx = [Double](repeating: 0, count: x.count)
+            sy = sx
+            sr = sx
+        }
         var fill = start
         for i in x.indices {
             let c = cell(x[i], y[i])
-            order[Int(fill[c])] = Int32(i)
+            let k = Int(fill[c])
+            order[k] = Int32(i)
+            sx[k] = x[i]
+            sy[k] = y[i]
+            sr[k] = radius[i]
             fill[c] += 1
         }
     }
