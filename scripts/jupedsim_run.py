@@ -24,7 +24,9 @@ def main():
     walkable = shapely.wkt.loads(scenario["geometry"]["walkable"])
     dt = scenario["model"].get("dt", 0.01)
     max_time = scenario.get("run", {}).get("max_time", 600)
-    sim = jps.Simulation(model=jps.CollisionFreeSpeedModel(), geometry=walkable, dt=dt)
+    social = scenario["model"].get("name") == "social-force"
+    model = jps.SocialForceModel() if social else jps.CollisionFreeSpeedModel()
+    sim = jps.Simulation(model=model, geometry=walkable, dt=dt)
     journeys = {}
     for exit_ in scenario["exits"]:
         area = shapely.wkt.loads(exit_["area"])
@@ -33,9 +35,16 @@ def main():
     with open(args.agents_csv) as f:
         for row in csv.DictReader(f):
             journey, stage = journeys[row["goal"]]
-            sim.add_agent(jps.CollisionFreeSpeedModelAgentParameters(
-                journey_id=journey, stage_id=stage, position=(float(row["x"]), float(row["y"])),
-                desired_speed=float(row["v0"]), radius=float(row["radius"]), time_gap=float(row["time_gap"])))
+            position = (float(row["x"]), float(row["y"]))
+            if social:
+                parameters = jps.SocialForceModelAgentParameters(
+                    journey_id=journey, stage_id=stage, position=position, desired_speed=float(row["v0"]),
+                    radius=float(row["radius"]))
+            else:
+                parameters = jps.CollisionFreeSpeedModelAgentParameters(
+                    journey_id=journey, stage_id=stage, position=position, desired_speed=float(row["v0"]),
+                    radius=float(row["radius"]), time_gap=float(row["time_gap"]))
+            sim.add_agent(parameters)
     agents = sim.agent_count()
     steps = 0
     exit_sum = 0.0

@@ -7,7 +7,7 @@ extension CrowdSimulation {
     /// the crowd is large), then exits, then arrivals.
     public func step() {
         let n = x.count
-        grid.rebuild(x: x, y: y, radius: radius)
+        grid.rebuild(x: x, y: y, radius: radius, vx: ox, vy: oy)
         if nx.count != n {
             nx = [Double](repeating: 0, count: n)
             ny = nx
@@ -22,11 +22,19 @@ extension CrowdSimulation {
                     noy.withUnsafeMutableBufferPointer { noy in
                         let out = StepOutput(x: nx, y: ny, ox: nox, oy: noy)
                         withAgentsView { view in
+                            let social = scenario.model == .socialForce
+                            @Sendable func run(_ range: Range<Int>) {
+                                if social {
+                                    computeSocialForce(range, view: view, into: out)
+                                } else {
+                                    compute(range, view: view, into: out)
+                                }
+                            }
                             if chunks == 1 {
-                                compute(0..<n, view: view, into: out)
+                                run(0..<n)
                             } else {
                                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                                    compute(min(n, c * size)..<min(n, (c + 1) * size), view: view, into: out)
+                                    run(min(n, c * size)..<min(n, (c + 1) * size))
                                 }
                             }
                         }
@@ -57,10 +65,15 @@ extension CrowdSimulation {
                                 routeDirY.withUnsafeBufferPointer { dirY in
                                     walls.walls.withUnsafeBufferPointer { wallList in
                                         walls.items.withUnsafeBufferPointer { wallItems in
-                                            body(
-                                                AgentsView(
-                                                    x: x, y: y, radius: radius, order: order, start: start, dirX: dirX,
-                                                    dirY: dirY, walls: wallList, wallItems: wallItems))
+                                            grid.svx.withUnsafeBufferPointer { vx in
+                                                grid.svy.withUnsafeBufferPointer { vy in
+                                                    body(
+                                                        AgentsView(
+                                                            x: x, y: y, radius: radius, vx: vx, vy: vy, order: order,
+                                                            start: start, dirX: dirX, dirY: dirY, walls: wallList,
+                                                            wallItems: wallItems))
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -271,6 +284,8 @@ struct AgentsView: @unchecked Sendable {
     let x: UnsafeBufferPointer<Double>
     let y: UnsafeBufferPointer<Double>
     let radius: UnsafeBufferPointer<Double>
+    let vx: UnsafeBufferPointer<Double>
+    let vy: UnsafeBufferPointer<Double>
     let order: UnsafeBufferPointer<Int32>
     let start: UnsafeBufferPointer<Int32>
     let dirX: UnsafeBufferPointer<Float>

@@ -157,8 +157,10 @@ public final class CrowdSimulation: @unchecked Sendable {
         let direction = fields[Int(goal)].direction(at: p)
         x.append(p.x)
         y.append(p.y)
-        ox.append(direction.x)
-        oy.append(direction.y)
+        // The speed model keeps an orientation; the social force model a velocity, from rest.
+        let atRest = scenario.model == .socialForce
+        ox.append(atRest ? 0 : direction.x)
+        oy.append(atRest ? 0 : direction.y)
         v0.append(max(0.1, group.speedMean + group.speedSD * normal))
         radius.append(group.radius)
         timeGap.append(group.timeGap)
@@ -197,8 +199,11 @@ struct AgentGrid {
     var sx: [Double] = []
     var sy: [Double] = []
     var sr: [Double] = []
+    /// Velocities (social force) or orientations (speed model), in cell order.
+    var svx: [Double] = []
+    var svy: [Double] = []
 
-    mutating func rebuild(x: [Double], y: [Double], radius: [Double]) {
+    mutating func rebuild(x: [Double], y: [Double], radius: [Double], vx: [Double], vy: [Double]) {
         for i in start.indices { start[i] = 0 }
         for i in x.indices { start[cell(x[i], y[i]) + 1] += 1 }
         for c in 0..<(cols * rows) { start[c + 1] += start[c] }
@@ -207,6 +212,8 @@ struct AgentGrid {
             sx = [Double](repeating: 0, count: x.count)
             sy = sx
             sr = sx
+            svx = sx
+            svy = sx
         }
         var fill = start
         for i in x.indices {
@@ -216,6 +223,8 @@ struct AgentGrid {
             sx[k] = x[i]
             sy[k] = y[i]
             sr[k] = radius[i]
+            svx[k] = vx[i]
+            svy[k] = vy[i]
             fill[c] += 1
         }
     }

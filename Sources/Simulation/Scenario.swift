@@ -43,6 +43,7 @@ public struct Scenario: Sendable {
 
     public var model: Model = .collisionFreeSpeed
     public var parameters = SpeedModelParameters()
+    public var socialForce = SocialForceParameters()
     public var dt = 0.01
     public var walkable: Walkable
     public var exits: [Exit]
@@ -108,7 +109,8 @@ extension Scenario {
         var model = try reader.table("model")
         try model.allow([
             "name", "dt", "strength_neighbor_repulsion", "range_neighbor_repulsion", "strength_geometry_repulsion",
-            "range_geometry_repulsion", "keep_right_deg",
+            "range_geometry_repulsion", "keep_right_deg", "mass", "reaction_time", "agent_scale", "obstacle_scale",
+            "force_distance", "body_force", "friction",
         ])
         var geometry = try reader.table("geometry")
         try geometry.allow(["walkable", "space", "clip"])
@@ -184,10 +186,31 @@ extension Scenario {
         guard let kind = Model(rawValue: modelName) else {
             throw model.error("name", "'collision-free-speed' or 'social-force'")
         }
-        guard kind == .collisionFreeSpeed else {
-            throw model.error("name", "'social-force' is not implemented yet; use 'collision-free-speed'")
-        }
         scenario.model = kind
+        let speedKeys = [
+            "strength_neighbor_repulsion", "range_neighbor_repulsion", "strength_geometry_repulsion",
+            "range_geometry_repulsion", "keep_right_deg",
+        ]
+        let forceKeys = [
+            "mass", "reaction_time", "agent_scale", "obstacle_scale", "force_distance", "body_force", "friction",
+        ]
+        for key in kind == .socialForce ? speedKeys : forceKeys where model.table?[key] != nil {
+            throw model.error(key, "belongs to the other model, not '\(kind.rawValue)'")
+        }
+        if kind == .socialForce {
+            // JuPedSim's social force agents are 0.3 m unless the group says otherwise.
+            for (g, group) in try reader.tables("groups").enumerated() where group.table?["radius"] == nil {
+                scenario.groups[g].radius = 0.3
+            }
+            let d = SocialForceParameters()
+            scenario.socialForce.mass = try model.double("mass", in: 1...500) ?? d.mass
+            scenario.socialForce.reactionTime = try model.double("reaction_time", in: 0.01...10) ?? d.reactionTime
+            scenario.socialForce.agentScale = try model.double("agent_scale", in: 0...1e6) ?? d.agentScale
+            scenario.socialForce.obstacleScale = try model.double("obstacle_scale", in: 0...1e6) ?? d.obstacleScale
+            scenario.socialForce.forceDistance = try model.double("force_distance", in: 0.001...10) ?? d.forceDistance
+            scenario.socialForce.bodyForce = try model.double("body_force", in: 0...1e7) ?? d.bodyForce
+            scenario.socialForce.friction = try model.double("friction", in: 0...1e7) ?? d.friction
+        }
         scenario.dt = try model.double("dt", in: 0.001...0.1) ?? 0.01
         let p = SpeedModelParameters()
         scenario.parameters.strengthNeighborRepulsion =

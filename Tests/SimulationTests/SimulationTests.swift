@@ -106,6 +106,25 @@ import WorldModel
         #expect(abs((simulation.x[0] - x0) - 6.0) < 0.1, "5 s at 1.2 m/s, walked \(simulation.x[0] - x0) m")
     }
 
+    @Test func aSocialForceAgentRelaxesToItsDesiredSpeed() throws {
+        let text = Self.scenario(
+            walkable: "POLYGON ((0 0, 40 0, 40 10, 0 10, 0 0))", exit: "POLYGON ((39 0, 40 0, 40 10, 39 10, 39 0))",
+            group:
+                "count = 1\narea = \"POLYGON ((2 4.5, 3 4.5, 3 5.5, 2 5.5, 2 4.5))\"\nspeed = { mean = 1.2, sd = 0 }\ngoal = \"out\"",
+            extra: ""
+        ).replacingOccurrences(of: "dt = 0.01", with: "name = \"social-force\"\ndt = 0.01")
+        let scenario = try Scenario.parse(text)
+        #expect(scenario.model == .socialForce && scenario.groups[0].radius == 0.3)
+        let simulation = try CrowdSimulation(scenario: scenario, workers: 1)
+        let x0 = simulation.x[0]
+        for _ in 0..<500 { simulation.step() }
+        // From rest, v(t) = v0 (1 − e^(−t/τ)): in 5 s it covers v0 (t − τ (1 − e^(−t/τ))) ≈ 5.4 m.
+        let expected = 1.2 * (5 - 0.5 * (1 - exp(-10.0)))
+        #expect(abs((simulation.x[0] - x0) - expected) < 0.1, "walked \(simulation.x[0] - x0) m, expected \(expected)")
+        let mixed = Self.scenario(extra: "").replacingOccurrences(of: "dt = 0.01", with: "dt = 0.01\nmass = 70")
+        #expect(error(mixed)?.key == "model.mass", "a social force key in a speed model scenario")
+    }
+
     @Test func theFollowerKeepsItsTimeGap() throws {
         // Two agents in a line; the one behind may walk only as fast as its spacing over T allows.
         var scenario = try Scenario.parse(
