@@ -7,7 +7,9 @@ extension CrowdSimulation {
     /// the crowd is large), then exits, then arrivals.
     public func step() {
         let n = x.count
-        grid.rebuild(x: x, y: y, radius: radius, vx: ox, vy: oy)
+        grid.rebuild(
+            x: x, y: y, radius: radius, vx: ox, vy: oy, periodic: scenario.periodicX,
+            reach: max(Self.cutOffM, SocialForceParameters.cutOffM))
         if nx.count != n {
             nx = [Double](repeating: 0, count: n)
             ny = nx
@@ -44,6 +46,12 @@ extension CrowdSimulation {
         }
         swap(&x, &nx)
         swap(&y, &ny)
+        if let p = scenario.periodicX {
+            let length = p.upperBound - p.lowerBound
+            for i in x.indices {
+                if x[i] >= p.upperBound { x[i] -= length } else if x[i] < p.lowerBound { x[i] += length }
+            }
+        }
         swap(&ox, &nox)
         swap(&oy, &noy)
         time += scenario.dt

@@ -203,30 +203,47 @@ struct AgentGrid {
     var svx: [Double] = []
     var svy: [Double] = []
 
-    mutating func rebuild(x: [Double], y: [Double], radius: [Double], vx: [Double], vy: [Double]) {
+    /// Buckets the agents; with `periodic` (a corridor's x range) agents within `reach` of one end
+    /// also appear shifted past the other end, as ghosts (order −1) that others see but that never move.
+    mutating func rebuild(
+        x: [Double], y: [Double], radius: [Double], vx: [Double], vy: [Double],
+        periodic: ClosedRange<Double>? = nil, reach: Double = 0
+    ) {
+        var ghosts: [(from: Int, shift: Double)] = []
+        if let p = periodic {
+            let length = p.upperBound - p.lowerBound
+            for i in x.indices {
+                if x[i] < p.lowerBound + reach { ghosts.append((i, length)) }
+                if x[i] > p.upperBound - reach { ghosts.append((i, -length)) }
+            }
+        }
+        let total = x.count + ghosts.count
         for i in start.indices { start[i] = 0 }
         for i in x.indices { start[cell(x[i], y[i]) + 1] += 1 }
+        for g in ghosts { start[cell(x[g.from] + g.shift, y[g.from]) + 1] += 1 }
         for c in 0..<(cols * rows) { start[c + 1] += start[c] }
-        if order.count != x.count {
-            order = [Int32](repeating: 0, count: x.count)
-            sx = [Double](repeating: 0, count: x.count)
+        if order.count != total {
+            order = [Int32](repeating: 0, count: total)
+            sx = [Double](repeating: 0, count: total)
             sy = sx
             sr = sx
             svx = sx
             svy = sx
         }
         var fill = start
-        for i in x.indices {
-            let c = cell(x[i], y[i])
+        func place(_ i: Int, shift: Double, id: Int32) {
+            let c = cell(x[i] + shift, y[i])
             let k = Int(fill[c])
-            order[k] = Int32(i)
-            sx[k] = x[i]
+            order[k] = id
+            sx[k] = x[i] + shift
             sy[k] = y[i]
             sr[k] = radius[i]
             svx[k] = vx[i]
             svy[k] = vy[i]
             fill[c] += 1
         }
+        for i in x.indices { place(i, shift: 0, id: Int32(i)) }
+        for g in ghosts { place(g.from, shift: g.shift, id: -1) }
     }
 
     /// Calls `body` with every agent index in the cells overlapping the square around (x, y).

@@ -20,7 +20,7 @@ public struct DistanceField: Sendable {
     /// Most cells in a field; a large area gets coarser cells.
     public static let cellsMax = 4_000_000
 
-    public static let wallClearanceM = 1.0
+    public static let wallClearanceM = 0.5
     public static let wallPenalty: Float = 3
 
     public init(walkable: Walkable, goal: Polygon, cellM preferred: Double = 0.25) {

@@ -56,6 +56,9 @@ public struct Scenario: Sendable {
     /// Crowd alert: density above this (persons/m², Fruin level F from 4) for this long.
     public var alertDensity = 4.0
     public var alertDurationS = 10.0
+    /// A periodic corridor: agents leaving this x range at one end come back at the other (for the
+    /// fundamental diagram); the exit then only sets the walking direction.
+    public var periodicX: ClosedRange<Double>?
 
     public init(walkable: Walkable, exits: [Exit], groups: [Group]) {
         self.walkable = walkable
@@ -113,7 +116,7 @@ extension Scenario {
             "force_distance", "body_force", "friction",
         ])
         var geometry = try reader.table("geometry")
-        try geometry.allow(["walkable", "space", "clip"])
+        try geometry.allow(["walkable", "space", "clip", "periodic_x"])
         let walkable: Walkable
         if let wkt = try geometry.string("walkable", required: false) {
             let (outer, holes) = try geometry.polygon("walkable", wkt)
@@ -138,6 +141,14 @@ extension Scenario {
             throw geometry.error("walkable", "give `walkable` (WKT) or `space` (an id)")
         }
 
+        var periodicX: ClosedRange<Double>?
+        if let value = geometry.table?["periodic_x"] {
+            guard let array = value.array, array.count == 2,
+                let a = array[0].double ?? array[0].int.map(Double.init),
+                let b = array[1].double ?? array[1].int.map(Double.init), a < b - 2 * CrowdSimulation.cutOffM
+            else { throw geometry.error("periodic_x", "[x0, x1] with x1 − x0 over twice the neighbour cut-off (6 m)") }
+            periodicX = a...b
+        }
         var exits: [Exit] = []
         for (i, var exit) in try reader.tables("exits").enumerated() {
             try exit.allow(["id", "area"])
@@ -182,6 +193,7 @@ extension Scenario {
         guard !groups.isEmpty else { throw reader.error("groups", "at least one [[groups]] is needed") }
 
         var scenario = Scenario(walkable: walkable, exits: exits, groups: groups)
+        scenario.periodicX = periodicX
         let modelName = try model.string("name", required: false) ?? Model.collisionFreeSpeed.rawValue
         guard let kind = Model(rawValue: modelName) else {
             throw model.error("name", "'collision-free-speed' or 'social-force'")
