@@ -59,6 +59,7 @@ public struct BitgoeulServer: Sendable {
         PersonaRoutes.add(to: router, services: services)
         SafetyRoutes.add(to: router, services: services)
         ModerationRoutes.add(to: router, services: services)
+        SimulationRoutes.add(to: router, services: services)
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)

@@ -28,6 +28,8 @@ struct ConnectionSession {
     private(set) var party: Int64?
     /// When the persona walked as was made (nil for guests): young personas may not post links.
     private(set) var personaCreatedAt: Date?
+    /// Spaces the account moderates (crowd alerts reach it there).
+    private(set) var moderatedSpaces: Set<String> = []
     var relates: TokenBucket
     var reports: TokenBucket
     private var moves: TokenBucket
@@ -213,7 +215,11 @@ struct ConnectionSession {
         let party = accountId ?? SafetyBoard.newGuestParty()
         do {
             var rules: PartyRules?
-            if let accountId { rules = try await services.rules.load(account: accountId) }
+            if let accountId {
+                rules = try await services.rules.load(account: accountId)
+                let roles = try await services.store.roles(account: accountId)
+                moderatedSpaces = Set(roles.filter { $0.value >= .moderator }.keys)
+            }
             services.engine.safety.attach(party, rules: rules)
         } catch {
             return [.close(code: CloseCode.goingAway, reason: "the server cannot load safety settings right now")]
@@ -269,6 +275,8 @@ struct ConnectionSession {
         if let party, let until = services.engine.safety.rules(party).barred(from: handle.id, now: Date()) {
             return reply(.sanctioned, "a moderator barred you from '\(handle.id)' until \(until) (UTC)")
         }
+        var walker = walker
+        walker.moderatedSpaces = moderatedSpaces
         let rt = services.config.realtime
         let (link, stream) = ClientLink.makeStreaming(
             walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)

@@ -23,6 +23,8 @@ public struct Services: Sendable {
     let accountLimits: AccountLimiter
     /// Report evidence, in memory only.
     let evidence = EvidenceVault()
+    /// Crowds of digital humans started in live spaces.
+    let crowds = SimulationRoutes.Registry()
 
     /// The account behind a bearer token, or nil when it is unknown or expired.
     func account(forToken token: String) async throws -> Int64? {

@@ -11,7 +11,7 @@ extension SpaceInstance {
     /// Whether the boundary keeps members `i` and `j` apart: either one's mode applies to the other.
     @inline(__always)
     func boundaryApplies(_ i: Int, _ j: Int) -> Bool {
-        if members[i].party == members[j].party { return false }
+        if members[i].party == members[j].party || members[j].simulated || members[i].simulated { return false }
         let a = members[i].boundary
         let b = members[j].boundary
         if a == .off && b == .off { return false }

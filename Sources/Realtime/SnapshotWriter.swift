@@ -44,7 +44,7 @@ struct SnapshotWriter {
         range: Range<Int>, members: UnsafeMutableBufferPointer<Member>, ids: UnsafeBufferPointer<UInt32>,
         states: UnsafeBufferPointer<EntityState>, grid: AOIGrid, tick: UInt32
     ) {
-        for i in range {
+        for i in range where !members[i].simulated {
             // Interest: the nearest `aoiMax` within the radius, in slot order, which is id order.
             // Last tick's cut-off grown by how far two avatars can close in one tick keeps the search small.
             members[i].aoiCutoffM = grid.nearest(

@@ -15,6 +15,8 @@ public final class SpaceHandle: Sendable {
     public let quantizer: Quantizer
     private let occupancyCount = Atomic<Int>(0)
     private let arrivals = Mutex<[Arrival]>([])
+    let crowdControls = Mutex<[CrowdControl]>([])
+    let crowdsRunning = Mutex<[String]>([])
 
     public init(space: Space) {
         self.space = space

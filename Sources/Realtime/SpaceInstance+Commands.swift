@@ -128,11 +128,13 @@ extension SpaceInstance {
 
     func deliverPresence() {
         guard members.contains(where: \.wantsPresence) else { return }
-        let entries = members.prefix(ServerMessage.presenceEntriesMax).map {
+        // Presence lists people: digital humans are not in it.
+        let people = members.filter { !$0.simulated }
+        let entries = people.prefix(ServerMessage.presenceEntriesMax).map {
             PresenceEntry(entityId: $0.id, name: String(decoding: $0.nameUTF8, as: UTF8.self), flags: $0.flags)
         }
         var buffer = allocator.buffer(capacity: 8 + entries.count * 32)
-        ServerMessage.presence(total: UInt16(min(members.count, Int(UInt16.max))), entries: entries).encode(
+        ServerMessage.presence(total: UInt16(min(people.count, Int(UInt16.max))), entries: entries).encode(
             into: &buffer)
         for i in members.indices where members[i].wantsPresence {
             members[i].wantsPresence = false
@@ -141,9 +143,9 @@ extension SpaceInstance {
                 appendEvent(bytes: buffer, to: i)
             } else {
                 // Blocked people are left out, and so is the count that would betray them.
-                let parties = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0.party) })
+                let parties = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0.party) })
                 let seen = entries.filter { !hidden.contains(parties[$0.entityId] ?? 0) }
-                let total = members.count - members.filter { hidden.contains($0.party) }.count
+                let total = people.count - people.filter { hidden.contains($0.party) }.count
                 appendEvent(.presence(total: UInt16(min(total, Int(UInt16.max))), entries: seen), to: i)
             }
         }

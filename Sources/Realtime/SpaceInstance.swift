@@ -37,6 +37,8 @@ struct Member {
     let party: Int64
     var rules: PartyRules
     var boundary = BoundaryMode.nonFriends
+    /// A digital human of a live crowd: no connection, no frames, no boundary, not in presence.
+    var simulated = false
     var x: Float
     var y: Float
     var z: Float
@@ -81,6 +83,11 @@ public final class SpaceInstance {
     let board: SafetyBoard
     var boardVersion: UInt64 = .max
     var evidence: EvidenceBuffer
+    var crowds: [CrowdState] = []
+    /// The one stand-in connection all digital humans of this space share (it never receives frames).
+    let digitalHumanLink = ClientLink(
+        walker: Walker(accountId: nil, personaId: nil, name: "digital human", appearance: .standard, party: 0),
+        sink: .count)
     /// In ascending id order (new members get higher ids and removal keeps order), so sorting
     /// visible sets by slot sorts them by id.
     var members: [Member] = []
@@ -132,6 +139,7 @@ public final class SpaceInstance {
         refreshRules()
         drainInputs()
         moveAll()
+        runCrowds()
         // After moving: the grid's slots (from the last tick) stay valid until the removal.
         removeDeparted()
         rebuildGrid()
@@ -172,7 +180,7 @@ public final class SpaceInstance {
     func drainInputs() {
         chats.removeAll(keepingCapacity: true)
         departing.removeAll(keepingCapacity: true)
-        for i in members.indices {
+        for i in members.indices where !members[i].simulated {
             let link = members[i].link
             if link.isClosed {
                 departing.append((i, nil))
@@ -217,6 +225,7 @@ public final class SpaceInstance {
                 let reason = departing[next].reason
                 next += 1
                 // A teleported link already belongs to its destination; a closed one to nobody.
+                if members[slot].simulated { continue }
                 if reason != .teleported { members[slot].link.setSpace(nil) }
                 // A removed avatar's connection goes back to choosing a space.
                 if reason == .kicked { members[slot].link.close() }

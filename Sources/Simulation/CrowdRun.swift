@@ -58,8 +58,13 @@ public struct DensityRecorder {
     var aboveSince: [Double]
     var alerted: [Bool]
     var counts: [Int32]
+    /// Whether frames are kept as CSV lines (a file run) or only the last one (a live run).
+    let keepsCSV: Bool
+    /// The last frame's density per cell (persons/m²).
+    public private(set) var lastFrame: [Float] = []
 
-    public init(bounds: (min: Point, max: Point), cellM: Double) {
+    public init(bounds: (min: Point, max: Point), cellM: Double, keepsCSV: Bool = true) {
+        self.keepsCSV = keepsCSV
         var cell = cellM
         while (bounds.max.x - bounds.min.x) / cell * (bounds.max.y - bounds.min.y) / cell > 1_000_000 { cell *= 2 }
         minX = bounds.min.x
@@ -82,13 +87,14 @@ public struct DensityRecorder {
             counts[r * cols + c] += 1
         }
         let windowArea = 4 * cellM * cellM
+        lastFrame = counts.map { Float($0) / Float(cellM * cellM) }
         for r in 0..<(rows - 1) {
             for c in 0..<(cols - 1) {
                 let i = r * cols + c
                 let n = counts[i] + counts[i + 1] + counts[i + cols] + counts[i + cols + 1]
                 let density = Double(n) / windowArea
                 peak[i] = max(peak[i], density)
-                if counts[i] > 0 && csv.count < Self.csvLinesMax {
+                if keepsCSV && counts[i] > 0 && csv.count < Self.csvLinesMax {
                     csv.append(
                         String(
                             format: "%.2f,%.2f,%.2f,%.3f", t, minX + (Double(c) + 0.5) * cellM,

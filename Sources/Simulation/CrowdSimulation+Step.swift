@@ -9,7 +9,7 @@ extension CrowdSimulation {
         let n = x.count
         grid.rebuild(
             x: x, y: y, radius: radius, vx: ox, vy: oy, periodic: scenario.periodicX,
-            reach: max(Self.cutOffM, SocialForceParameters.cutOffM))
+            reach: max(Self.cutOffM, SocialForceParameters.cutOffM), fixed: fixedObstacles)
         if nx.count != n {
             nx = [Double](repeating: 0, count: n)
             ny = nx
@@ -223,6 +223,7 @@ extension CrowdSimulation {
                 radius[kept] = radius[i]
                 timeGap[kept] = timeGap[i]
                 goal[kept] = goal[i]
+                agentIds[kept] = agentIds[i]
             }
             kept += 1
         }
@@ -236,11 +237,12 @@ extension CrowdSimulation {
         radius.removeLast(gone)
         timeGap.removeLast(gone)
         goal.removeLast(gone)
+        agentIds.removeLast(gone)
         if x.isEmpty && !hasPendingInflow { lastExitS = time }
     }
 
     /// Whether a group will still send people in.
-    var hasPendingInflow: Bool {
+    public var hasPendingInflow: Bool {
         scenario.groups.contains { $0.inflow != nil && time < min($0.inflowUntilS, scenario.maxTimeS) }
     }
 

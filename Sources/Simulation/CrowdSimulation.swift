@@ -22,14 +22,20 @@ public final class CrowdSimulation: @unchecked Sendable {
     var rng: SplitMix64
 
     // Agents, structure of arrays.
-    var x: [Double] = []
-    var y: [Double] = []
+    public internal(set) var x: [Double] = []
+    public internal(set) var y: [Double] = []
     var ox: [Double] = []
     var oy: [Double] = []
     var v0: [Double] = []
     var radius: [Double] = []
     var timeGap: [Double] = []
     var goal: [Int32] = []
+    /// A stable number per agent (never reused in a run), so a live view can follow each one.
+    public internal(set) var agentIds: [UInt32] = []
+    var nextAgentId: UInt32 = 1
+    /// People who are not simulated but must be walked around (avatars in a live space): positions
+    /// and radii, seen as fixed neighbours during the next steps.
+    public var fixedObstacles: [(x: Double, y: Double, radius: Double)] = []
     var nx: [Double] = []
     var ny: [Double] = []
     var nox: [Double] = []
@@ -54,6 +60,18 @@ public final class CrowdSimulation: @unchecked Sendable {
     public internal(set) var exitTimeSumS = 0.0
 
     /// The agents now, as CSV (`x,y,v0,radius,time_gap,goal`): to give another simulator the same crowd.
+    /// Where agent `i` is and which way it walks (for a live view).
+    public func agent(_ i: Int) -> (id: UInt32, x: Double, y: Double, heading: Double) {
+        let moving = scenario.model == .socialForce ? (ox[i] * ox[i] + oy[i] * oy[i]) > 1e-6 : true
+        return (agentIds[i], x[i], y[i], moving ? atan2(oy[i], ox[i]) : 0)
+    }
+
+    /// Advances by about `seconds` of simulated time (whole steps of `dt`).
+    public func advance(by seconds: Double) {
+        let steps = max(1, Int((seconds / scenario.dt).rounded()))
+        for _ in 0..<steps { step() }
+    }
+
     public func agentsCSV() -> String {
         var lines = ["x,y,v0,radius,time_gap,goal"]
         for i in x.indices {
@@ -165,6 +183,8 @@ public final class CrowdSimulation: @unchecked Sendable {
         radius.append(group.radius)
         timeGap.append(group.timeGap)
         self.goal.append(goal)
+        agentIds.append(nextAgentId)
+        nextAgentId &+= 1
         placed += 1
     }
 }
@@ -207,7 +227,8 @@ struct AgentGrid {
     /// also appear shifted past the other end, as ghosts (order −1) that others see but that never move.
     mutating func rebuild(
         x: [Double], y: [Double], radius: [Double], vx: [Double], vy: [Double],
-        periodic: ClosedRange<Double>? = nil, reach: Double = 0
+        periodic: ClosedRange<Double>? = nil, reach: Double = 0,
+        fixed: [(x: Double, y: Double, radius: Double)] = []
     ) {
         var ghosts: [(from: Int, shift: Double)] = []
         if let p = periodic {
@@ -217,10 +238,11 @@ struct AgentGrid {
                 if x[i] > p.upperBound - reach { ghosts.append((i, -length)) }
             }
         }
-        let total = x.count + ghosts.count
+        let total = x.count + ghosts.count + fixed.count
         for i in start.indices { start[i] = 0 }
         for i in x.indices { start[cell(x[i], y[i]) + 1] += 1 }
         for g in ghosts { start[cell(x[g.from] + g.shift, y[g.from]) + 1] += 1 }
+        for f in fixed { start[cell(f.x, f.y) + 1] += 1 }
         for c in 0..<(cols * rows) { start[c + 1] += start[c] }
         if order.count != total {
             order = [Int32](repeating: 0, count: total)
@@ -244,6 +266,17 @@ struct AgentGrid {
         }
         for i in x.indices { place(i, shift: 0, id: Int32(i)) }
         for g in ghosts { place(g.from, shift: g.shift, id: -1) }
+        for f in fixed {
+            let c = cell(f.x, f.y)
+            let k = Int(fill[c])
+            order[k] = -1
+            sx[k] = f.x
+            sy[k] = f.y
+            sr[k] = f.radius
+            svx[k] = 0
+            svy[k] = 0
+            fill[c] += 1
+        }
     }
 
     /// Calls `body` with every agent index in the cells overlapping the square around (x, y).

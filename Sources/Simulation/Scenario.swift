@@ -76,6 +76,12 @@ public struct ScenarioError: Error, Sendable, CustomStringConvertible {
     public var key: String
     public var reason: String
     public var description: String { "\(file): \(key): \(reason)" }
+
+    public init(file: String, key: String, reason: String) {
+        self.file = file
+        self.key = key
+        self.reason = reason
+    }
 }
 
 extension Scenario {
