@@ -20,7 +20,8 @@ web-assets:
 	@scripts/fetch-web-assets.sh
 
 ## What the tests need that the machine may lack: osmium-tool, Chromium, chromium-driver and Korean fonts
-## (Debian), and a Python venv with the OpenAPI validator, pytest, websockets, pyproj, trimesh, numpy and Selenium.
+## (Debian), and a Python venv with the OpenAPI validator, pytest, websockets, pyproj, trimesh, numpy, Selenium,
+## and JuPedSim with shapely (the independent oracle for the crowd models).
 test-deps: $(VENV)/.installed
 	@missing=""; \
 	command -v osmium >/dev/null || missing="$$missing osmium-tool"; \
@@ -38,13 +39,17 @@ lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
-## client (vectors and a live server), check the browser codec (node --test), then run every Swift test suite.
+## client (vectors and a live server), compare the crowd models with JuPedSim, check the browser codec
+## (node --test), then run every Swift test suite: the CPU-heavy crowd suites on their own, so they do not
+## starve the live-server tests' timing.
+CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests
 test: test-deps web-assets lint
 	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
 	$(SWIFT) build --build-tests
 	$(VENV)/bin/python -m pytest -q tests_py
 	node --test Web/tests/
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --filter '$(CROWD_SUITES)'
+	$(SWIFT) test --skip-build --skip '$(CROWD_SUITES)'
 
 ## Benchmarks (not tests): the in-process tick, and bots against a running server.
 bench: release
