@@ -208,3 +208,46 @@ def test_report_and_block_from_the_menu_then_a_moderator_acts(server):
     finally:
         d.quit()
         e.quit()
+
+
+CROWD = """
+[model]
+dt = 0.01
+[geometry]
+space = "gwangju/chungjangro"
+clip = "POLYGON ((-60 -8, 60 -8, 60 8, -60 8, -60 -8))"
+[[exits]]
+id = "east"
+area = "POLYGON ((58 -8, 60 -8, 60 8, 58 8, 58 -8))"
+[[groups]]
+count = 300
+area = "POLYGON ((-30 -7, 0 -7, 0 7, -30 7, -30 -7))"
+placement = "random"
+goal = "east"
+[run]
+max_time = 600
+"""
+
+
+def test_digital_humans_walk_chungjangro_with_a_density_overlay(server):
+    post(server, "/api/v1/accounts", {"username": "cityowner", "password": "digital twin 2026"})
+    session = post(server, "/api/v1/sessions", {"username": "cityowner", "password": "digital twin 2026"})
+    with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
+        db.execute("INSERT INTO space_role (account_id, space, role) VALUES (?, '*', 'owner')", (session["accountId"],))
+    request = urllib.request.Request(server + "/api/v1/spaces/gwangju/chungjangro/simulations", data=CROWD.encode(),
+                                     method="POST", headers={"Authorization": f"Bearer {session['token']}"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 201
+    v = browser()
+    try:
+        v.get(server + "/space.html?space=gwangju/chungjangro&name=Watcher&lang=en")
+        wait_for(v, "return window.bitgoeul && window.bitgoeul.joined")
+        wait_for(v, "return window.bitgoeul.avatars.simulatedCount() >= 30")
+        v.find_element(By.ID, "density").click()
+        wait_for(v, "return window.bitgoeul.crowdOverlay.meshes.size === 1", timeout=6)
+        time.sleep(0.5)
+        v.save_screenshot(str(SHOTS / "digital-humans.png"))
+        # Digital humans are not people: not in the presence list.
+        assert "digital human" not in v.find_element(By.ID, "names").get_attribute("textContent")
+    finally:
+        v.quit()

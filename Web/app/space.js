@@ -8,6 +8,7 @@ import { parseGLB } from "../world/glb.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { drawOverview } from "../ui/map.js";
 import { openPersonMenu } from "../ui/people.js";
+import { CrowdOverlay } from "../world/crowd.js";
 import { NOTICE, RELATE } from "../net/protocol.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
@@ -32,6 +33,7 @@ scene.add(sun);
 const world = new THREE.Group();
 scene.add(world);
 const avatars = new Avatars(scene);
+const crowdOverlay = new CrowdOverlay(scene);
 // Your own figure: the chosen persona's look, or the guest's.
 const personaParam = Number(params.get("persona"));
 const sessionToken = localStorage.getItem("bitgoeul.token") || "";
@@ -153,6 +155,7 @@ const connection = new Connection({
         buildSpace(m.space).then(() => { $("status").textContent = t("connected", { space: m.space }); });
         $("teleport").value = m.space;
         connection.send({ type: "setBoundary", mode: Number($("boundary").value) });
+        crowdOverlay.show(m.space, $("density").checked);
         requestPresence();
         break;
       case "snapshot": {
@@ -208,6 +211,7 @@ const connection = new Connection({
 /** Sends one client message (menus and notices use it). */
 const send = (m) => connection.send(m);
 $("boundary").value = localStorage.getItem("bitgoeul.boundary") || "0";
+$("density").addEventListener("change", (e) => crowdOverlay.show(spaceId, e.target.checked));
 $("boundary").addEventListener("change", (e) => {
   localStorage.setItem("bitgoeul.boundary", e.target.value);
   send({ type: "setBoundary", mode: Number(e.target.value) });
@@ -248,7 +252,7 @@ renderer.domElement.addEventListener("click", (e) => {
   const pointer = new THREE.Vector2((e.clientX / innerWidth) * 2 - 1, -(e.clientY / innerHeight) * 2 + 1);
   raycaster.setFromCamera(pointer, camera);
   // A click on someone's name tag opens their menu instead of walking.
-  const people = [...avatars.entities.values()];
+  const people = [...avatars.entities.values()].filter((p) => p.tag);
   const tagHit = raycaster.intersectObjects(people.map((p) => p.tag))[0];
   if (tagHit) {
     const person = people.find((p) => p.tag === tagHit.object);
@@ -351,5 +355,5 @@ function frameStats() {
   return { frames: n, p50_ms: at(0.5), p99_ms: at(0.99), visible: avatars.entities.size,
     heap_mb: performance.memory ? performance.memory.usedJSHeapSize / 1e6 : null };
 }
-window.bitgoeul = { avatars, self, connection, frameStats, openPersonMenu: (id, name) => openPersonMenu({ id, name }, send),
+window.bitgoeul = { avatars, self, connection, frameStats, crowdOverlay, openPersonMenu: (id, name) => openPersonMenu({ id, name }, send),
   get joined() { return joinedInfo; } };

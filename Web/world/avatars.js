@@ -33,7 +33,7 @@ export class Avatars {
 
   /** Forget everyone (new space or a reset snapshot). */
   clear() {
-    for (const e of this.entities.values()) this.scene.remove(e.tag);
+    for (const e of this.entities.values()) if (e.tag) this.scene.remove(e.tag);
     this.entities.clear();
   }
 
@@ -47,7 +47,7 @@ export class Avatars {
     if (snapshot.flags & 1) this.clear();
     for (const id of snapshot.leaves) {
       const e = this.entities.get(id);
-      if (e) this.scene.remove(e.tag);
+      if (e?.tag) this.scene.remove(e.tag);
       this.entities.delete(id);
     }
     for (const e of snapshot.enters) {
@@ -56,8 +56,9 @@ export class Avatars {
       const entity = { id: e.id, name: e.name, shape: SHAPES[a.bodyShape] || SHAPES[1], hat: a.accessory === 1,
         colours: [new THREE.Color(a.secondaryColor), new THREE.Color(a.primaryColor), new THREE.Color(a.skinColor)],
         target: [x, y, z], shown: [x, y, z], heading: headingRadians(e.heading), guest: (e.flags & 1) !== 0,
-        tag: nameTag(e.name) };
-      this.scene.add(entity.tag);
+        // Digital humans (flag 2) are part of a simulated crowd: no name tag, no menu.
+        simulated: (e.flags & 2) !== 0, tag: (e.flags & 2) ? null : nameTag(e.name) };
+      if (entity.tag) this.scene.add(entity.tag);
       this.entities.set(e.id, entity);
     }
     for (const u of snapshot.updates) {
@@ -82,7 +83,7 @@ export class Avatars {
       this.matrix.makeRotationY(e.heading - Math.PI / 2).scale(this.scale).setPosition(e.shown[0], e.shown[2], -e.shown[1]);
       parts.forEach((mesh, p) => { mesh.setMatrixAt(i, this.matrix); mesh.setColorAt(i, e.colours[p]); });
       if (e.hat) this.hat.setMatrixAt(hats++, this.matrix);
-      e.tag.position.set(e.shown[0], e.shown[2] + 2.4 * e.shape[1], -e.shown[1]);
+      if (e.tag) e.tag.position.set(e.shown[0], e.shown[2] + 2.4 * e.shape[1], -e.shown[1]);
       i += 1;
     }
     for (const mesh of parts) {
@@ -94,7 +95,9 @@ export class Avatars {
     this.hat.instanceMatrix.needsUpdate = true;
   }
 
-  names() { return [...this.entities.values()].map((e) => e.name); }
+  names() { return [...this.entities.values()].filter((e) => !e.simulated).map((e) => e.name); }
+  /** How many digital humans are in view. */
+  simulatedCount() { return [...this.entities.values()].filter((e) => e.simulated).length; }
 }
 
 /** A sprite with the persona's name, always facing the camera. */
