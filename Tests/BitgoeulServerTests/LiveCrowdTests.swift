@@ -123,3 +123,33 @@ import WorldModel
             }, "stopping removes them")
     }
 }
+
+extension LiveCrowdTests {
+    @Test func aCrowdAlertReachesTheSpacesModeratorsOnly() async throws {
+        let server = try await TestServer.start { $0.passwordIterations = 1000 }
+        defer { Task { await server.stop() } }
+        try await server.api.register(username: "owner", password: "run the crowd 2026")
+        let session = try JSONDecoder().decode(
+            BitgoeulAPI.SessionInfo.self,
+            from: try await server.api.call(
+                "POST", "/api/v1/sessions", body: ["username": "owner", "password": "run the crowd 2026"]))
+        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        try await store.setRole(account: session.accountId, space: "testland/plaza", role: .owner)
+        var api = server.api
+        api.token = session.token
+        let persona = try await api.createPersona(name: "Planner")
+        let planner = try await Avatar.connect(url: server.connectURL, token: session.token)
+        planner.join(space: "testland/plaza", personaId: persona.id)
+        #expect(await planner.waitUntil(timeoutS: 5) { $0.view.snapshots > 0 })
+        let visitor = try await server.guest("Visitor")
+        // A packed group (about 2 persons/m²) and a low alert level: the alert comes within seconds.
+        let dense = Self.scenario.replacingOccurrences(
+            of: "[run]", with: "[alerts]\ndensity = 1.0\nduration = 1\n[run]")
+        #expect(try await post(server, token: session.token, body: dense).0 == 201)
+        #expect(
+            await planner.waitUntil(timeoutS: 8) { state in
+                state.notices.contains { $0.kind == .moderation && $0.text.contains("Crowd alert") }
+            }, "the planner moderates the plaza and is told")
+        #expect(!visitor.snapshot.notices.contains { $0.text.contains("Crowd alert") }, "a visitor is not")
+    }
+}
