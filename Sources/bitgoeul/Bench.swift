@@ -6,7 +6,7 @@ import Realtime
 /// `bitgoeul bench tick`: the in-process tick benchmark.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (not tests).", subcommands: [Tick.self, Import.self])
+        abstract: "Benchmarks (not tests).", subcommands: [Tick.self, Import.self, DocentLatency.self])
 
     struct Tick: ParsableCommand {
         static let configuration = CommandConfiguration(
