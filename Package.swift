@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "BitgoeulServer",
             dependencies: [
-                "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation",
+                "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import Docent
 import Foundation
 import Geo
 import Hummingbird
@@ -35,13 +36,40 @@ public struct BitgoeulServer: Sendable {
         if let file = config.wordListFile, FileManager.default.fileExists(atPath: file.path) {
             words = try WordFilter(contentsOf: file)
         }
+        var artworks: [Artwork] = []
+        if let file = config.catalogueFile, FileManager.default.fileExists(atPath: file.path) {
+            artworks = try Catalogue.load(file: file).artworks
+        }
+        let docent = Docent(artworks: artworks)
+        let catalogueIds = Set(artworks.map(\.id))
+        var shown: [Exhibition] = []
+        for dir in config.worldDirectories.map({ $0.appendingPathComponent("exhibitions") })
+        where FileManager.default.fileExists(atPath: dir.path) {
+            for file in try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+            where file.pathExtension == "json" {
+                let e: Exhibition
+                do {
+                    e = try JSONDecoder().decode(Exhibition.self, from: Data(contentsOf: file))
+                } catch {
+                    throw ManifestError(file: file.path, field: "(document)", reason: "not an exhibition: \(error)")
+                }
+                if let problem = e.problem(catalogue: catalogueIds) {
+                    throw ManifestError(file: file.path, field: "exhibition", reason: problem)
+                }
+                guard world.space(id: e.space) != nil else {
+                    throw ManifestError(file: file.path, field: "space", reason: "no space '\(e.space)'")
+                }
+                shown.append(e)
+            }
+        }
         services = Services(
             config: config, store: store, world: world, engine: engine,
             hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,
             admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond),
             logger: logger,
             rules: SafetyRules(store: store, board: engine.safety), words: words,
-            accountLimits: AccountLimiter(limits: config.limits))
+            accountLimits: AccountLimiter(limits: config.limits), docent: docent,
+            exhibitions: ExhibitionRoutes.Book(shown))
         self.logger = logger
     }
 
@@ -60,6 +88,7 @@ public struct BitgoeulServer: Sendable {
         SafetyRoutes.add(to: router, services: services)
         ModerationRoutes.add(to: router, services: services)
         SimulationRoutes.add(to: router, services: services)
+        ExhibitionRoutes.add(to: router, services: services)
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)
@@ -73,7 +102,10 @@ public struct BitgoeulServer: Sendable {
                     ws: .init(
                         maxFrameSize: WireFormat.clientFrameBytesMax, autoPing: .enabled(timePeriod: .seconds(30))))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
-            services: [RealtimeService(engine: services.engine, store: services.store, logger: logger)],
+            services: [
+                RealtimeService(
+                    engine: services.engine, store: services.store, exhibitions: services.exhibitions, logger: logger)
+            ],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
@@ -83,9 +115,18 @@ public struct BitgoeulServer: Sendable {
 struct RealtimeService: Service {
     let engine: RealtimeEngine
     let store: any Store
+    let exhibitions: ExhibitionRoutes.Book
     let logger: Logger
 
     func run() async throws {
+        // Exhibitions curators published earlier join those shipped with the world.
+        for (id, json) in (try? await store.exhibitions()) ?? [] {
+            if let e = try? JSONDecoder().decode(Exhibition.self, from: Data(json.utf8)) {
+                exhibitions.put(e)
+            } else {
+                logger.warning("stored exhibition is unreadable; skipped", metadata: ["id": "\(id)"])
+            }
+        }
         engine.start()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let removed = try? await store.deleteExpiredSessions(now: Date()), removed > 0 {

@@ -24,6 +24,8 @@ public struct ServerConfig: Sendable {
     public var connectionsPerSecond = 500.0
     /// Per-connection limits, per second with a burst.
     public var limits = ConnectionLimits()
+    /// The artwork catalogue the docent answers from (none: the docent knows nothing).
+    public var catalogueFile: URL? = URL(fileURLWithPath: "worlds/catalogue/tate-media-and-korean-artworks-cc0.json")
     /// Words masked in chat, one per line (Korean and English); none when the file is missing.
     public var wordListFile: URL? = URL(fileURLWithPath: "worlds/safety/wordlist.txt")
     /// Connections one account may have open at once (bounds its movement and chat rates too).

@@ -1,3 +1,4 @@
+import Docent
 import Foundation
 import Geo
 import Logging
@@ -23,6 +24,9 @@ public struct Services: Sendable {
     let accountLimits: AccountLimiter
     /// Report evidence, in memory only.
     let evidence = EvidenceVault()
+    /// The docent over the catalogue, and the exhibitions on show.
+    let docent: Docent
+    let exhibitions: ExhibitionRoutes.Book
     /// Crowds of digital humans started in live spaces.
     let crowds = SimulationRoutes.Registry()
 

@@ -7,6 +7,10 @@ public struct Docent: Sendable {
     /// Shown with every answer: where the facts come from.
     public let source: String
     private let byId: [String: Int]
+    /// Every artwork by its catalogue id.
+    public var artworksById: [String: Artwork] {
+        Dictionary(index.artworks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
 
     public static let questionLengthMax = 500
 

@@ -102,14 +102,15 @@ public struct Report: Hashable, Sendable, Codable {
 
 /// A role an account holds in a space (`*` means every space).
 public enum SpaceRole: String, Sendable, Codable, CaseIterable, Comparable {
-    case visitor, docent, moderator, owner
+    case visitor, docent, curator, moderator, owner
 
     var rank: Int {
         switch self {
         case .visitor: 0
         case .docent: 1
-        case .moderator: 2
-        case .owner: 3
+        case .curator: 2
+        case .moderator: 3
+        case .owner: 4
         }
     }
 
@@ -230,4 +231,8 @@ public protocol SafetyStore: Sendable {
 
     func addNotice(account: Int64, text: String, now: Date) async throws
     func notices(account: Int64, limit: Int) async throws -> [Notice]
+
+    /// Exhibitions curators made (as JSON), by id; saving an existing id replaces it.
+    func exhibitions() async throws -> [(id: String, json: String)]
+    func saveExhibition(id: String, space: String, json: String, now: Date) async throws
 }

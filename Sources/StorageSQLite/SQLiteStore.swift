@@ -51,6 +51,7 @@ public final class SQLiteStore: Store {
                     """)
         }
         registerSafetyMigration(&m)
+        registerExhibitionMigration(&m)
         return m
     }
 

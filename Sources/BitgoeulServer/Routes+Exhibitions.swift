@@ -1,0 +1,116 @@
+import Docent
+import Foundation
+import Hummingbird
+import Realtime
+import Storage
+import Synchronization
+
+/// Exhibitions and the docent over HTTP: list and read exhibitions (works joined with their
+/// catalogue records), curators publish new ones, and visitors ask the docent — boosted by the
+/// works they stand near.
+enum ExhibitionRoutes {
+    /// The exhibitions on show: those shipped with the world, then those curators saved.
+    final class Book: Sendable {
+        private let items = Mutex<[String: Exhibition]>([:])
+
+        init(_ exhibitions: [Exhibition]) {
+            items.withLock { all in for e in exhibitions { all[e.id] = e } }
+        }
+
+        func put(_ e: Exhibition) { items.withLock { $0[e.id] = e } }
+        func get(_ id: String) -> Exhibition? { items.withLock { $0[id] } }
+        func all(space: String? = nil) -> [Exhibition] {
+            items.withLock { Array($0.values) }.filter { space == nil || $0.space == space }.sorted { $0.id < $1.id }
+        }
+    }
+
+    struct Summary: Encodable {
+        let id: String
+        let space: String
+        let title: Exhibition.Title
+        let from: String
+        let to: String
+        let curator: String
+        let works: Int
+    }
+
+    /// A placement with its catalogue record, for the client's frames and panels.
+    struct Shown: Encodable {
+        let placement: Exhibition.Placement
+        let artwork: Artwork
+    }
+
+    struct Full: Encodable {
+        let exhibition: Exhibition
+        let works: [Shown]
+    }
+
+    struct AskInput: Decodable {
+        let question: String
+        let space: String?
+        let x: Double?
+        let y: Double?
+        let near: [String]?
+    }
+
+    /// Works within this distance of the visitor count as "near" for the docent.
+    static let nearM = 6.0
+
+    static func add(to router: Router<BasicRequestContext>, services: Services) {
+        router.get("/api/v1/exhibitions") { request, _ -> Response in
+            let space = request.uri.queryParameters.get("space")
+            let list = services.exhibitions.all(space: space).map {
+                Summary(
+                    id: $0.id, space: $0.space, title: $0.title, from: $0.from, to: $0.to, curator: $0.curator,
+                    works: $0.works.count)
+            }
+            return JSON.response(["exhibitions": list])
+        }
+
+        router.get("/api/v1/exhibitions/{id}") { _, context -> Response in
+            guard let id = context.parameters.get("id"), let e = services.exhibitions.get(id) else {
+                throw APIError(.notFound, "not_found", "no such exhibition")
+            }
+            let byId = services.docent.artworksById
+            return JSON.response(
+                Full(
+                    exhibition: e,
+                    works: e.works.compactMap { p in byId[p.artwork].map { Shown(placement: p, artwork: $0) } }))
+        }
+
+        router.post("/api/v1/exhibitions") { request, _ -> Response in
+            let account = try await services.requireAccount(request)
+            let e = try await JSON.decode(Exhibition.self, from: request)
+            guard services.engine.directory[e.space] != nil else {
+                throw APIError.invalid("space", "no space '\(e.space)'")
+            }
+            let roles = try await services.store.roles(account: account)
+            let role = max(roles[e.space] ?? .visitor, roles["*"] ?? .visitor)
+            guard role == .curator || role == .owner else {
+                throw APIError(
+                    .forbidden, "not_allowed", "curators and owners of '\(e.space)' publish exhibitions there")
+            }
+            if let problem = e.problem(catalogue: Set(services.docent.artworksById.keys)) {
+                throw APIError.invalid(String(problem.prefix { $0 != ":" }), problem)
+            }
+            let json = String(decoding: try JSONEncoder().encode(e), as: UTF8.self)
+            try await services.store.saveExhibition(id: e.id, space: e.space, json: json, now: Date())
+            services.exhibitions.put(e)
+            return JSON.response(e, status: .created)
+        }
+
+        router.post("/api/v1/docent/ask") { request, _ -> Response in
+            let input = try await JSON.decode(AskInput.self, from: request)
+            var near = input.near?.prefix(20).map { $0 } ?? []
+            if let space = input.space, let x = input.x, let y = input.y, x.isFinite, y.isFinite {
+                near += services.exhibitions.all(space: space).flatMap { $0.works(near: x, y, radius: nearM) }.map(
+                    \.artwork)
+            }
+            do throws(Docent.QuestionError) {
+                return JSON.response(try services.docent.ask(input.question, near: near))
+            } catch {
+                throw APIError.invalid("question", error.reason)
+            }
+        }
+    }
+}
