@@ -251,3 +251,19 @@ def test_digital_humans_walk_chungjangro_with_a_density_overlay(server):
         assert "digital human" not in v.find_element(By.ID, "names").get_attribute("textContent")
     finally:
         v.quit()
+
+
+def test_an_artwork_panel_near_a_work_and_the_docent_answers(server):
+    g = browser()
+    try:
+        g.get(server + "/space.html?space=gwangju/bitgoeul-art-space&name=Gallerygoer&lang=ko")
+        wait_for(g, "return window.bitgoeul && window.bitgoeul.joined")
+        wait_for(g, "return window.bitgoeul.gallery.works.length === 7")
+        # The visitor arrives beside Lee Ufan's Correspondence on the west wall.
+        wait_for(g, "return !document.getElementById('artwork').hidden")
+        assert g.find_element(By.CSS_SELECTOR, "#artwork h2").text == "Correspondence"
+        g.find_element(By.ID, "question").send_keys("이 작품은 누가 만들었나요?\n")
+        wait_for(g, "return document.getElementById('answer').textContent.includes('Lee Ufan')")
+        g.save_screenshot(str(SHOTS / "docent.png"))
+    finally:
+        g.quit()

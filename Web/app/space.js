@@ -9,6 +9,8 @@ import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { drawOverview } from "../ui/map.js";
 import { openPersonMenu } from "../ui/people.js";
 import { CrowdOverlay } from "../world/crowd.js";
+import { Gallery } from "../world/gallery.js";
+import { DocentPanel } from "../ui/docent.js";
 import { NOTICE, RELATE } from "../net/protocol.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
@@ -34,6 +36,7 @@ const world = new THREE.Group();
 scene.add(world);
 const avatars = new Avatars(scene);
 const crowdOverlay = new CrowdOverlay(scene);
+const gallery = new Gallery(scene);
 // Your own figure: the chosen persona's look, or the guest's.
 const personaParam = Number(params.get("persona"));
 const sessionToken = localStorage.getItem("bitgoeul.token") || "";
@@ -93,6 +96,7 @@ async function buildSpace(id) {
     }
   }
   $("credit").textContent = space.attribution ? `${t("credit")}: ${space.attribution}` : "";
+  await gallery.load(id);
 }
 
 /** Reads a response body while showing how much has arrived. */
@@ -289,6 +293,7 @@ let sinceSend = 0;
 let last = performance.now();
 setInterval(requestPresence, 5000);
 
+const docentPanel = new DocentPanel($("docent"), { space: () => spaceId, position: () => self });
 const frameTimes = new Float32Array(600);
 let frameCount = 0;
 
@@ -343,6 +348,7 @@ function frame(now) {
   camera.position.lerp(behind, Math.min(1, dt * 4));
   camera.lookAt(toThree(self.x, self.y, self.z + 1.5));
   avatars.update(dt);
+  docentPanel.show(gallery.nearest(self.x, self.y));
   renderer.render(scene, camera);
   requestAnimationFrame(frame);
 }
@@ -355,5 +361,5 @@ function frameStats() {
   return { frames: n, p50_ms: at(0.5), p99_ms: at(0.99), visible: avatars.entities.size,
     heap_mb: performance.memory ? performance.memory.usedJSHeapSize / 1e6 : null };
 }
-window.bitgoeul = { avatars, self, connection, frameStats, crowdOverlay, openPersonMenu: (id, name) => openPersonMenu({ id, name }, send),
+window.bitgoeul = { avatars, self, connection, frameStats, crowdOverlay, gallery, openPersonMenu: (id, name) => openPersonMenu({ id, name }, send),
   get joined() { return joinedInfo; } };
