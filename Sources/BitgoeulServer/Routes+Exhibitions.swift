@@ -2,8 +2,10 @@ import Docent
 import Foundation
 import Hummingbird
 import Realtime
+import Simulation
 import Storage
 import Synchronization
+import WorldModel
 
 /// Exhibitions and the docent over HTTP: list and read exhibitions (works joined with their
 /// catalogue records), curators publish new ones, and visitors ask the docent — boosted by the
@@ -53,6 +55,14 @@ enum ExhibitionRoutes {
         let near: [String]?
     }
 
+    struct TourInput: Decodable {
+        let space: String
+        let interests: String
+        let budgetS: Double
+        let x: Double?
+        let y: Double?
+    }
+
     /// Works within this distance of the visitor count as "near" for the docent.
     static let nearM = 6.0
 
@@ -97,6 +107,45 @@ enum ExhibitionRoutes {
             try await services.store.saveExhibition(id: e.id, space: e.space, json: json, now: Date())
             services.exhibitions.put(e)
             return JSON.response(e, status: .created)
+        }
+
+        router.post("/api/v1/docent/tour") { request, _ -> Response in
+            let input = try await JSON.decode(TourInput.self, from: request)
+            guard let space = services.world.space(id: input.space) else {
+                throw APIError.invalid("space", "no space '\(input.space)'")
+            }
+            let works = services.exhibitions.all(space: space.id).flatMap(\.works)
+            let b = space.bounds
+            let walkable = Walkable(
+                outer: Polygon([
+                    Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY),
+                ]),
+                holes: space.obstacles)
+            // Walking distance to each work along the floor, never through walls.
+            var fields: [String: DistanceField] = [:]
+            for w in works where fields[w.artwork] == nil {
+                let goal = Polygon([
+                    Point(w.x - 0.6, w.y - 0.6), Point(w.x + 0.6, w.y - 0.6), Point(w.x + 0.6, w.y + 0.6),
+                    Point(w.x - 0.6, w.y + 0.6),
+                ])
+                fields[w.artwork] = DistanceField(walkable: walkable, goal: goal, cellM: 0.5, penalty: 1)
+            }
+            let here = space.spawns.first.map { ($0.position.x, $0.position.y) } ?? (b.minX, b.minY)
+            let start = (input.x ?? here.0, input.y ?? here.1)
+            let byPlace = Dictionary(works.map { ("\($0.x),\($0.y)", $0.artwork) }, uniquingKeysWith: { a, _ in a })
+            do throws(TourPlanner.PlanError) {
+                let plan = try TourPlanner().plan(
+                    interests: input.interests, budgetS: input.budgetS, start: start, docent: services.docent,
+                    works: works
+                ) { from, to in
+                    guard let id = byPlace["\(to.x),\(to.y)"], let field = fields[id] else { return nil }
+                    let d = field.distance(at: Point(from.x, from.y))
+                    return d.isFinite ? Double(d) : nil
+                }
+                return JSON.response(plan)
+            } catch {
+                throw APIError.invalid("tour", error.reason)
+            }
         }
 
         router.post("/api/v1/docent/ask") { request, _ -> Response in

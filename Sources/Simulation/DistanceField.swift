@@ -23,7 +23,8 @@ public struct DistanceField: Sendable {
     public static let wallClearanceM = 0.5
     public static let wallPenalty: Float = 3
 
-    public init(walkable: Walkable, goal: Polygon, cellM preferred: Double = 0.25) {
+    /// `penalty` replaces `wallPenalty` (1 gives plain walking distance, for tour times).
+    public init(walkable: Walkable, goal: Polygon, cellM preferred: Double = 0.25, penalty: Float = wallPenalty) {
         let box = walkable.outer.boundingBox
         var cell = preferred
         while ((box.max.x - box.min.x) / cell + 1) * ((box.max.y - box.min.y) / cell + 1) > Double(Self.cellsMax) {
@@ -51,7 +52,7 @@ public struct DistanceField: Sendable {
                 if free[i] {
                     var nearest = Self.wallClearanceM
                     for w in walls.near(p) { nearest = min(nearest, (p - walls.walls[Int(w)].closest(to: p)).length) }
-                    slowness[i] = 1 + (Self.wallPenalty - 1) * Float(1 - nearest / Self.wallClearanceM)
+                    slowness[i] = 1 + (penalty - 1) * Float(1 - nearest / Self.wallClearanceM)
                 }
                 if free[i] && goal.contains(p) {
                     dist[i] = 0
@@ -180,10 +181,22 @@ public struct DistanceField: Sendable {
 
     /// Walking cost from `p` to the goal (nearest grid node; metres, more near walls), infinity if unreachable.
     public func distance(at p: Point) -> Float {
-        let c = Int(((p.x - minX) / cellM).rounded())
-        let r = Int(((p.y - minY) / cellM).rounded())
-        guard c >= 0, r >= 0, c < cols, r < rows else { return .infinity }
-        return distance[r * cols + c]
+        // The best of the (up to four) surrounding nodes, plus the way to it: a place beside a wall
+        // may have its nearest node inside the wall.
+        let fx = (p.x - minX) / cellM
+        let fy = (p.y - minY) / cellM
+        var best = Float.infinity
+        for r in [Int(fy.rounded(.down)), Int(fy.rounded(.up))] {
+            for c in [Int(fx.rounded(.down)), Int(fx.rounded(.up))] {
+                guard c >= 0, r >= 0, c < cols, r < rows else { continue }
+                let node = distance[r * cols + c]
+                guard node.isFinite else { continue }
+                let dx = Float((Double(c) - fx) * cellM)
+                let dy = Float((Double(r) - fy) * cellM)
+                best = min(best, node + (dx * dx + dy * dy).squareRoot())
+            }
+        }
+        return best
     }
 
     /// The walking direction at `p`: the four surrounding nodes' descent directions, blended.

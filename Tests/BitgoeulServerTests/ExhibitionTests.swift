@@ -46,6 +46,43 @@ import Testing
         }
     }
 
+    @Test func aTourWalksAroundWallsAndKeepsToItsBudget() async throws {
+        let server = try await Self.start()
+        defer { Task { await server.stop() } }
+        struct Tour: Encodable {
+            let space: String
+            let interests: String
+            let budgetS: Double
+            let x: Double
+            let y: Double
+        }
+        struct Plan: Decodable {
+            struct Stop: Decodable {
+                let artwork: String
+                let arriveS: Double
+                let leaveS: Double
+            }
+            let stops: [Stop]
+            let totalS: Double
+        }
+        // Beside the partition at x 20 (west face); Tacita Dean's film hangs on its east face, 1.1 m
+        // away through the wall but about 17 m on foot round the partition's end at y 15.
+        let plan = try JSONDecoder().decode(
+            Plan.self,
+            from: try await server.api.call(
+                "POST", "/api/v1/docent/tour",
+                body: Tour(space: "gwangju/gmap", interests: "Tacita Dean film sea", budgetS: 900, x: 19.5, y: 7)))
+        let first = try #require(plan.stops.first)
+        #expect(first.artwork == "T07455")
+        #expect(first.arriveS > 15, "walked round the wall: \(first.arriveS) s")
+        #expect(plan.totalS <= 900 && plan.stops.count >= 5)
+        await #expect(throws: BitgoeulAPI.Failure.self, "a zero budget is refused") {
+            _ = try await server.api.call(
+                "POST", "/api/v1/docent/tour",
+                body: Tour(space: "gwangju/gmap", interests: "video", budgetS: 0, x: 5, y: 20))
+        }
+    }
+
     @Test func onlyCuratorsPublishAndBadExhibitionsAreRefused() async throws {
         let server = try await Self.start()
         defer { Task { await server.stop() } }

@@ -76,3 +76,30 @@ import Testing
         }
     }
 }
+
+/// Tour plans: relevance first, within the time budget, and clear errors.
+@Suite struct TourPlannerTests {
+    @Test func aTourFitsItsBudgetAndStartsWithWhatTheVisitorWants() throws {
+        let docent = DocentTests.docent
+        let ids = ["T11805", "AR00042", "T07455", "AR01149", "T07303", "T13724"]
+        let works = ids.enumerated().map { i, id in
+            Exhibition.Placement(artwork: id, x: Double(i) * 10, y: 0, z: 1.6, heading: 0, width: 1, height: 1)
+        }
+        let straight: ((x: Double, y: Double), (x: Double, y: Double)) -> Double? = { a, b in
+            hypot(a.x - b.x, a.y - b.y)
+        }
+        let plan = try TourPlanner().plan(
+            interests: "빌 비올라의 비디오", budgetS: 300, start: (0, 0), docent: docent, works: works, walk: straight)
+        #expect(plan.totalS <= 300)
+        #expect(Set(plan.stops.prefix(2).map(\.artwork)) == ["T11805", "AR00042"], "Bill Viola's works first")
+        #expect(zip(plan.stops, plan.stops.dropFirst()).allSatisfy { $0.leaveS <= $1.arriveS })
+        #expect(throws: TourPlanner.PlanError.self) {
+            _ = try TourPlanner().plan(
+                interests: "", budgetS: 0, start: (0, 0), docent: docent, works: works, walk: straight)
+        }
+        #expect(throws: TourPlanner.PlanError.self, "nothing fits 30 s with a 60 s dwell") {
+            _ = try TourPlanner().plan(
+                interests: "", budgetS: 30, start: (0, 0), docent: docent, works: works, walk: straight)
+        }
+    }
+}
