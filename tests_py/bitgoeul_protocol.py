@@ -7,7 +7,7 @@ import struct
 CLIENT_TYPES = {
     "hello": 0x01, "join": 0x02, "joinGuest": 0x03, "move": 0x04, "chat": 0x05, "teleportPortal": 0x06,
     "teleportSpace": 0x07, "presenceRequest": 0x08, "ping": 0x09, "leave": 0x0A, "setBoundary": 0x0B,
-    "relate": 0x0C, "report": 0x0D,
+    "relate": 0x0C, "report": 0x0D, "tour": 0x0E, "tourStop": 0x0F,
 }
 SERVER_TYPES = {
     0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
@@ -59,6 +59,10 @@ def encode_client(m):
         p = struct.pack("<BI", m["action"], m["entityId"])
     elif t == "report":
         p = struct.pack("<IBB", m["entityId"], m["category"], 1 if m["block"] else 0) + str16(m["note"])
+    elif t == "tour":
+        p = struct.pack("<BI", m["action"], m["entityId"])
+    elif t == "tourStop":
+        p = str8(m["artwork"])
     else:
         p = b""
     return struct.pack("<BH", CLIENT_TYPES[t], len(p)) + p
@@ -186,6 +190,10 @@ def decode_client_payload(t, payload):
         m["entityId"], m["category"], block = r.take("IBB")
         m["block"] = block == 1
         m["note"] = r.str16()
+    elif name == "tour":
+        m["action"], m["entityId"] = r.take("BI")
+    elif name == "tourStop":
+        m["artwork"] = r.str8()
     if r.pos != len(payload):
         raise ValueError(f"{name}: trailing bytes")
     return m

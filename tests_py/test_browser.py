@@ -267,3 +267,35 @@ def test_an_artwork_panel_near_a_work_and_the_docent_answers(server):
         g.save_screenshot(str(SHOTS / "docent.png"))
     finally:
         g.quit()
+
+
+def test_a_visitor_joins_a_docents_tour_from_the_browser(server):
+    from websockets.sync.client import connect
+    from bitgoeul_protocol import encode_client
+    post(server, "/api/v1/accounts", {"username": "docentpark", "password": "guide the room 2026"})
+    session = post(server, "/api/v1/sessions", {"username": "docentpark", "password": "guide the room 2026"})
+    with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
+        db.execute("INSERT INTO space_role (account_id, space, role) VALUES (?, 'gwangju/bitgoeul-art-space', 'docent')",
+                   (session["accountId"],))
+    request = urllib.request.Request(server + "/api/v1/personas", data=json.dumps({"name": "Docent Park"}).encode(),
+                                     method="POST", headers={"Content-Type": "application/json",
+                                                             "Authorization": f"Bearer {session['token']}"})
+    with urllib.request.urlopen(request) as response:
+        persona = json.loads(response.read())
+    v = browser()
+    try:
+        v.get(server + "/space.html?space=gwangju/bitgoeul-art-space&name=Tourist&lang=en")
+        wait_for(v, "return window.bitgoeul && window.bitgoeul.joined")
+        with connect(server.replace("http", "ws") + "/api/v1/connect") as docent:
+            docent.send(encode_client({"type": "hello", "version": 1, "token": session["token"]})
+                        + encode_client({"type": "join", "space": "gwangju/bitgoeul-art-space", "personaId": persona["id"]}))
+            time.sleep(0.5)
+            docent.send(encode_client({"type": "tour", "action": 1, "entityId": 0}))
+            wait_for(v, "return [...document.querySelectorAll('#log button')].some(b => b.textContent === 'Join the tour')")
+            [b for b in v.find_elements(By.CSS_SELECTOR, "#log button") if b.text == "Join the tour"][0].click()
+            wait_for(v, "return document.getElementById('log').textContent.includes('You are on the tour')")
+            docent.send(encode_client({"type": "tourStop", "artwork": "T07303"}))
+            wait_for(v, "return document.getElementById('log').textContent.includes('Tour stop: Correspondence — Lee Ufan')")
+            v.save_screenshot(str(SHOTS / "tour.png"))
+    finally:
+        v.quit()

@@ -128,6 +128,12 @@ public final class Avatar: Sendable {
     public func ping() { connection.send(.ping(clientTimeMs: Date().timeIntervalSince1970 * 1000)) }
     public func leave() { connection.send(.leave) }
     public func setBoundary(_ mode: BoundaryMode) { connection.send(.setBoundary(mode)) }
+    /// Starts, joins (the guide `entityId`) or leaves a guided tour.
+    public func tour(_ action: TourAction, guide entityId: UInt32 = 0) {
+        connection.send(.tour(action: action, entityId: entityId))
+    }
+    /// As the guide: announce the work the tour stands at.
+    public func announceStop(_ artwork: String) { connection.send(.tourStop(artwork: artwork)) }
     /// Mutes, unmutes, blocks or befriends the account behind the visible avatar `entityId`.
     public func relate(_ action: RelateAction, entityId: UInt32) {
         connection.send(.relate(action: action, entityId: entityId))

@@ -30,6 +30,8 @@ struct ConnectionSession {
     private(set) var personaCreatedAt: Date?
     /// Spaces the account moderates (crowd alerts reach it there).
     private(set) var moderatedSpaces: Set<String> = []
+    /// Spaces where the account may lead tours (docent and up).
+    private(set) var guideSpaces: Set<String> = []
     var relates: TokenBucket
     var reports: TokenBucket
     private var moves: TokenBucket
@@ -182,6 +184,14 @@ struct ConnectionSession {
             return await relate(action, entity: entity)
         case .report(let entity, let category, let block, let note):
             return await report(entity: entity, category: category, block: block, note: note)
+        case .tour(let action, let entity):
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            guard relates.take(nowS: now) else { return refuse("starting, joining and leaving tours too often") }
+            return post(.tour(action, entity), to: link)
+        case .tourStop(let artwork):
+            guard let link, phase == .joined else { return reply(.notJoined, "join a space first") }
+            guard chats.take(nowS: now) else { return refuse("announcing stops too fast") }
+            return post(.tourStop(artwork), to: link)
         }
     }
 
@@ -219,6 +229,7 @@ struct ConnectionSession {
                 rules = try await services.rules.load(account: accountId)
                 let roles = try await services.store.roles(account: accountId)
                 moderatedSpaces = Set(roles.filter { $0.value >= .moderator }.keys)
+                guideSpaces = Set(roles.filter { $0.value >= .docent }.keys)
             }
             services.engine.safety.attach(party, rules: rules)
         } catch {
@@ -277,6 +288,7 @@ struct ConnectionSession {
         }
         var walker = walker
         walker.moderatedSpaces = moderatedSpaces
+        walker.guideSpaces = guideSpaces
         let rt = services.config.realtime
         let (link, stream) = ClientLink.makeStreaming(
             walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)

@@ -10,6 +10,8 @@ public enum SpaceCommand: Sendable, Hashable {
     case teleportSpace(String)
     case presence
     case setBoundary(BoundaryMode)
+    case tour(TourAction, UInt32)
+    case tourStop(String)
     /// Hand the space's recent events to a report being filed.
     case evidence(EvidenceRequest)
     /// From the server: take the avatar out of the space (a moderator's kick or sanction).
@@ -28,6 +30,8 @@ public struct Walker: Sendable, Hashable {
     public var party: Int64
     /// Spaces this account moderates (`*` for all): crowd alerts reach these people.
     public var moderatedSpaces: Set<String> = []
+    /// Spaces where this account may lead tours (docents and up; `*` for all).
+    public var guideSpaces: Set<String> = []
 
     public init(accountId: Int64?, personaId: Int64?, name: String, appearance: Appearance, party: Int64? = nil) {
         self.accountId = accountId
@@ -38,6 +42,9 @@ public struct Walker: Sendable, Hashable {
     }
 
     public var isGuest: Bool { accountId == nil }
+
+    /// Whether this walker may lead tours in `space`.
+    public func guides(_ space: String) -> Bool { guideSpaces.contains(space) || guideSpaces.contains("*") }
 
     /// Whether this walker moderates `space`.
     public func moderates(_ space: String) -> Bool {

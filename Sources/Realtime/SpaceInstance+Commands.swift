@@ -9,6 +9,10 @@ extension SpaceInstance {
     func handle(_ command: SpaceCommand, from i: Int) -> LeaveReason? {
         switch command {
         case .chat(let scope, let text):
+            if scope == .tour && !members[i].guiding {
+                appendEvent(.error(code: .notAllowed, message: "only a tour's guide speaks to the whole tour"), to: i)
+                return nil
+            }
             if config.safety && members[i].rules.isMuted(in: handle.id, now: Date()) {
                 appendEvent(.error(code: .sanctioned, message: "a moderator muted you in this space for now"), to: i)
                 return nil
@@ -47,6 +51,16 @@ extension SpaceInstance {
             return teleport(i, to: target)
         case .setBoundary(let mode):
             members[i].boundary = mode
+            return nil
+        case .tour(let action, let guide):
+            tour(action, guide: guide, by: i)
+            return nil
+        case .tourStop(let artwork):
+            guard members[i].guiding else {
+                appendEvent(.error(code: .notAllowed, message: "only the guide announces stops"), to: i)
+                return nil
+            }
+            tellTour(of: members[i].id, "stop:\(artwork)")
             return nil
         case .evidence(let request):
             request.fulfil(evidenceWindow(for: i, target: request.targetEntity))
@@ -114,6 +128,11 @@ extension SpaceInstance {
             case .proximity:
                 grid.forEach(nearX: chat.x, y: chat.y, radius: config.proximityChatM) { slot, _ in
                     if hears(Int(slot), chat.party) { appendEvent(bytes: chat.message, to: Int(slot)) }
+                }
+            case .tour:
+                // The guide's speakerphone: everyone on the tour, wherever they are in the space.
+                for i in members.indices where members[i].id == chat.fromId || members[i].following == chat.fromId {
+                    if hears(i, chat.party) { appendEvent(bytes: chat.message, to: i) }
                 }
             }
         }

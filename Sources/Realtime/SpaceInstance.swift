@@ -39,6 +39,9 @@ struct Member {
     var boundary = BoundaryMode.nonFriends
     /// A digital human of a live crowd: no connection, no frames, no boundary, not in presence.
     var simulated = false
+    /// Leading a tour; or following the guide with this entity id (0: not following).
+    var guiding = false
+    var following: UInt32 = 0
     var x: Float
     var y: Float
     var z: Float
@@ -204,6 +207,12 @@ public final class SpaceInstance {
     }
 
     func applyIntent(_ move: MoveIntent, to i: Int) {
+        if members[i].following != 0 {
+            // On a tour the server walks the avatar after the guide; the client is corrected.
+            members[i].ackSeq = move.seq
+            members[i].clamped = true
+            return
+        }
         let b = handle.space.bounds
         members[i].targetX = move.x
         members[i].targetY = move.y
@@ -241,6 +250,7 @@ public final class SpaceInstance {
     }
 
     func moveAll() {
+        followGuides()
         // Arrivals and inserted avatars are not in the grid yet; the boundary needs everyone.
         if config.safety && grid.count != members.count { rebuildGrid(recordEvidence: false) }
         for i in members.indices {

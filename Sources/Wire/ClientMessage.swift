@@ -43,6 +43,10 @@ public enum ClientMessage: Hashable, Sendable {
     case relate(action: RelateAction, entityId: UInt32)
     /// Report an avatar; with `block` the reporter also blocks them in the same step.
     case report(entityId: UInt32, category: UInt8, block: Bool, note: String)
+    /// Start, join (the guide `entityId`) or leave a guided tour.
+    case tour(action: TourAction, entityId: UInt32)
+    /// The guide announces the work the tour stands at.
+    case tourStop(artwork: String)
 
     public var type: MessageType {
         switch self {
@@ -59,6 +63,8 @@ public enum ClientMessage: Hashable, Sendable {
         case .setBoundary: .setBoundary
         case .relate: .relate
         case .report: .report
+        case .tour: .tour
+        case .tourStop: .tourStop
         }
     }
 
@@ -107,6 +113,11 @@ public enum ClientMessage: Hashable, Sendable {
             buffer.writeInteger(category)
             buffer.writeInteger(UInt8(block ? 1 : 0))
             buffer.writeLongString(note, bytesMax: WireFormat.chatBytesMax)
+        case .tour(let action, let entity):
+            buffer.writeInteger(action.rawValue)
+            buffer.writeLE(entity)
+        case .tourStop(let artwork):
+            buffer.writeShortString(artwork, bytesMax: WireFormat.idBytesMax)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -145,7 +156,8 @@ public enum ClientMessage: Hashable, Sendable {
         case .chat:
             let rawScope = try payload.readLE(UInt8.self, "chat.scope")
             guard let scope = ChatScope(rawValue: rawScope) else {
-                throw WireError(.invalidValue, field: "chat.scope", reason: "scope is 0 (proximity) or 1 (space)")
+                throw WireError(
+                    .invalidValue, field: "chat.scope", reason: "scope is 0 (proximity), 1 (space) or 2 (tour)")
             }
             let text = try payload.readLongString("chat.text", bytesMax: WireFormat.chatBytesMax)
             message = .chat(scope: scope, text: text)
@@ -180,6 +192,15 @@ public enum ClientMessage: Hashable, Sendable {
             let block = try payload.readLE(UInt8.self, "report.block")
             let note = try payload.readLongString("report.note", bytesMax: WireFormat.chatBytesMax)
             message = .report(entityId: entity, category: category, block: block != 0, note: note)
+        case .tour:
+            let raw = try payload.readLE(UInt8.self, "tour.action")
+            guard let action = TourAction(rawValue: raw) else {
+                throw WireError(.invalidValue, field: "tour.action", reason: "1 start, 2 join, 3 leave")
+            }
+            message = .tour(action: action, entityId: try payload.readLE(UInt32.self, "tour.entityId"))
+        case .tourStop:
+            message = .tourStop(
+                artwork: try payload.readShortString("tourStop.artwork", bytesMax: WireFormat.idBytesMax))
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -37,6 +37,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case setBoundary = 0x0B
     case relate = 0x0C
     case report = 0x0D
+    case tour = 0x0E
+    case tourStop = 0x0F
 
     case welcome = 0x81
     case joined = 0x82
@@ -63,6 +65,8 @@ public enum AnimationState: UInt8, Sendable, CaseIterable, Codable {
 public enum ChatScope: UInt8, Sendable, CaseIterable, Codable {
     case proximity = 0
     case space = 1
+    /// The guide of a tour to everyone on it, wherever they are in the space ("speakerphone").
+    case tour = 2
 }
 
 /// Non-fatal error codes the server sends in an `error` message; the connection stays open.
@@ -165,6 +169,16 @@ public enum RelateAction: UInt8, Sendable, CaseIterable, Codable {
     case friend = 4
 }
 
+/// What a `tour` message does.
+public enum TourAction: UInt8, Sendable, CaseIterable, Codable {
+    /// Lead a tour (docents, curators, moderators and owners of the space).
+    case start = 1
+    /// Follow the guide `entityId`: the server walks you after them until you leave.
+    case join = 2
+    /// Stop following, or (for the guide) end the tour.
+    case leave = 3
+}
+
 /// What a `notice` tells the client.
 public enum NoticeKind: UInt8, Sendable, CaseIterable, Codable {
     case info = 0
@@ -174,4 +188,6 @@ public enum NoticeKind: UInt8, Sendable, CaseIterable, Codable {
     case reportOutcome = 2
     /// Another avatar asks to be friends (the entity says who).
     case friendRequest = 3
+    /// A tour event; the entity is the guide, the text `started`, `joined`, `left`, `ended` or `stop:<artwork>`.
+    case tour = 4
 }

@@ -54,6 +54,8 @@ enum VectorCases {
                 "client-report", .report(entityId: 11, category: 1, block: true, note: "협박했어요"),
                 ["type": "report", "entityId": 11, "category": 1, "block": true, "note": "협박했어요"]
             ),
+            ("client-tour", .tour(action: .join, entityId: 9), ["type": "tour", "action": 2, "entityId": 9]),
+            ("client-tour-stop", .tourStop(artwork: "T07303"), ["type": "tourStop", "artwork": "T07303"]),
         ]
     }
 

@@ -11,7 +11,7 @@ import { openPersonMenu } from "../ui/people.js";
 import { CrowdOverlay } from "../world/crowd.js";
 import { Gallery } from "../world/gallery.js";
 import { DocentPanel } from "../ui/docent.js";
-import { NOTICE, RELATE } from "../net/protocol.js";
+import { NOTICE, RELATE, TOUR } from "../net/protocol.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
 const params = new URLSearchParams(location.search);
@@ -194,7 +194,9 @@ const connection = new Connection({
         }));
         break;
       case "notice":
-        if (m.kind === NOTICE.friendRequest) {
+        if (m.kind === NOTICE.tour) {
+          tourNotice(m);
+        } else if (m.kind === NOTICE.friendRequest) {
           const accept = document.createElement("button");
           accept.type = "button";
           accept.textContent = t("accept");
@@ -214,6 +216,30 @@ const connection = new Connection({
 });
 /** Sends one client message (menus and notices use it). */
 const send = (m) => connection.send(m);
+
+/** Tours: a guide's start offers a Join button; stops are named and their frame highlighted. */
+function tourNotice(m) {
+  const mine = m.entityId === joinedInfo?.entityId;
+  if (m.text === "started" && !mine) {
+    const join = document.createElement("button");
+    join.type = "button";
+    join.textContent = t("joinTour");
+    join.addEventListener("click", () => { send({ type: "tour", action: TOUR.join, entityId: m.entityId }); join.remove(); });
+    log(t("tourStarted"), join);
+  } else if (m.text === "joined") {
+    const leave = document.createElement("button");
+    leave.type = "button";
+    leave.textContent = t("leaveTour");
+    leave.addEventListener("click", () => { send({ type: "tour", action: TOUR.leave, entityId: 0 }); leave.remove(); });
+    log(t("tourJoined"), leave);
+  } else if (m.text.startsWith("stop:")) {
+    const work = gallery.works.find((w) => w.artwork.id === m.text.slice(5));
+    log(t("tourStop", { title: work ? `${work.artwork.title} — ${work.artwork.artist}` : m.text.slice(5) }));
+    gallery.highlight(m.text.slice(5));
+  } else {
+    log(t(`tour_${m.text}`));
+  }
+}
 $("boundary").value = localStorage.getItem("bitgoeul.boundary") || "0";
 $("density").addEventListener("change", (e) => crowdOverlay.show(spaceId, e.target.checked));
 $("boundary").addEventListener("change", (e) => {

@@ -6,7 +6,7 @@ export const VERSION = 1;
 export const CLIENT_TYPES = {
   hello: 0x01, join: 0x02, joinGuest: 0x03, move: 0x04, chat: 0x05, teleportPortal: 0x06,
   teleportSpace: 0x07, presenceRequest: 0x08, ping: 0x09, leave: 0x0a, setBoundary: 0x0b, relate: 0x0c,
-  report: 0x0d,
+  report: 0x0d, tour: 0x0e, tourStop: 0x0f,
 };
 
 const SERVER_NAMES = {
@@ -18,7 +18,8 @@ const SERVER_NAMES = {
 export const BOUNDARY = { nonFriends: 0, everyone: 1, off: 2 };
 export const RELATE = { mute: 1, unmute: 2, block: 3, friend: 4 };
 export const REPORT_CATEGORIES = ["harassment", "threat", "sexual_content", "spam", "fraud", "minor_safety", "other"];
-export const NOTICE = { info: 0, moderation: 1, reportOutcome: 2, friendRequest: 3 };
+export const NOTICE = { info: 0, moderation: 1, reportOutcome: 2, friendRequest: 3, tour: 4 };
+export const TOUR = { start: 1, join: 2, leave: 3 };
 
 export const SNAPSHOT_RESET = 1;
 export const SNAPSHOT_CORRECTED = 2;
@@ -90,6 +91,8 @@ export function encodeClient(...messages) {
       case "setBoundary": w.u8(m.mode); break;
       case "relate": w.u8(m.action); w.u32(m.entityId); break;
       case "report": w.u32(m.entityId); w.u8(m.category); w.u8(m.block ? 1 : 0); w.str(m.note, 2, 2000); break;
+      case "tour": w.u8(m.action); w.u32(m.entityId); break;
+      case "tourStop": w.str(m.artwork, 1, 96); break;
       default: break;
     }
     w.view.setUint16(lengthAt, w.length - start, true);
@@ -214,6 +217,8 @@ export function decodeClientFrame(bytes) {
       case "setBoundary": m.mode = r.u8(); break;
       case "relate": m.action = r.u8(); m.entityId = r.u32(); break;
       case "report": m.entityId = r.u32(); m.category = r.u8(); m.block = r.u8() === 1; m.note = r.str(2); break;
+      case "tour": m.action = r.u8(); m.entityId = r.u32(); break;
+      case "tourStop": m.artwork = r.str(1); break;
       default: break;
     }
     r.end();

@@ -28,10 +28,18 @@ export class Gallery {
         frame.rotation.y = p.heading - Math.PI / 2;
         const label = nameTag(`${artwork.title} — ${artwork.artist}`);
         label.position.set(p.x + Math.cos(p.heading) * 0.3, p.z - p.height / 2 - 0.25, -(p.y + Math.sin(p.heading) * 0.3));
+        frame.userData.artwork = artwork.id;
         this.group.add(frame, label);
       }
     }
     return exhibitions;
+  }
+
+  /** Lights the frame of the tour's current stop (and dims the others). */
+  highlight(artworkId) {
+    for (const child of this.group.children) {
+      if (child.userData.artwork) child.material.emissive.setHex(child.userData.artwork === artworkId ? 0xffc84a : 0x0c1a2a);
+    }
   }
 
   /** The work nearest to (x, y) within `radius` metres, or null. */
