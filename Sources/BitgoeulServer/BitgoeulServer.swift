@@ -37,7 +37,11 @@ public struct BitgoeulServer: Sendable {
             words = try WordFilter(contentsOf: file)
         }
         var artworks: [Artwork] = []
-        if let file = config.catalogueFile, FileManager.default.fileExists(atPath: file.path) {
+        // A catalogue imported with `bitgoeul import artworks` wins over the one shipped with the world.
+        let imported = config.dataDirectory.appendingPathComponent("catalogue.json")
+        if FileManager.default.fileExists(atPath: imported.path) {
+            artworks = try Catalogue.load(file: imported).artworks
+        } else if let file = config.catalogueFile, FileManager.default.fileExists(atPath: file.path) {
             artworks = try Catalogue.load(file: file).artworks
         }
         let docent = Docent(artworks: artworks)
@@ -68,7 +72,7 @@ public struct BitgoeulServer: Sendable {
             admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond),
             logger: logger,
             rules: SafetyRules(store: store, board: engine.safety), words: words,
-            accountLimits: AccountLimiter(limits: config.limits), docent: docent,
+            accountLimits: AccountLimiter(limits: config.limits), docentHolder: DocentHolder(docent),
             exhibitions: ExhibitionRoutes.Book(shown))
         self.logger = logger
     }
@@ -89,6 +93,7 @@ public struct BitgoeulServer: Sendable {
         ModerationRoutes.add(to: router, services: services)
         SimulationRoutes.add(to: router, services: services)
         ExhibitionRoutes.add(to: router, services: services)
+        NarrationRoutes.add(to: router, services: services)
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)
@@ -104,7 +109,8 @@ public struct BitgoeulServer: Sendable {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
             services: [
                 RealtimeService(
-                    engine: services.engine, store: services.store, exhibitions: services.exhibitions, logger: logger)
+                    engine: services.engine, store: services.store, exhibitions: services.exhibitions,
+                    docent: services.docentHolder, logger: logger)
             ],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -116,6 +122,7 @@ struct RealtimeService: Service {
     let engine: RealtimeEngine
     let store: any Store
     let exhibitions: ExhibitionRoutes.Book
+    let docent: DocentHolder
     let logger: Logger
 
     func run() async throws {
@@ -126,6 +133,9 @@ struct RealtimeService: Service {
             } else {
                 logger.warning("stored exhibition is unreadable; skipped", metadata: ["id": "\(id)"])
             }
+        }
+        if let narrations = try? await store.narrations(), !narrations.isEmpty {
+            docent.setNarrations(narrations)
         }
         engine.start()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {

@@ -163,3 +163,35 @@ enum ExhibitionRoutes {
         }
     }
 }
+
+/// Curator narration for an artwork, in Korean and English; the docent speaks it from then on.
+enum NarrationRoutes {
+    struct Input: Decodable {
+        let ko: String?
+        let en: String?
+    }
+
+    static let lengthMax = 4000
+
+    static func add(to router: Router<BasicRequestContext>, services: Services) {
+        router.put("/api/v1/artworks/{id}/narration") { request, context -> Response in
+            let account = try await services.requireAccount(request)
+            let roles = try await services.store.roles(account: account)
+            guard roles.values.contains(where: { $0 == .curator || $0 == .owner }) else {
+                throw APIError(.forbidden, "not_allowed", "narration is written by curators")
+            }
+            guard let id = context.parameters.get("id"), services.docent.artworksById[id] != nil else {
+                throw APIError(.notFound, "not_found", "no such artwork in the catalogue")
+            }
+            let input = try await JSON.decode(Input.self, from: request)
+            for (field, text) in [("ko", input.ko), ("en", input.en)] {
+                if let text, text.count > lengthMax {
+                    throw APIError.invalid(field, "narration is at most \(lengthMax) characters")
+                }
+            }
+            try await services.store.saveNarration(artwork: id, ko: input.ko, en: input.en, now: Date())
+            services.docentHolder.setNarrations(try await services.store.narrations())
+            return JSON.response(services.docent.artworksById[id])
+        }
+    }
+}

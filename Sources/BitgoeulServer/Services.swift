@@ -25,7 +25,9 @@ public struct Services: Sendable {
     /// Report evidence, in memory only.
     let evidence = EvidenceVault()
     /// The docent over the catalogue, and the exhibitions on show.
-    let docent: Docent
+    let docentHolder: DocentHolder
+    /// The docent as it stands now (narration edits rebuild it).
+    var docent: Docent { docentHolder.current }
     let exhibitions: ExhibitionRoutes.Book
     /// Crowds of digital humans started in live spaces.
     let crowds = SimulationRoutes.Registry()

@@ -235,4 +235,8 @@ public protocol SafetyStore: Sendable {
     /// Exhibitions curators made (as JSON), by id; saving an existing id replaces it.
     func exhibitions() async throws -> [(id: String, json: String)]
     func saveExhibition(id: String, space: String, json: String, now: Date) async throws
+
+    /// Curator narration per artwork (Korean and English), added to the catalogue's records.
+    func narrations() async throws -> [(artwork: String, ko: String?, en: String?)]
+    func saveNarration(artwork: String, ko: String?, en: String?, now: Date) async throws
 }

@@ -6,7 +6,8 @@ import WorldModel
 /// `bitgoeul import geojson`: building footprints into a space's glTF, records and collision footprints.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import geodata into a world.", subcommands: [GeoJSON.self])
+        commandName: "import", abstract: "Import geodata or an artwork catalogue.",
+        subcommands: [GeoJSON.self, Artworks.self])
 
     struct GeoJSON: ParsableCommand {
         static let configuration = CommandConfiguration(
