@@ -270,8 +270,7 @@ def test_an_artwork_panel_near_a_work_and_the_docent_answers(server):
 
 
 def test_a_visitor_joins_a_docents_tour_from_the_browser(server):
-    from websockets.sync.client import connect
-    from bitgoeul_protocol import encode_client
+    """Two browsers: a docent starts a tour and announces the work beside them; the visitor joins."""
     post(server, "/api/v1/accounts", {"username": "docentpark", "password": "guide the room 2026"})
     session = post(server, "/api/v1/sessions", {"username": "docentpark", "password": "guide the room 2026"})
     with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
@@ -282,20 +281,22 @@ def test_a_visitor_joins_a_docents_tour_from_the_browser(server):
                                                              "Authorization": f"Bearer {session['token']}"})
     with urllib.request.urlopen(request) as response:
         persona = json.loads(response.read())
-    v = browser()
+    v, d = browser(), browser()
     try:
         v.get(server + "/space.html?space=gwangju/bitgoeul-art-space&name=Tourist&lang=en")
         wait_for(v, "return window.bitgoeul && window.bitgoeul.joined")
-        with connect(server.replace("http", "ws") + "/api/v1/connect") as docent:
-            docent.send(encode_client({"type": "hello", "version": 1, "token": session["token"]})
-                        + encode_client({"type": "join", "space": "gwangju/bitgoeul-art-space", "personaId": persona["id"]}))
-            time.sleep(0.5)
-            docent.send(encode_client({"type": "tour", "action": 1, "entityId": 0}))
-            wait_for(v, "return [...document.querySelectorAll('#log button')].some(b => b.textContent === 'Join the tour')")
-            [b for b in v.find_elements(By.CSS_SELECTOR, "#log button") if b.text == "Join the tour"][0].click()
-            wait_for(v, "return document.getElementById('log').textContent.includes('You are on the tour')")
-            docent.send(encode_client({"type": "tourStop", "artwork": "T07303"}))
-            wait_for(v, "return document.getElementById('log').textContent.includes('Tour stop: Correspondence — Lee Ufan')")
-            v.save_screenshot(str(SHOTS / "tour.png"))
+        d.get(server + "/persona.html?lang=en")
+        d.execute_script(f"localStorage.setItem('bitgoeul.token', '{session['token']}')")
+        d.get(server + f"/space.html?space=gwangju/bitgoeul-art-space&persona={persona['id']}&lang=en")
+        wait_for(d, "return window.bitgoeul && window.bitgoeul.joined && window.bitgoeul.gallery.works.length === 7")
+        d.find_element(By.ID, "start-tour").click()
+        wait_for(d, "return !document.getElementById('announce-stop').hidden")
+        wait_for(v, "return [...document.querySelectorAll('#log button')].some(b => b.textContent === 'Join the tour')")
+        [b for b in v.find_elements(By.CSS_SELECTOR, "#log button") if b.text == "Join the tour"][0].click()
+        wait_for(v, "return document.getElementById('log').textContent.includes('You are on the tour')")
+        d.find_element(By.ID, "announce-stop").click()
+        wait_for(v, "return document.getElementById('log').textContent.includes('Tour stop: Correspondence — Lee Ufan')")
+        v.save_screenshot(str(SHOTS / "tour.png"))
     finally:
         v.quit()
+        d.quit()

@@ -236,12 +236,27 @@ function tourNotice(m) {
     const work = gallery.works.find((w) => w.artwork.id === m.text.slice(5));
     log(t("tourStop", { title: work ? `${work.artwork.title} — ${work.artwork.artist}` : m.text.slice(5) }));
     gallery.highlight(m.text.slice(5));
+    // Everyone on the tour hears the stop: the curator's narration, else what the catalogue says.
+    if (work) {
+      const a = work.artwork;
+      const lang = document.documentElement.lang;
+      docentPanel.speak(a.narration?.[lang] || [a.title, a.artist, a.dateText, a.medium].filter(Boolean).join(", "), lang);
+    }
   } else {
+    if (m.text === "started" && mine) $("announce-stop").hidden = false;
+    if (m.text === "ended") $("announce-stop").hidden = true;
     log(t(`tour_${m.text}`));
   }
 }
 $("boundary").value = localStorage.getItem("bitgoeul.boundary") || "0";
 $("density").addEventListener("change", (e) => crowdOverlay.show(spaceId, e.target.checked));
+// Docents lead tours from here (the server refuses others with a message) and announce each stop.
+$("start-tour").addEventListener("click", () => send({ type: "tour", action: TOUR.start, entityId: 0 }));
+$("announce-stop").addEventListener("click", () => {
+  // The work the group stands at: the nearest within 8 m.
+  const work = gallery.nearest(self.x, self.y, 8);
+  if (work) send({ type: "tourStop", artwork: work.artwork.id });
+});
 $("boundary").addEventListener("change", (e) => {
   localStorage.setItem("bitgoeul.boundary", e.target.value);
   send({ type: "setBoundary", mode: Number(e.target.value) });

@@ -42,11 +42,11 @@ export class DocentPanel {
     this.root.querySelector("#speak").hidden = !res.ok || !("speechSynthesis" in window);
   }
 
-  /** Reads `text` aloud in the answer's language. */
-  speak(text) {
+  /** Reads `text` aloud in `lang` (the answer's language by default). */
+  speak(text, lang = this.root.querySelector("#answer").lang) {
     if (!("speechSynthesis" in window) || !text) return;
     const utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = this.root.querySelector("#answer").lang === "ko" ? "ko-KR" : "en-US";
+    utterance.lang = lang === "ko" ? "ko-KR" : "en-US";
     speechSynthesis.cancel();
     speechSynthesis.speak(utterance);
   }
