@@ -63,6 +63,13 @@ enum ExhibitionRoutes {
         let y: Double?
     }
 
+    struct GuideInput: Decodable {
+        let interests: String
+        let budgetS: Double
+        /// Seconds the guide spends at each work (5–600, default 60).
+        let dwellS: Double?
+    }
+
     /// Works within this distance of the visitor count as "near" for the docent.
     static let nearM = 6.0
 
@@ -109,43 +116,42 @@ enum ExhibitionRoutes {
             return JSON.response(e, status: .created)
         }
 
+        router.post("/api/v1/spaces/{region}/{space}/tours") { request, context -> Response in
+            let id = "\(context.parameters.get("region") ?? "")/\(context.parameters.get("space") ?? "")"
+            guard let space = services.world.space(id: id), let handle = services.engine.directory[id] else {
+                throw APIError(.notFound, "not_found", "no space '\(id)'")
+            }
+            let account = try await services.requireAccount(request)
+            let roles = try await services.store.roles(account: account)
+            guard max(roles[id] ?? .visitor, roles["*"] ?? .visitor) >= .docent else {
+                throw APIError(.forbidden, "not_allowed", "docents (and up) of '\(id)' send the NPC docent on tours")
+            }
+            let input = try await JSON.decode(GuideInput.self, from: request)
+            let dwell = input.dwellS ?? 60
+            guard (5...600).contains(dwell) else { throw APIError.invalid("dwellS", "5 to 600 seconds") }
+            let start =
+                space.spawns.first.map { ($0.position.x, $0.position.y) } ?? (space.bounds.minX, space.bounds.minY)
+            let (plan, walkable) = try planTour(
+                space: space, interests: input.interests, budgetS: input.budgetS, start: start, dwellS: dwell,
+                services: services)
+            let guide = PlannedTourGuide(name: "도슨트 빛고을 (NPC)", plan: plan, walkable: walkable, dwellS: dwell)
+            handle.startGuide(guide, at: Point(start.0, start.1))
+            return JSON.response(plan, status: .created)
+        }
+
         router.post("/api/v1/docent/tour") { request, _ -> Response in
             let input = try await JSON.decode(TourInput.self, from: request)
             guard let space = services.world.space(id: input.space) else {
                 throw APIError.invalid("space", "no space '\(input.space)'")
             }
-            let works = services.exhibitions.all(space: space.id).flatMap(\.works)
-            let b = space.bounds
-            let walkable = Walkable(
-                outer: Polygon([
-                    Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY),
-                ]),
-                holes: space.obstacles)
-            // Walking distance to each work along the floor, never through walls.
-            var fields: [String: DistanceField] = [:]
-            for w in works where fields[w.artwork] == nil {
-                let goal = Polygon([
-                    Point(w.x - 0.6, w.y - 0.6), Point(w.x + 0.6, w.y - 0.6), Point(w.x + 0.6, w.y + 0.6),
-                    Point(w.x - 0.6, w.y + 0.6),
-                ])
-                fields[w.artwork] = DistanceField(walkable: walkable, goal: goal, cellM: 0.5, penalty: 1)
-            }
-            let here = space.spawns.first.map { ($0.position.x, $0.position.y) } ?? (b.minX, b.minY)
+            let here =
+                space.spawns.first.map { ($0.position.x, $0.position.y) } ?? (space.bounds.minX, space.bounds.minY)
             let start = (input.x ?? here.0, input.y ?? here.1)
-            let byPlace = Dictionary(works.map { ("\($0.x),\($0.y)", $0.artwork) }, uniquingKeysWith: { a, _ in a })
-            do throws(TourPlanner.PlanError) {
-                let plan = try TourPlanner().plan(
-                    interests: input.interests, budgetS: input.budgetS, start: start, docent: services.docent,
-                    works: works
-                ) { from, to in
-                    guard let id = byPlace["\(to.x),\(to.y)"], let field = fields[id] else { return nil }
-                    let d = field.distance(at: Point(from.x, from.y))
-                    return d.isFinite ? Double(d) : nil
-                }
-                return JSON.response(plan)
-            } catch {
-                throw APIError.invalid("tour", error.reason)
-            }
+            return JSON.response(
+                try planTour(
+                    space: space, interests: input.interests, budgetS: input.budgetS, start: start, dwellS: 60,
+                    services: services
+                ).0)
         }
 
         router.post("/api/v1/docent/ask") { request, _ -> Response in
@@ -192,6 +198,45 @@ enum NarrationRoutes {
             try await services.store.saveNarration(artwork: id, ko: input.ko, en: input.en, now: Date())
             services.docentHolder.setNarrations(try await services.store.narrations())
             return JSON.response(services.docent.artworksById[id])
+        }
+    }
+}
+
+extension ExhibitionRoutes {
+    /// Plans a tour of the works on show in `space`, with walking distances along its floor.
+    static func planTour(
+        space: Space, interests: String, budgetS: Double, start: (Double, Double), dwellS: Double,
+        services: Services
+    ) throws -> (TourPlanner.Plan, Walkable) {
+        let works = services.exhibitions.all(space: space.id).flatMap(\.works)
+        let b = space.bounds
+        let walkable = Walkable(
+            outer: Polygon([Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY)]
+            ),
+            holes: space.obstacles)
+        // Walking distance to each work along the floor, never through walls.
+        var fields: [String: DistanceField] = [:]
+        for w in works where fields[w.artwork] == nil {
+            let goal = Polygon([
+                Point(w.x - 0.6, w.y - 0.6), Point(w.x + 0.6, w.y - 0.6), Point(w.x + 0.6, w.y + 0.6),
+                Point(w.x - 0.6, w.y + 0.6),
+            ])
+            fields[w.artwork] = DistanceField(walkable: walkable, goal: goal, cellM: 0.5, penalty: 1)
+        }
+        let byPlace = Dictionary(works.map { ("\($0.x),\($0.y)", $0.artwork) }, uniquingKeysWith: { a, _ in a })
+        var planner = TourPlanner()
+        planner.dwellS = dwellS
+        do throws(TourPlanner.PlanError) {
+            let plan = try planner.plan(
+                interests: interests, budgetS: budgetS, start: start, docent: services.docent, works: works
+            ) { from, to in
+                guard let id = byPlace["\(to.x),\(to.y)"], let field = fields[id] else { return nil }
+                let d = field.distance(at: Point(from.x, from.y))
+                return d.isFinite ? Double(d) : nil
+            }
+            return (plan, walkable)
+        } catch {
+            throw APIError.invalid("tour", error.reason)
         }
     }
 }

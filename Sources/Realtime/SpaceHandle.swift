@@ -17,6 +17,7 @@ public final class SpaceHandle: Sendable {
     private let arrivals = Mutex<[Arrival]>([])
     let crowdControls = Mutex<[CrowdControl]>([])
     let crowdsRunning = Mutex<[String]>([])
+    let guideStarts = Mutex<[GuideStart]>([])
 
     public init(space: Space) {
         self.space = space

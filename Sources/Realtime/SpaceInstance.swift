@@ -87,6 +87,7 @@ public final class SpaceInstance {
     var boardVersion: UInt64 = .max
     var evidence: EvidenceBuffer
     var crowds: [CrowdState] = []
+    var guides: [GuideState] = []
     /// The one stand-in connection all digital humans of this space share (it never receives frames).
     let digitalHumanLink = ClientLink(
         walker: Walker(accountId: nil, personaId: nil, name: "digital human", appearance: .standard, party: 0),
@@ -143,6 +144,7 @@ public final class SpaceInstance {
         drainInputs()
         moveAll()
         runCrowds()
+        runGuides()
         // After moving: the grid's slots (from the last tick) stay valid until the removal.
         removeDeparted()
         rebuildGrid()

@@ -82,3 +82,53 @@ import WorldModel
         #expect(await one.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text == "ended" } })
     }
 }
+
+extension TourTests {
+    @Test func theNPCDocentWalksItsTourAndAVisitorFollows() async throws {
+        let server = try await TestServer.start(world: ExhibitionTests.gwangju) { config in
+            config.passwordIterations = 1000
+            config.catalogueFile = TestServer.repoRoot.appendingPathComponent(
+                "worlds/catalogue/tate-media-and-korean-artworks-cc0.json")
+        }
+        defer { Task { await server.stop() } }
+        try await server.api.register(username: "docent", password: "guide them well 2026")
+        let session = try JSONDecoder().decode(
+            BitgoeulAPI.SessionInfo.self,
+            from: try await server.api.call(
+                "POST", "/api/v1/sessions", body: ["username": "docent", "password": "guide them well 2026"]))
+        let visitor = try await server.guest("Visitor", space: "gwangju/bitgoeul-art-space")
+        struct Start: Encodable {
+            let interests: String
+            let budgetS: Double
+            let dwellS: Double
+        }
+        var api = server.api
+        api.token = session.token
+        await #expect(throws: BitgoeulAPI.Failure.self, "only docents send the NPC") {
+            _ = try await api.call(
+                "POST", "/api/v1/spaces/gwangju/bitgoeul-art-space/tours",
+                body: Start(interests: "Lee Ufan", budgetS: 300, dwellS: 5))
+        }
+        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        try await store.setRole(account: session.accountId, space: "gwangju/bitgoeul-art-space", role: .docent)
+        _ = try await api.call(
+            "POST", "/api/v1/spaces/gwangju/bitgoeul-art-space/tours",
+            body: Start(interests: "이우환", budgetS: 300, dwellS: 5))
+        #expect(
+            await visitor.waitUntil(timeoutS: 3) { $0.notices.contains { $0.kind == .tour && $0.text == "started" } })
+        let guideId = try #require(visitor.read { $0.notices.first { $0.text == "started" }?.entityId })
+        visitor.tour(.join, guide: guideId)
+        // The NPC walks to Lee Ufan's works and announces each; the visitor hears it there.
+        #expect(
+            await visitor.waitUntil(timeoutS: 45) { state in
+                state.notices.filter { $0.text.hasPrefix("stop:") }.count >= 2
+            }, "two stops announced")
+        let stops = visitor.read { $0.notices.filter { $0.text.hasPrefix("stop:") }.map(\.text) }
+        #expect(stops.allSatisfy { ["stop:T07301", "stop:T07302", "stop:T07303"].contains($0) }, "\(stops)")
+        let guide = try #require(visitor.read { $0.view.entities[guideId] })
+        let (vx, vy) = visitor.read { ($0.view.selfX, $0.view.selfY) }
+        #expect(
+            ((guide.x - vx) * (guide.x - vx) + (guide.y - vy) * (guide.y - vy)).squareRoot() < 4,
+            "the visitor is with the guide")
+    }
+}
