@@ -63,6 +63,23 @@ enum ExhibitionRoutes {
         let y: Double?
     }
 
+    /// A docent answer and who phrased it: the catalogue's own sentence, or the configured model.
+    struct Phrased: Encodable {
+        let answer: String
+        let artworks: [String]
+        let intent: Docent.Intent
+        let language: String
+        let phrasedBy: String
+
+        init(answer: Docent.Answer, phrasedBy: String) {
+            self.answer = answer.answer
+            artworks = answer.artworks
+            intent = answer.intent
+            language = answer.language
+            self.phrasedBy = phrasedBy
+        }
+    }
+
     struct GuideInput: Decodable {
         let interests: String
         let budgetS: Double
@@ -161,11 +178,22 @@ enum ExhibitionRoutes {
                 near += services.exhibitions.all(space: space).flatMap { $0.works(near: x, y, radius: nearM) }.map(
                     \.artwork)
             }
+            let docent = services.docent
+            var answer: Docent.Answer
             do throws(Docent.QuestionError) {
-                return JSON.response(try services.docent.ask(input.question, near: near))
+                answer = try docent.ask(input.question, near: near)
             } catch {
                 throw APIError.invalid("question", error.reason)
             }
+            var phrasedBy = "catalogue"
+            if let llm = services.config.docentLLM, !answer.artworks.isEmpty {
+                let byId = docent.artworksById
+                let phrased = await LLMPhraser(config: llm).phrase(
+                    question: input.question, answer: answer, passages: answer.artworks.compactMap { byId[$0] })
+                answer.answer = phrased.text
+                phrasedBy = phrased.byModel ? "model" : "catalogue"
+            }
+            return JSON.response(Phrased(answer: answer, phrasedBy: phrasedBy))
         }
     }
 }

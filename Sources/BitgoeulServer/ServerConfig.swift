@@ -26,6 +26,8 @@ public struct ServerConfig: Sendable {
     public var limits = ConnectionLimits()
     /// The artwork catalogue the docent answers from (none: the docent knows nothing).
     public var catalogueFile: URL? = URL(fileURLWithPath: "worlds/catalogue/tate-media-and-korean-artworks-cc0.json")
+    /// An optional language model that phrases the docent's answers (off when nil).
+    public var docentLLM: LLMConfig?
     /// Words masked in chat, one per line (Korean and English); none when the file is missing.
     public var wordListFile: URL? = URL(fileURLWithPath: "worlds/safety/wordlist.txt")
     /// Connections one account may have open at once (bounds its movement and chat rates too).

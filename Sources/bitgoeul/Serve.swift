@@ -19,6 +19,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Administrative boundaries (GeoJSON) directory.") var boundaries = "worlds/boundaries"
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "Threads writing snapshots for a busy space.") var tickWorkers = 2
+    @Option(help: "OpenAI-compatible base URL (…/v1) of a model that phrases docent answers; off when absent.")
+    var docentLlmUrl: String?
+    @Option(help: "Model name for --docent-llm-url (its API key comes from $BITGOEUL_LLM_KEY).")
+    var docentLlmModel = "gpt-4o-mini"
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -29,6 +33,13 @@ struct Serve: AsyncParsableCommand {
         }
         var config = ServerConfig()
         config.host = host
+        if let text = docentLlmUrl {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "") else {
+                throw ValidationError("--docent-llm-url must be an http(s) URL")
+            }
+            config.docentLLM = LLMConfig(
+                url: url, model: docentLlmModel, apiKey: ProcessInfo.processInfo.environment["BITGOEUL_LLM_KEY"])
+        }
         let envPort = ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init)
         config.port = port ?? envPort ?? 8080
         guard (0...65535).contains(config.port) else { throw ValidationError("--port must be within 0...65535") }
