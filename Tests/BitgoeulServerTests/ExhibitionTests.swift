@@ -40,6 +40,16 @@ import Testing
                 "POST", "/api/v1/docent/ask",
                 body: Ask(question: "이 작품은 누가 만들었나요?", space: "gwangju/bitgoeul-art-space", x: 34, y: 2)))
         #expect(near.artworks.first == "T13724" && near.answer.contains("Seung-Taek Lee"))
+        // At G.MAP, just inside the entrance beside Nantes Triptych on the west wall.
+        let gmap = try JSONDecoder().decode(
+            Answer.self,
+            from: try await server.api.call(
+                "POST", "/api/v1/docent/ask",
+                body: Ask(question: "이 작품은 누가 만들었나요?", space: "gwangju/gmap", x: 2, y: 22)))
+        #expect(gmap.artworks.first == "T06854" && gmap.answer.contains("Bill Viola"))
+        await #expect(throws: BitgoeulAPI.Failure.self, "an unknown exhibition") {
+            _ = try await server.api.call("GET", "/api/v1/exhibitions/no-such-show")
+        }
         await #expect(throws: BitgoeulAPI.Failure.self) {
             _ = try await server.api.call(
                 "POST", "/api/v1/docent/ask", body: ["question": String(repeating: "?", count: 10_000)])
