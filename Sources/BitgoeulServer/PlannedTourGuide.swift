@@ -23,14 +23,8 @@ final class PlannedTourGuide: GuideMind, @unchecked Sendable {
         self.name = name
         stops = plan.stops
         self.dwellS = Float(dwellS)
-        fields = plan.stops.map { s in
-            DistanceField(
-                walkable: walkable,
-                goal: Polygon([
-                    Point(s.x - 0.6, s.y - 0.6), Point(s.x + 0.6, s.y - 0.6), Point(s.x + 0.6, s.y + 0.6),
-                    Point(s.x - 0.6, s.y + 0.6),
-                ]), cellM: 0.5)
-        }
+        // Routes that keep off walls (the default penalty), unlike the planner's plain distances.
+        fields = plan.stops.map { DistanceField.toward(Point($0.x, $0.y), over: walkable) }
     }
 
     var finished: Bool { index >= stops.count }

@@ -237,19 +237,11 @@ extension ExhibitionRoutes {
         services: Services
     ) throws -> (TourPlanner.Plan, Walkable) {
         let works = services.exhibitions.all(space: space.id).flatMap(\.works)
-        let b = space.bounds
-        let walkable = Walkable(
-            outer: Polygon([Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY)]
-            ),
-            holes: space.obstacles)
+        let walkable = Walkable(space: space)
         // Walking distance to each work along the floor, never through walls.
         var fields: [String: DistanceField] = [:]
         for w in works where fields[w.artwork] == nil {
-            let goal = Polygon([
-                Point(w.x - 0.6, w.y - 0.6), Point(w.x + 0.6, w.y - 0.6), Point(w.x + 0.6, w.y + 0.6),
-                Point(w.x - 0.6, w.y + 0.6),
-            ])
-            fields[w.artwork] = DistanceField(walkable: walkable, goal: goal, cellM: 0.5, penalty: 1)
+            fields[w.artwork] = DistanceField.toward(Point(w.x, w.y), over: walkable, penalty: 1)
         }
         let byPlace = Dictionary(works.map { ("\($0.x),\($0.y)", $0.artwork) }, uniquingKeysWith: { a, _ in a })
         var planner = TourPlanner()

@@ -133,6 +133,17 @@ public struct DistanceField: Sendable {
         }
     }
 
+    /// A field towards a point (a work on a wall, a tour stop): the goal is the 1.2 m square around it.
+    public static func toward(_ p: Point, over walkable: Walkable, cellM: Double = 0.5, penalty: Float = wallPenalty)
+        -> DistanceField
+    {
+        let goal = Polygon([
+            Point(p.x - 0.6, p.y - 0.6), Point(p.x + 0.6, p.y - 0.6), Point(p.x + 0.6, p.y + 0.6),
+            Point(p.x - 0.6, p.y + 0.6),
+        ])
+        return DistanceField(walkable: walkable, goal: goal, cellM: cellM, penalty: penalty)
+    }
+
     struct Entry {
         let distance: Float
         let index: Int32

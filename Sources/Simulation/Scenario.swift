@@ -129,6 +129,11 @@ extension Scenario {
             walkable = Walkable(outer: outer, holes: holes)
         } else if let id = try geometry.string("space", required: false) {
             guard let space = spaces[id] else { throw geometry.error("space", "no space '\(id)' in the loaded world") }
+            // `clip` keeps a part of a large space (the buildings in it stay as holes).
+            let clip = try geometry.string("clip", required: false).map { try geometry.polygon("clip", $0).0 }
+            walkable = Walkable(space: space, clip: clip)
+        } else if let id = try geometry.string("space", required: false) {
+            guard let space = spaces[id] else { throw geometry.error("space", "no space '\(id)' in the loaded world") }
             let b = space.bounds
             var outer = Polygon([
                 Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY),

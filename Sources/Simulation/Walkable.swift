@@ -13,6 +13,21 @@ public struct Walkable: Sendable, Hashable {
         holeGrid = HoleGrid(holes: holes, bounds: outer.boundingBox)
     }
 
+    /// The floor of a space: its bounds minus its obstacles (or footprints); with `clip`, only the
+    /// part inside it, keeping the obstacles that reach into it.
+    public init(space: Space, clip: Polygon? = nil) {
+        let b = space.bounds
+        let outer =
+            clip
+            ?? Polygon([Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY)])
+        let box = outer.boundingBox
+        let holes = space.obstacles.filter { o in
+            let ob = o.boundingBox
+            return ob.max.x >= box.min.x && ob.min.x <= box.max.x && ob.max.y >= box.min.y && ob.min.y <= box.max.y
+        }
+        self.init(outer: outer, holes: holes)
+    }
+
     /// Inside the outer ring and outside every hole.
     public func contains(_ p: Point) -> Bool {
         guard outer.contains(p) else { return false }
