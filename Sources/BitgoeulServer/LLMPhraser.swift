@@ -1,5 +1,7 @@
 import Docent
 import Foundation
+import Realtime
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -21,6 +23,13 @@ public struct LLMConfig: Sendable {
         self.apiKey = apiKey
         self.timeoutS = timeoutS
     }
+}
+
+/// Calls to the model across the whole server: a public question box must not become a way to
+/// run up the operator's model bill. Past the rate, answers come from the catalogue alone.
+final class LLMBudget: Sendable {
+    private let bucket = Mutex(TokenBucket(ratePerS: 2, burst: 10, nowS: monotonicSeconds()))
+    func take() -> Bool { bucket.withLock { $0.take(nowS: monotonicSeconds()) } }
 }
 
 struct LLMPhraser: Sendable {

@@ -186,7 +186,7 @@ enum ExhibitionRoutes {
                 throw APIError.invalid("question", error.reason)
             }
             var phrasedBy = "catalogue"
-            if let llm = services.config.docentLLM, !answer.artworks.isEmpty {
+            if let llm = services.config.docentLLM, !answer.artworks.isEmpty, services.llmBudget.take() {
                 let byId = docent.artworksById
                 let phrased = await LLMPhraser(config: llm).phrase(
                     question: input.question, answer: answer, passages: answer.artworks.compactMap { byId[$0] })
