@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Storage
+import WorldModel
 
 /// A citizen's own safety settings: blocks, mutes and friends (list and undo), the reports they
 /// filed with their outcome, notices, and what moderators did concerning them.
@@ -37,6 +38,21 @@ enum SafetyRoutes {
     }
 
     static let listMax = 200
+
+    /// An account's data export. Positions, chat and presence are never stored, so they are not in it.
+    struct Export: Encodable {
+        let exportedAt: Date
+        let account: Account
+        let personas: [WorldModel.Persona]
+        let blocks: [Relation]
+        let mutes: [Relation]
+        let friendships: [Friendship]
+        let reportsFiled: [FiledReport]
+        let roles: [String: String]
+        let moderationConcerningMe: [ModerationRoutes.ActionView]
+        let notices: [Notice]
+        var neverStored = "Positions, movement, chat, presence and docent questions are never stored."
+    }
 
     static func add(to router: Router<BasicRequestContext>, services: Services) {
         for kind in Relation.Kind.allCases {
@@ -104,6 +120,27 @@ enum SafetyRoutes {
             let account = try await services.requireAccount(request)
             let actions = try await services.store.actions(concerning: account, limit: listMax)
             return JSON.response(["actions": actions.map(ModerationRoutes.ActionView.init)])
+        }
+
+        // Everything stored about the signed-in account, as one JSON document.
+        router.get("/api/v1/me/export") { request, _ -> Response in
+            let account = try await services.requireAccount(request)
+            guard let me = try await services.store.account(id: account) else { throw APIError.unauthorized }
+            let relations = try await services.store.relations(owner: account)
+            let filed = try await services.store.reportsFiled(by: account, limit: 10_000).map {
+                FiledReport(
+                    id: $0.id, reportedName: $0.reportedName, space: $0.space, category: $0.category,
+                    createdAt: $0.createdAt, status: $0.status, outcome: $0.outcome)
+            }
+            return JSON.response(
+                Export(
+                    exportedAt: Date(), account: me, personas: try await services.store.personas(accountId: account),
+                    blocks: relations.filter { $0.kind == .block }, mutes: relations.filter { $0.kind == .mute },
+                    friendships: try await services.store.friendships(account: account), reportsFiled: filed,
+                    roles: try await services.store.roles(account: account).mapValues(\.rawValue),
+                    moderationConcerningMe: try await services.store.actions(concerning: account, limit: 10_000).map(
+                        ModerationRoutes.ActionView.init),
+                    notices: try await services.store.notices(account: account, limit: 10_000)))
         }
 
         router.get("/api/v1/roles") { request, _ -> Response in

@@ -57,6 +57,8 @@ public protocol Store: SafetyStore {
     func createAccount(username: String, passwordHash: String, now: Date) async throws -> Account
     /// The account and its stored password hash.
     func account(username: String) async throws -> (account: Account, passwordHash: String)?
+    /// The account with this id (without its password hash).
+    func account(id: Int64) async throws -> Account?
 
     func createSession(_ session: SessionRecord) async throws
     func session(tokenHash: [UInt8]) async throws -> SessionRecord?

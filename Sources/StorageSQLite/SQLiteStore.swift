@@ -81,6 +81,16 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func account(id: Int64) async throws -> Account? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, username, created_at FROM account WHERE id = ?", arguments: [id]).map
+            {
+                Account(
+                    id: $0["id"], username: $0["username"], createdAt: Date(timeIntervalSince1970: $0["created_at"]))
+            }
+        }
+    }
+
     public func createSession(_ session: SessionRecord) async throws {
         try await pool.write { db in
             try db.execute(

@@ -253,6 +253,25 @@ import WorldModel
         }
     }
 
+    @Test func anAccountExportsEverythingStoredAboutIt() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let alice = try await citizen(server, "alice", personas: ["Alice", "Alice Two"])
+        let bob = try await citizen(server, "bob", personas: ["Bob"])
+        let a = try await alice.enter(server)
+        _ = try await bob.enter(server)
+        let bobId = try #require(await entityId(of: "Bob", seenBy: a))
+        a.relate(.mute, entityId: bobId)
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("muted Bob") } })
+        let export = String(decoding: try await alice.api.call("GET", "/api/v1/me/export"), as: UTF8.self)
+        #expect(export.contains("\"username\":\"alice\"") && export.contains("Alice Two"))
+        #expect(export.contains("\"mutes\":[{") && export.contains("Bob"))
+        #expect(!export.contains("bob\""), "nothing of Bob's account but the persona name Alice acted on")
+        await #expect(throws: BitgoeulAPI.Failure.self, "signed-in only") {
+            _ = try await server.api.call("GET", "/api/v1/me/export")
+        }
+    }
+
     @Test func aReportFloodIsThrottled() async throws {
         let server = try await Self.fastServer()
         defer { Task { await server.stop() } }
