@@ -118,8 +118,7 @@ enum ExhibitionRoutes {
             guard services.engine.directory[e.space] != nil else {
                 throw APIError.invalid("space", "no space '\(e.space)'")
             }
-            let roles = try await services.store.roles(account: account)
-            let role = max(roles[e.space] ?? .visitor, roles["*"] ?? .visitor)
+            let role = try await services.role(of: account, in: e.space)
             guard role == .curator || role == .owner else {
                 throw APIError(
                     .forbidden, "not_allowed", "curators and owners of '\(e.space)' publish exhibitions there")
@@ -139,8 +138,7 @@ enum ExhibitionRoutes {
                 throw APIError(.notFound, "not_found", "no space '\(id)'")
             }
             let account = try await services.requireAccount(request)
-            let roles = try await services.store.roles(account: account)
-            guard max(roles[id] ?? .visitor, roles["*"] ?? .visitor) >= .docent else {
+            guard try await services.role(of: account, in: id) >= .docent else {
                 throw APIError(.forbidden, "not_allowed", "docents (and up) of '\(id)' send the NPC docent on tours")
             }
             let input = try await JSON.decode(GuideInput.self, from: request)

@@ -115,8 +115,7 @@ enum ModerationRoutes {
         router.put("/api/v1/moderation/roles") { request, _ -> Response in
             let account = try await services.requireAccount(request)
             let input = try await JSON.decode(RoleInput.self, from: request)
-            let roles = try await services.store.roles(account: account)
-            guard roles[input.space] == .owner || roles["*"] == .owner else {
+            guard try await services.role(of: account, in: input.space) == .owner else {
                 throw APIError(.forbidden, "not_allowed", "only an owner of '\(input.space)' gives roles there")
             }
             guard input.space == "*" || services.engine.directory[input.space] != nil else {

@@ -115,8 +115,7 @@ enum SimulationRoutes {
 
     /// Starting and stopping digital humans is for owners of the space (or of every space).
     static func requireOwner(_ account: Int64, of space: String, _ services: Services) async throws {
-        let roles = try await services.store.roles(account: account)
-        guard roles[space] == .owner || roles["*"] == .owner else {
+        guard try await services.role(of: account, in: space) == .owner else {
             throw APIError(.forbidden, "not_allowed", "only an owner of '\(space)' runs simulations in it")
         }
     }

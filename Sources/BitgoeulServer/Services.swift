@@ -74,3 +74,11 @@ final class Admission: Sendable {
 func monotonicSeconds() -> Double {
     Double(DispatchTime.now().uptimeNanoseconds) / 1e9
 }
+
+extension Services {
+    /// The account's role in `space`: the higher of its role there and its role for every space (`*`).
+    func role(of account: Int64, in space: String) async throws -> SpaceRole {
+        let roles = try await store.roles(account: account)
+        return max(roles[space] ?? .visitor, roles["*"] ?? .visitor)
+    }
+}

@@ -96,11 +96,7 @@ import Testing
     @Test func onlyCuratorsPublishAndBadExhibitionsAreRefused() async throws {
         let server = try await Self.start()
         defer { Task { await server.stop() } }
-        try await server.api.register(username: "curator", password: "curate kindly 2026")
-        let session = try JSONDecoder().decode(
-            BitgoeulAPI.SessionInfo.self,
-            from: try await server.api.call(
-                "POST", "/api/v1/sessions", body: ["username": "curator", "password": "curate kindly 2026"]))
+        let session = try await server.signUp("curator", password: "curate kindly 2026")
         var api = server.api
         api.token = session.token
         let body: [String: Any] = [
@@ -119,7 +115,7 @@ import Testing
             try await api.call("POST", "/api/v1/exhibitions", body: Raw(json: b))
         }
         await #expect(throws: BitgoeulAPI.Failure.self, "a visitor may not publish") { _ = try await post(body) }
-        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let store = try server.store()
         try await store.setRole(account: session.accountId, space: "gwangju/biennale", role: .curator)
         _ = try await post(body)
         let shown = String(

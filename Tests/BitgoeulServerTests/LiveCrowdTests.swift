@@ -44,12 +44,8 @@ import WorldModel
     @Test func anOwnerStartsDigitalHumansThatWalkAroundAvatars() async throws {
         let server = try await TestServer.start { $0.passwordIterations = 1000 }
         defer { Task { await server.stop() } }
-        try await server.api.register(username: "owner", password: "run the crowd 2026")
-        let session = try JSONDecoder().decode(
-            BitgoeulAPI.SessionInfo.self,
-            from: try await server.api.call(
-                "POST", "/api/v1/sessions", body: ["username": "owner", "password": "run the crowd 2026"]))
-        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let session = try await server.signUp("owner", password: "run the crowd 2026")
+        let store = try server.store()
 
         // Without the role: refused. A bad scenario: the key and the reason.
         #expect(try await post(server, token: session.token, body: Self.scenario).0 == 403)
@@ -128,12 +124,8 @@ extension LiveCrowdTests {
     @Test func aCrowdAlertReachesTheSpacesModeratorsOnly() async throws {
         let server = try await TestServer.start { $0.passwordIterations = 1000 }
         defer { Task { await server.stop() } }
-        try await server.api.register(username: "owner", password: "run the crowd 2026")
-        let session = try JSONDecoder().decode(
-            BitgoeulAPI.SessionInfo.self,
-            from: try await server.api.call(
-                "POST", "/api/v1/sessions", body: ["username": "owner", "password": "run the crowd 2026"]))
-        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let session = try await server.signUp("owner", password: "run the crowd 2026")
+        let store = try server.store()
         try await store.setRole(account: session.accountId, space: "testland/plaza", role: .owner)
         var api = server.api
         api.token = session.token

@@ -27,11 +27,7 @@ import WorldModel
     }
 
     func citizen(_ server: TestServer, _ username: String, personas names: [String]) async throws -> Citizen {
-        try await server.api.register(username: username, password: "correct horse battery")
-        let session = try JSONDecoder().decode(
-            BitgoeulAPI.SessionInfo.self,
-            from: try await server.api.call(
-                "POST", "/api/v1/sessions", body: ["username": username, "password": "correct horse battery"]))
+        let session = try await server.signUp(username, password: "correct horse battery")
         let api = BitgoeulAPI(baseURL: server.baseURL, token: session.token)
         var personas: [Persona] = []
         for name in names { personas.append(try await api.createPersona(name: name)) }
@@ -102,7 +98,7 @@ import WorldModel
         let alice = try await citizen(server, "alice", personas: ["Alice"])
         let bob = try await citizen(server, "bob", personas: ["Bob"])
         let mod = try await citizen(server, "moderator", personas: ["Mod"])
-        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let store = try server.store()
         try await store.setRole(account: mod.accountId, space: "testland/plaza", role: .moderator)
 
         let a = try await alice.enter(server)

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import StorageSQLite
 import Synchronization
 
 /// A real server on an ephemeral port with a fresh data directory, for integration tests.
@@ -56,6 +57,19 @@ final class TestServer: Sendable {
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+    }
+
+    /// Registers an account and signs in; returns the session (token and account id).
+    func signUp(_ username: String, password: String) async throws -> BitgoeulAPI.SessionInfo {
+        try await api.register(username: username, password: password)
+        return try JSONDecoder().decode(
+            BitgoeulAPI.SessionInfo.self,
+            from: try await api.call("POST", "/api/v1/sessions", body: ["username": username, "password": password]))
+    }
+
+    /// The server's SQLite store, opened beside it (tests give roles with it).
+    func store() throws -> SQLiteStore {
+        try SQLiteStore(path: dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
     }
 
     /// A guest avatar that has joined `space` and received its first snapshot.

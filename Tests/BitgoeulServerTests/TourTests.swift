@@ -38,12 +38,8 @@ import WorldModel
     @Test func followersEndAtEachStopAndOneWhoLeavesStaysBehind() async throws {
         let server = try await TestServer.start { $0.passwordIterations = 1000 }
         defer { Task { await server.stop() } }
-        try await server.api.register(username: "docent", password: "guide them well 2026")
-        let session = try JSONDecoder().decode(
-            BitgoeulAPI.SessionInfo.self,
-            from: try await server.api.call(
-                "POST", "/api/v1/sessions", body: ["username": "docent", "password": "guide them well 2026"]))
-        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let session = try await server.signUp("docent", password: "guide them well 2026")
+        let store = try server.store()
         try await store.setRole(account: session.accountId, space: "testland/plaza", role: .docent)
         var api = server.api
         api.token = session.token
@@ -91,11 +87,7 @@ extension TourTests {
                 "worlds/catalogue/tate-media-and-korean-artworks-cc0.json")
         }
         defer { Task { await server.stop() } }
-        try await server.api.register(username: "docent", password: "guide them well 2026")
-        let session = try JSONDecoder().decode(
-            BitgoeulAPI.SessionInfo.self,
-            from: try await server.api.call(
-                "POST", "/api/v1/sessions", body: ["username": "docent", "password": "guide them well 2026"]))
+        let session = try await server.signUp("docent", password: "guide them well 2026")
         let visitor = try await server.guest("Visitor", space: "gwangju/bitgoeul-art-space")
         struct Start: Encodable {
             let interests: String
@@ -109,7 +101,7 @@ extension TourTests {
                 "POST", "/api/v1/spaces/gwangju/bitgoeul-art-space/tours",
                 body: Start(interests: "Lee Ufan", budgetS: 300, dwellS: 5))
         }
-        let store = try SQLiteStore(path: server.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let store = try server.store()
         try await store.setRole(account: session.accountId, space: "gwangju/bitgoeul-art-space", role: .docent)
         _ = try await api.call(
             "POST", "/api/v1/spaces/gwangju/bitgoeul-art-space/tours",

@@ -28,6 +28,13 @@ import WorldModel
             walker: Walker(accountId: account, personaId: account, name: name, appearance: .standard), sink: .count)
     }
 
+    /// A link whose frames the test reads, for account `account`.
+    func streaming(_ name: String, account: Int64) -> (ClientLink, AsyncStream<ByteBuffer>) {
+        ClientLink.makeStreaming(
+            walker: Walker(accountId: account, personaId: account, name: name, appearance: .standard), framesMax: 64,
+            commandsMax: 8)
+    }
+
     func distance(_ space: SpaceInstance, _ a: Int, _ b: Int) -> Float {
         let dx = space.members[a].x - space.members[b].x
         let dy = space.members[a].y - space.members[b].y
@@ -125,15 +132,9 @@ import WorldModel
     @Test func blockHidesBothWaysAndSilencesChat() async throws {
         let board = SafetyBoard()
         let space = instance(board: board)
-        let (a, aFrames) = ClientLink.makeStreaming(
-            walker: Walker(accountId: 1, personaId: 1, name: "A", appearance: .standard), framesMax: 64,
-            commandsMax: 8)
-        let (b, bFrames) = ClientLink.makeStreaming(
-            walker: Walker(accountId: 2, personaId: 2, name: "B", appearance: .standard), framesMax: 64,
-            commandsMax: 8)
-        let (c, cFrames) = ClientLink.makeStreaming(
-            walker: Walker(accountId: 3, personaId: 3, name: "C", appearance: .standard), framesMax: 64,
-            commandsMax: 8)
+        let (a, aFrames) = streaming("A", account: 1)
+        let (b, bFrames) = streaming("B", account: 2)
+        let (c, cFrames) = streaming("C", account: 3)
         space.insert(a, at: Point(100, 100))
         space.insert(b, at: Point(103, 100))
         space.insert(c, at: Point(100, 103))
@@ -191,9 +192,7 @@ import WorldModel
     @Test func aModeratorMuteSilencesInThatSpaceOnly() async throws {
         let board = SafetyBoard()
         let space = instance(board: board)
-        let (a, aFrames) = ClientLink.makeStreaming(
-            walker: Walker(accountId: 1, personaId: 1, name: "A", appearance: .standard), framesMax: 64,
-            commandsMax: 8)
+        let (a, aFrames) = streaming("A", account: 1)
         space.insert(a, at: Point(100, 100))
         board.attach(1, rules: nil)
         board.update(1) { $0.mutedIn["t/safety"] = Date() + 60 }
@@ -207,9 +206,7 @@ import WorldModel
     @Test func aKickTakesTheAvatarOutAndBarsReturn() async throws {
         let board = SafetyBoard()
         let space = instance(board: board)
-        let (a, frames) = ClientLink.makeStreaming(
-            walker: Walker(accountId: 1, personaId: 1, name: "A", appearance: .standard), framesMax: 64,
-            commandsMax: 8)
+        let (a, frames) = streaming("A", account: 1)
         space.insert(a, at: Point(100, 100))
         board.attach(1, rules: nil)
         space.tick()
