@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Realtime",
             dependencies: [
-                "WorldModel", "Wire",
+                "WorldModel", "Wire", "Privacy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "BitgoeulServer",
             dependencies: [
-                "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent",
+                "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent", "Privacy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -74,6 +74,14 @@ let package = Package(
         ),
         .target(name: "Docent", swiftSettings: swiftSettings),
         .target(
+            name: "Privacy",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Simulation",
             dependencies: [
                 "WorldModel",
@@ -85,7 +93,7 @@ let package = Package(
         .target(
             name: "BitgoeulClient",
             dependencies: [
-                "Wire", "WorldModel",
+                "Wire", "WorldModel", "Privacy",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -97,13 +105,16 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
-                "Simulation", "Docent",
+                "Simulation", "Docent", "Privacy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PrivacyTests", dependencies: ["Privacy"], resources: [.copy("../Fixtures/privacy")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "DocentTests", dependencies: ["Docent"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "WorldModel"], swiftSettings: swiftSettings),
@@ -121,6 +132,7 @@ let package = Package(
             name: "BitgoeulServerTests",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
+                "Privacy",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,0 +1,91 @@
+/// One hour of visits to one space, counted without identities: visitors are keyed by a salted
+/// hash that lives only as long as the tally, and each contributes a bounded amount.
+///
+/// Bounds (what makes the noise calibration right): one visit per visitor, dwell clamped to the
+/// hour, and one heatmap cell per visitor — the cell where they spent most of the hour.
+public struct VisitTally: Sendable {
+    /// Distinct cells remembered per visitor (later new cells are ignored; memory stays bounded).
+    public static let cellsPerVisitorMax = 64
+    /// Visitors remembered per hour; past that arrivals are not counted (and `overflowed` is set).
+    public static let visitorsMax = 200_000
+
+    struct Visitor: Sendable {
+        var dwellS: Int32 = 0
+        var cells: [UInt32: Int32] = [:]
+    }
+
+    public let hourStart: Int64
+    public let grid: HeatGrid
+    private(set) var visitors: [UInt64: Visitor] = [:]
+    public private(set) var overflowed = false
+
+    public init(hourStart: Int64, grid: HeatGrid) {
+        self.hourStart = hourStart
+        self.grid = grid
+    }
+
+    /// Counts a visitor as present (once per hour, however often they come and go).
+    public mutating func arrive(visitor: UInt64) {
+        if visitors[visitor] == nil {
+            guard visitors.count < Self.visitorsMax else {
+                overflowed = true
+                return
+            }
+            visitors[visitor] = Visitor()
+        }
+    }
+
+    /// Adds `seconds` of presence at (`x`, `y`) metres in space coordinates.
+    public mutating func observe(visitor: UInt64, x: Double, y: Double, seconds: Int32) {
+        guard visitors[visitor] != nil else { return }
+        let cell = grid.cell(x: x, y: y)
+        visitors[visitor]!.dwellS = min(3600, visitors[visitor]!.dwellS + seconds)
+        if let c = visitors[visitor]!.cells[cell] {
+            visitors[visitor]!.cells[cell] = c + seconds
+        } else if visitors[visitor]!.cells.count < Self.cellsPerVisitorMax {
+            visitors[visitor]!.cells[cell] = seconds
+        }
+    }
+
+    /// The true (un-noised) figures. Only `HourRelease.make` should look at them.
+    public var visitCount: Int { visitors.count }
+    /// Dwell in minutes summed over visitors, each clamped to 60.
+    public var dwellMinutes: Double { visitors.values.reduce(0) { $0 + Double(min(3600, $1.dwellS)) / 60 } }
+    /// Visitors per cell, each counted in the one cell where they spent most time (ties: lowest cell).
+    public var mainCells: [UInt32: Int] {
+        var counts: [UInt32: Int] = [:]
+        for v in visitors.values {
+            guard let best = v.cells.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })
+            else { continue }
+            counts[best.key, default: 0] += 1
+        }
+        return counts
+    }
+}
+
+/// A coarse grid over a space: at most 32 × 32 cells, at least 20 m wide.
+public struct HeatGrid: Codable, Hashable, Sendable {
+    public var originX: Double
+    public var originY: Double
+    public var cellM: Double
+    public var columns: Int
+    public var rows: Int
+
+    public init(minX: Double, minY: Double, width: Double, depth: Double, sideCellsMax: Int = 32, cellMinM: Double = 20)
+    {
+        originX = minX
+        originY = minY
+        cellM = max(cellMinM, max(width, depth) / Double(sideCellsMax))
+        columns = max(1, Int((width / cellM).rounded(.up)))
+        rows = max(1, Int((depth / cellM).rounded(.up)))
+    }
+
+    public var cellCount: Int { columns * rows }
+
+    /// The cell index (row-major) holding (`x`, `y`); points outside are clamped to the edge.
+    public func cell(x: Double, y: Double) -> UInt32 {
+        let c = min(max(0, Int(((x - originX) / cellM).rounded(.down))), columns - 1)
+        let r = min(max(0, Int(((y - originY) / cellM).rounded(.down))), rows - 1)
+        return UInt32(r * columns + c)
+    }
+}
