@@ -94,6 +94,7 @@ let package = Package(
             name: "BitgoeulClient",
             dependencies: [
                 "Wire", "WorldModel", "Privacy",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -133,6 +134,7 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
                 "Privacy",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

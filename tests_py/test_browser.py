@@ -195,6 +195,10 @@ def test_report_and_block_from_the_menu_then_a_moderator_acts(server):
             wait_for(m, "return document.querySelectorAll('#reports article').length === 1")
             assert "Eun" in m.find_element(By.ID, "reports").text
             assert "threatened me" in m.find_element(By.ID, "reports").text
+            # The queue holds no evidence; opening it is one logged look.
+            assert not m.find_elements(By.CSS_SELECTOR, "#reports .evidence")
+            m.find_element(By.CSS_SELECTOR, "#reports button[id^=open-]").click()
+            wait_for(m, "return document.querySelectorAll('#reports .evidence svg').length === 1")
             m.save_screenshot(str(SHOTS / "moderation.png"))
             m.find_element(By.CSS_SELECTOR, "#reports select").send_keys("Warn")
             m.find_element(By.CSS_SELECTOR, "#reports input[type=text]").send_keys("please be kind")

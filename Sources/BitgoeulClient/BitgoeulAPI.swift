@@ -74,11 +74,18 @@ public struct BitgoeulAPI: Sendable {
     }
 
     /// Sends a request and returns the body of a 2xx answer; throws `Failure` otherwise.
-    public func call(_ method: String, _ path: String, body: (some Encodable)? = nil as String?) async throws -> Data {
-        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+    /// `path` may carry a query string.
+    public func call(
+        _ method: String, _ path: String, body: (some Encodable)? = nil as String?, headers: [String: String] = [:]
+    ) async throws -> Data {
+        guard let url = URL(string: baseURL.absoluteString.trimmingSuffix("/") + path) else {
+            throw Failure(status: 0, code: "bad_path", message: "not a URL path: \(path)")
+        }
+        var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 60
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = try JSONEncoder().encode(body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -93,4 +100,8 @@ public struct BitgoeulAPI: Sendable {
         }
         return data
     }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }

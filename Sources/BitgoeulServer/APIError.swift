@@ -81,12 +81,14 @@ enum JSON {
     }
 
     /// Decodes a request body of at most `bodyBytesMax` bytes, with field-level error messages.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = bodyBytesMax) async throws
+        -> T
+    {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: bodyBytesMax)
+            buffer = try await request.body.collect(upTo: limit)
         } catch {
-            throw APIError(.contentTooLarge, "too_large", "a request body is at most \(bodyBytesMax) bytes")
+            throw APIError(.contentTooLarge, "too_large", "this request body is at most \(limit) bytes")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))

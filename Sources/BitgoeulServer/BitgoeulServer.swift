@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import Privacy
 import Realtime
 import ServiceLifecycle
 import Storage
@@ -73,7 +74,17 @@ public struct BitgoeulServer: Sendable {
             logger: logger,
             rules: SafetyRules(store: store, board: engine.safety), words: words,
             accountLimits: AccountLimiter(limits: config.limits), docentHolder: DocentHolder(docent),
-            exhibitions: ExhibitionRoutes.Book(shown))
+            exhibitions: ExhibitionRoutes.Book(shown),
+            accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)))
+        if let problem = config.releasePolicy.problem { throw ManifestError(file: "(config)", field: "stats", reason: problem) }
+        if config.releasePolicy.releasesPerDay < 24 {
+            logger.warning(
+                "the daily privacy budget covers only some hours; later hours of each day are not released",
+                metadata: [
+                    "epsilonPerRelease": "\(config.releasePolicy.epsilon)", "dailyCap": "\(config.releasePolicy.dailyCap)",
+                    "releasesPerDay": "\(config.releasePolicy.releasesPerDay)",
+                ])
+        }
         self.logger = logger
     }
 
@@ -94,6 +105,8 @@ public struct BitgoeulServer: Sendable {
         SimulationRoutes.add(to: router, services: services)
         ExhibitionRoutes.add(to: router, services: services)
         NarrationRoutes.add(to: router, services: services)
+        PrivacyRoutes.add(to: router, services: services)
+        StatsRoutes.add(to: router, services: services)
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)
@@ -110,7 +123,10 @@ public struct BitgoeulServer: Sendable {
             services: [
                 RealtimeService(
                     engine: services.engine, store: services.store, exhibitions: services.exhibitions,
-                    docent: services.docentHolder, logger: logger)
+                    docent: services.docentHolder, logger: logger),
+                StatsPublisher(
+                    outbox: services.engine.visits, store: services.store, policy: services.config.releasePolicy,
+                    timeZone: services.config.statsTimeZone, logger: logger),
             ],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -145,6 +161,7 @@ struct RealtimeService: Service {
             try? await gracefulShutdown(for: .seconds(3600))
         }
         await engine.stop()
+        engine.visits.finish()
     }
 }
 

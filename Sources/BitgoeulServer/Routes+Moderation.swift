@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Privacy
 import Realtime
 import Storage
 import Wire
@@ -43,10 +44,13 @@ enum ModerationRoutes {
         let createdAt: Date
         let status: Report.Status
         let outcome: String?
-        /// Nil once the report is closed or after a restart: evidence lives in memory only.
+        /// Only when one report is opened (and the look is logged); nil once the report is closed or
+        /// after a restart: evidence lives in memory only.
         let evidence: Evidence?
+        /// Whether opening the report would show evidence.
+        let hasEvidence: Bool
 
-        init(_ r: Report, evidence: Evidence?) {
+        init(_ r: Report, evidence: Evidence?, hasEvidence: Bool) {
             id = r.id
             reportedName = r.reportedName
             reportedIsGuest = r.reportedAccount == nil
@@ -57,6 +61,7 @@ enum ModerationRoutes {
             status = r.status
             outcome = r.outcome
             self.evidence = evidence
+            self.hasEvidence = hasEvidence
         }
     }
 
@@ -87,14 +92,28 @@ enum ModerationRoutes {
                 throw APIError.invalid("status", "open, resolved or dismissed")
             }
             let reports = try await services.store.reports(spaces: spaces, status: status, limit: 200)
-            return JSON.response(
-                ["reports": reports.map { ReportView($0, evidence: services.evidence.evidence(report: $0.id)) }])
+            // The queue shows no evidence: each look at it is opened one report at a time, and logged.
+            return JSON.response([
+                "reports": reports.map {
+                    ReportView($0, evidence: nil, hasEvidence: services.evidence.evidence(report: $0.id) != nil)
+                }
+            ])
         }
 
         router.get("/api/v1/moderation/reports/{id}") { request, context -> Response in
             let account = try await services.requireAccount(request)
             let report = try await moderatableReport(account, try SafetyRoutes.pathId(context), services)
-            return JSON.response(ReportView(report, evidence: services.evidence.evidence(report: report.id)))
+            let evidence = services.evidence.evidence(report: report.id)
+            if evidence != nil {
+                // Both people in the evidence are told, through the transparency log.
+                let role = try await services.role(of: account, in: report.space)
+                for subject in Set([report.reportedAccount, report.reporterAccount].compactMap { $0 }) {
+                    try await services.accessLog.record(
+                        .evidenceOpened, subject: subject, actor: account, role: role.rawValue, space: report.space,
+                        reportId: report.id, purpose: "report #\(report.id): \(report.category.rawValue)")
+                }
+            }
+            return JSON.response(ReportView(report, evidence: evidence, hasEvidence: evidence != nil))
         }
 
         router.post("/api/v1/moderation/actions") { request, _ -> Response in
@@ -102,6 +121,12 @@ enum ModerationRoutes {
             let input = try await JSON.decode(ActionInput.self, from: request)
             let report = try await moderatableReport(account, input.reportId, services)
             let action = try await act(on: report, input: input, by: account, services: services)
+            if let target = report.reportedAccount {
+                let role = try await services.role(of: account, in: report.space)
+                try await services.accessLog.record(
+                    .moderationAction, subject: target, actor: account, role: role.rawValue, space: action.space,
+                    reportId: report.id, purpose: "report #\(report.id): \(action.kind.rawValue)")
+            }
             return JSON.response(ActionView(action), status: .created)
         }
 

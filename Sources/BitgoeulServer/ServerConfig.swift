@@ -1,4 +1,5 @@
 import Foundation
+import Privacy
 import Realtime
 
 /// How a server is set up: where it listens, where its data and world live, and its limits.
@@ -38,6 +39,12 @@ public struct ServerConfig: Sendable {
     public var kickDurationS: TimeInterval = 3600
     /// Seconds a new connection has to send `hello`.
     public var helloTimeoutS = 5.0
+    /// How hourly visit statistics spend privacy (ε per release, daily cap, suppression threshold).
+    public var releasePolicy = ReleasePolicy()
+    /// Days of the privacy budget and of `/stats?date=` are days in this zone.
+    public var statsTimeZone = TimeZone(identifier: "Asia/Seoul") ?? .gmt
+    /// Ciphertext bytes one account's life-log vault may hold.
+    public var vaultBytesMax = 256 * 1024
 
     public init() {}
 }

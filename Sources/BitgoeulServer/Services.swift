@@ -33,6 +33,8 @@ public struct Services: Sendable {
     let exhibitions: ExhibitionRoutes.Book
     /// Crowds of digital humans started in live spaces.
     let crowds = SimulationRoutes.Registry()
+    /// The transparency log of staff accesses to personal data.
+    public let accessLog: AccessLog
 
     /// The account behind a bearer token, or nil when it is unknown or expired.
     func account(forToken token: String) async throws -> Int64? {

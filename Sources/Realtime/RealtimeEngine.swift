@@ -16,6 +16,8 @@ public final class RealtimeEngine: Sendable {
     public let config: RealtimeConfig
     /// Blocks, mutes, friends and sanctions of everyone connected, shared by all spaces.
     public let safety = SafetyBoard()
+    /// Closed hours of visit counts, for the differentially private statistics.
+    public let visits = VisitOutbox()
     private let threadCount: Int
     private let stopFlag = Atomic<Bool>(false)
     private let running = Atomic<Int>(0)
@@ -55,7 +57,7 @@ public final class RealtimeEngine: Sendable {
 
     private func runLoop(handles: [SpaceHandle]) {
         // The instances are created on, and never leave, this thread.
-        let spaces = handles.map { SpaceInstance(handle: $0, directory: directory, config: config, board: safety) }
+        let spaces = handles.map { SpaceInstance(handle: $0, directory: directory, config: config, board: safety, visits: visits) }
         let metrics = spaces.map { TickMetrics(space: $0.handle.id) }
         let periodNs = UInt64(1_000_000_000 / config.tickHz)
         var deadline = DispatchTime.now().uptimeNanoseconds

@@ -1,4 +1,6 @@
+import Foundation
 import NIOCore
+import Privacy
 import Synchronization
 import Wire
 import WorldModel
@@ -59,6 +61,8 @@ struct Member {
     /// Distance of the farthest avatar this client was sent last tick (infinity if it had fewer than `aoiMax`).
     var aoiCutoffM = Float.infinity
     var seen: [Seen] = []
+    /// This hour's anonymous visitor key (see `countVisits`).
+    var visitKey: UInt64 = 0
     var events = ByteBuffer()
     var eventsDropped = 0
 }
@@ -86,6 +90,11 @@ public final class SpaceInstance {
     let board: SafetyBoard
     var boardVersion: UInt64 = .max
     var evidence: EvidenceBuffer
+    /// Visit counting for differentially private statistics (nil: not counted).
+    let visitOutbox: VisitOutbox?
+    var visits: VisitTally
+    var visitSalt = UInt64.random(in: .min ... .max)
+    var closeSeen: UInt64 = 0
     var crowds: [CrowdState] = []
     var guides: [GuideState] = []
     /// The one stand-in connection all digital humans of this space share (it never receives frames).
@@ -112,13 +121,17 @@ public final class SpaceInstance {
     let allocator = ByteBufferAllocator()
 
     public init(
-        handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig, board: SafetyBoard = SafetyBoard()
+        handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig, board: SafetyBoard = SafetyBoard(),
+        visits: VisitOutbox? = nil
     ) {
         self.handle = handle
         self.directory = directory
         self.config = config
         self.board = board
         self.evidence = EvidenceBuffer(config: config)
+        self.visitOutbox = visits
+        self.visits = VisitTally(hourStart: hourStart(Date()), grid: Self.heatGrid(handle.space))
+        self.closeSeen = visits?.closeGeneration.load(ordering: .relaxed) ?? 0
         self.authority = MovementAuthority(space: handle.space, config: config)
         let b = handle.space.bounds
         self.grid = AOIGrid(
@@ -143,6 +156,7 @@ public final class SpaceInstance {
         refreshRules()
         drainInputs()
         moveAll()
+        countVisits()
         runCrowds()
         runGuides()
         // After moving: the grid's slots (from the last tick) stay valid until the removal.
@@ -177,6 +191,10 @@ public final class SpaceInstance {
                 z: Float(spawn.z), heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y),
                 targetZ: Float(spawn.z))
             members.append(member)
+            if visitOutbox != nil {
+                members[members.count - 1].visitKey = visitKey(for: walker, entity: member.id)
+                visits.arrive(visitor: members[members.count - 1].visitKey)
+            }
             board.register(LiveEntity(entityId: member.id, space: handle.id, link: arrival.link))
             stats.arrivals += 1
         }

@@ -339,7 +339,7 @@ extension SQLiteStore {
             ).map { row in
                 ModerationAction(
                     id: row["id"], kind: ModerationAction.Kind(rawValue: row["kind"]) ?? .warn,
-                    moderatorAccount: row["moderator_account"], targetAccount: row["target_account"],
+                    moderatorAccount: (row["moderator_account"] as Int64?) ?? 0, targetAccount: row["target_account"],
                     targetName: row["target_name"], space: row["space"], reportId: row["report_id"],
                     reason: row["reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                     until: (row["until"] as Double?).map(Date.init(timeIntervalSince1970:)))

@@ -14,6 +14,8 @@ public final class SQLiteStore: Store {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted rows (an erased account) are overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(pool)
@@ -52,6 +54,7 @@ public final class SQLiteStore: Store {
         }
         registerSafetyMigration(&m)
         registerExhibitionMigration(&m)
+        registerPrivacyMigration(&m)
         return m
     }
 

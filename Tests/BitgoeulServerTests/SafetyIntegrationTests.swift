@@ -1,6 +1,7 @@
 import BitgoeulClient
 import BitgoeulServer
 import Foundation
+import Privacy
 import Storage
 import StorageSQLite
 import Testing
@@ -132,13 +133,17 @@ import WorldModel
                 let id: Int64
                 let reportedName: String
                 let evidence: Evidence?
+                let hasEvidence: Bool
             }
             let reports: [Item]
         }
         let queue = try JSONDecoder().decode(
             Reports.self, from: try await mod.api.call("GET", "/api/v1/moderation/reports"))
-        let report = try #require(queue.reports.first)
-        #expect(report.reportedName == "Bob")
+        let listed = try #require(queue.reports.first)
+        #expect(listed.reportedName == "Bob")
+        #expect(listed.hasEvidence && listed.evidence == nil, "the queue shows no evidence; opening it is logged")
+        let report = try JSONDecoder().decode(
+            Reports.Item.self, from: try await mod.api.call("GET", "/api/v1/moderation/reports/\(listed.id)"))
         #expect(report.evidence?.chat.contains { $0.who == "reported" && $0.text.contains("password") } == true)
 
         struct ActionBody: Encodable {
@@ -171,6 +176,11 @@ import WorldModel
         #expect(filed.contains("\"resolved\"") && filed.contains("kick"))
         let aboutBob = String(decoding: try await bob.api.call("GET", "/api/v1/moderation/about-me"), as: UTF8.self)
         #expect(aboutBob.contains("threats in chat") && aboutBob.contains("\"moderator\""))
+        // The look at the evidence and the kick are in the transparency log, each with a proof.
+        let bobLog = try await bob.api.accessLog().map(\.entry.kind)
+        #expect(bobLog == [.evidenceOpened, .moderationAction])
+        #expect(try await alice.api.accessLog().map(\.entry.kind) == [.evidenceOpened])
+        #expect(try await mod.api.accessLog().map(\.entry.kind).isEmpty)
         // The evidence lived in memory only: gone once the report is closed, and never on disk.
         let closed = String(
             decoding: try await mod.api.call("GET", "/api/v1/moderation/reports/\(report.id)"), as: UTF8.self)

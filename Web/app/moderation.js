@@ -1,5 +1,5 @@
-// The moderator queue: open reports of the spaces you moderate, each with the reporter's evidence,
-// and the actions (warn, mute, kick, suspend, ban, dismiss); every action is recorded with a reason.
+// The moderator queue: open reports of the spaces you moderate; the reporter's evidence opens one
+// report at a time (each look goes into the transparency log the people concerned can read); and the actions (warn, mute, kick, suspend, ban, dismiss); every action is recorded with a reason.
 import { api } from "../net/api.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 
@@ -41,13 +41,31 @@ function plot(positions) {
   return svg;
 }
 
-function reportCard(r) {
-  const lines = r.evidence?.chat ?? [];
+function evidenceView(evidence) {
+  const lines = evidence?.chat ?? [];
   const chat = element("table", {},
     ...lines.map((l) => element("tr", {},
       element("td", { textContent: `-${l.agoS.toFixed(0)} s` }),
       element("td", { textContent: l.name ?? l.who }),
       element("td", { textContent: l.text }))));
+  return element("div", { className: "evidence" }, plot(evidence?.positions ?? []),
+    lines.length ? chat : element("p", { textContent: t("none") }));
+}
+
+function reportCard(r) {
+  const evidence = element("div", {});
+  if (r.hasEvidence) {
+    const open = element("button", { type: "button", id: `open-${r.id}`, textContent: t("openEvidence") });
+    open.addEventListener("click", async () => {
+      try {
+        const full = await api("GET", `/api/v1/moderation/reports/${r.id}`);
+        evidence.replaceChildren(evidenceView(full.evidence));
+      } catch (error) { say(error.message, true); }
+    });
+    evidence.append(open, element("p", { className: "hint", textContent: t("evidenceLogged") }));
+  } else {
+    evidence.append(element("p", { textContent: t("none") }));
+  }
   const kind = element("select", { id: `kind-${r.id}` },
     ...ACTIONS.map((a) => element("option", { value: a, textContent: t(`act_${a}`) })));
   const reason = element("input", { id: `reason-${r.id}`, type: "text", maxLength: 500, required: true });
@@ -66,11 +84,9 @@ function reportCard(r) {
     } catch (error) { say(error.message, true); }
   });
   return element("article", { id: `report-${r.id}` },
-    plot(r.evidence?.positions ?? []),
     element("h2", { textContent: `#${r.id} · ${r.reportedName}${r.reportedIsGuest ? ` (${t("guest")})` : ""} · ${t(`cat_${r.category}`)} · ${r.space}` }),
     element("p", { textContent: r.note }),
-    element("h3", { textContent: t("evidence") }),
-    lines.length ? chat : element("p", { textContent: t("none") }), form);
+    element("h3", { textContent: t("evidence") }), evidence, form);
 }
 
 async function load() {

@@ -1,0 +1,96 @@
+import Crypto
+import Foundation
+import Geo
+import Privacy
+import Storage
+import WorldModel
+
+/// Appends staff accesses to the transparency log and signs a new tree head each time.
+///
+/// One writer per process (an actor), with the leaves cached; an append that finds the log grew
+/// elsewhere (the `bitgoeul audit` command on the same database) reloads and retries.
+public actor AccessLog {
+    public let store: any Store
+    private let key: Curve25519.Signing.PrivateKey
+    /// The raw 32-byte Ed25519 public key anyone checks tree heads with.
+    public nonisolated let publicKey: Data
+    private var leaves: [[UInt8]]?
+
+    public init(store: any Store, key: Curve25519.Signing.PrivateKey) {
+        self.store = store
+        self.key = key
+        self.publicKey = key.publicKey.rawRepresentation
+    }
+
+    /// The server's signing key from `dataDirectory`, made (0600, temp file + rename) on first start.
+    public static func loadKey(dataDirectory: URL) throws -> Curve25519.Signing.PrivateKey {
+        let file = dataDirectory.appendingPathComponent("transparency-ed25519.key")
+        if FileManager.default.fileExists(atPath: file.path) {
+            let text = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let raw = Data(base64Encoded: text) else {
+                throw ManifestError(file: file.path, field: "(key)", reason: "not a base64 Ed25519 key")
+            }
+            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        }
+        let key = Curve25519.Signing.PrivateKey()
+        try AtomicFile.write(Data((key.rawRepresentation.base64EncodedString() + "\n").utf8), to: file)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        return key
+    }
+
+    /// The tag a person has in the log.
+    public func tag(account: Int64) async throws -> String {
+        SubjectTag.make(secret: try await store.accountSecret(account: account))
+    }
+
+    /// Records that `actor` (an account, or nil for the console operator) saw `subject`'s data.
+    @discardableResult
+    public func record(
+        _ kind: AccessEntry.Kind, subject: Int64, actor: Int64?, role: String, space: String? = nil,
+        reportId: Int64? = nil, purpose: String, now: Date = Date()
+    ) async throws -> Int {
+        var actorTag = "operator"
+        if let actor { actorTag = try await tag(account: actor) }
+        let entry = AccessEntry(
+            at: Int64(now.timeIntervalSince1970), kind: kind, subject: try await tag(account: subject),
+            actor: actorTag, role: role, space: space,
+            reportId: reportId, purpose: purpose)
+        let json = entry.canonicalJSON()
+        let leaf = MerkleTree.leafHash(Array(json.utf8))
+        for _ in 0..<5 {
+            var all = try await currentLeaves()
+            let index = all.count
+            all.append(leaf)
+            let head = try SignedTreeHead.sign(
+                size: all.count, timestamp: entry.at, root: MerkleTree.root(all), key: key)
+            do {
+                try await store.appendAccess(
+                    index: index, subject: entry.subject, json: json, leafHash: leaf,
+                    head: StoredTreeHead(
+                        size: head.size, timestamp: head.timestamp, rootHash: head.rootHash, signature: head.signature))
+                leaves = all
+                return index
+            } catch let e as StoreError where e.code == .conflict {
+                leaves = nil
+            }
+        }
+        throw StoreError(.conflict, "the transparency log kept changing; try again")
+    }
+
+    /// All leaf hashes (cached; the log only grows).
+    public func currentLeaves() async throws -> [[UInt8]] {
+        if let leaves { return leaves }
+        let loaded = try await store.accessLeaves()
+        leaves = loaded
+        return loaded
+    }
+
+    /// Checks the whole stored log against its signed heads (`bitgoeul audit verify`).
+    public func audit() async throws -> AuditReport {
+        let entries = try await store.accessEntries().map { (json: $0.json, leafHash: $0.leafHash) }
+        let heads = try await store.treeHeads().map {
+            SignedTreeHead(size: $0.size, timestamp: $0.timestamp, rootHash: $0.rootHash, signature: $0.signature)
+        }
+        return LogAuditor.verify(entries: entries, heads: heads, publicKey: key.publicKey)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Privacy
+import Synchronization
+import WorldModel
+
+/// An hour of visits to one space, closed and handed over for a noisy release.
+public struct ClosedHour: Sendable {
+    public let space: String
+    public let tally: VisitTally
+}
+
+/// Where spaces hand their closed hours; the server reads `hours` and publishes releases.
+///
+/// The raw tallies live only in memory, in this stream, until the release is made.
+public final class VisitOutbox: Sendable {
+    public let hours: AsyncStream<ClosedHour>
+    private let sink: AsyncStream<ClosedHour>.Continuation
+    /// Bumped to ask every space to close its hour now (tests, and the server's hourly timer is the clock).
+    let closeGeneration = Atomic<UInt64>(0)
+
+    public init() {
+        // At most a day of hours for 1,000 spaces waits; past that the oldest are dropped (never stored).
+        (hours, sink) = AsyncStream.makeStream(of: ClosedHour.self, bufferingPolicy: .bufferingOldest(24_000))
+    }
+
+    func send(_ hour: ClosedHour) { sink.yield(hour) }
+
+    /// Asks every space to close its current hour at its next second.
+    public func closeAllNow() { closeGeneration.add(1, ordering: .relaxed) }
+
+    public func finish() { sink.finish() }
+}
+
+/// The hour that `date` lies in, as seconds since 1970.
+public func hourStart(_ date: Date) -> Int64 {
+    Int64((date.timeIntervalSince1970 / 3600).rounded(.down)) * 3600
+}
+
+extension SpaceInstance {
+    /// Counts presence without identities: each tick samples 1/tickHz of the members, so everyone
+    /// is seen once a second; once a second it checks whether the hour (or a close request) ended.
+    func countVisits() {
+        guard let outbox = visitOutbox else { return }
+        let hz = Int(config.tickHz)
+        let phase = Int(tickNumber % UInt32(hz))
+        var i = phase
+        while i < members.count {
+            if !members[i].simulated {
+                visits.observe(
+                    visitor: members[i].visitKey, x: Double(members[i].x), y: Double(members[i].y), seconds: 1)
+            }
+            i += hz
+        }
+        guard phase == 0 else { return }
+        let generation = outbox.closeGeneration.load(ordering: .relaxed)
+        let hour = hourStart(Date())
+        if hour != visits.hourStart || generation != closeSeen {
+            closeSeen = generation
+            outbox.send(ClosedHour(space: handle.id, tally: visits))
+            startVisitHour(hour)
+        }
+    }
+
+    /// Starts a new tally with a new salt; everyone present counts as a visitor of the new hour.
+    func startVisitHour(_ hour: Int64) {
+        visitSalt = UInt64.random(in: .min ... .max)
+        visits = VisitTally(hourStart: hour, grid: visits.grid)
+        for i in members.indices where !members[i].simulated {
+            members[i].visitKey = visitKey(for: members[i].link.walker, entity: members[i].id)
+            visits.arrive(visitor: members[i].visitKey)
+        }
+    }
+
+    /// The persona (or, for a guest, the avatar) hashed with this hour's salt.
+    func visitKey(for walker: Walker, entity: UInt32) -> UInt64 {
+        var h = Hasher()
+        h.combine(visitSalt)
+        h.combine(walker.personaId ?? -Int64(entity))
+        return UInt64(bitPattern: Int64(h.finalize()))
+    }
+
+    static func heatGrid(_ space: Space) -> HeatGrid {
+        let b = space.bounds
+        return HeatGrid(minX: b.minX, minY: b.minY, width: b.width, depth: b.depth)
+    }
+}
