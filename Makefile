@@ -8,7 +8,8 @@ VENV := .venv
 ## Build in release mode, fetch the web assets, and serve the Gwangju demo world on 127.0.0.1:$(PORT).
 run: release web-assets
 	@mkdir -p var
-	.build/release/bitgoeul serve --host 127.0.0.1 --port $(PORT) --data var --world worlds/gwangju --world worlds/seoul --web Web
+	.build/release/bitgoeul serve --host 127.0.0.1 --port $(PORT) --data var --world worlds/gwangju --world worlds/seoul --web Web \
+		--stats-epsilon 0.08 --stats-daily-epsilon 2.0
 
 release:
 	$(SWIFT) build -c release --product bitgoeul

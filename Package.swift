@@ -128,7 +128,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RealtimeTests", dependencies: ["Realtime", "Wire", "WorldModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageSQLite"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "StorageSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "BitgoeulServerTests",
             dependencies: [

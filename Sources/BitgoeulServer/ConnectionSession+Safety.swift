@@ -6,6 +6,9 @@ import Wire
 /// Blocks, mutes, friend requests and reports made from inside the world, about avatars the
 /// client can see. Each acts on the account behind the persona; the other side learns nothing
 /// about that account's other personas.
+///
+/// Answers never depend on what the account did under another persona: blocking, muting or
+/// befriending again says the same as the first time, so the answers cannot link two personas.
 extension ConnectionSession {
     /// Report categories by their number on the wire.
     static let reportCategories: [ReportCategory] = [
@@ -22,7 +25,7 @@ extension ConnectionSession {
 
     mutating func relate(_ action: RelateAction, entity: UInt32) async -> [Action] {
         guard link != nil, phase == .joined, let me = party else { return reply(.notJoined, "join a space first") }
-        // Someone hidden from you is unknown, except to block: blocking again says "already".
+        // Someone hidden from you is unknown, except to block (which then simply says it is done).
         guard let target = visibleTarget(entity),
             action == .block || !services.engine.safety.rules(me).hidden.contains(target.link.party)
         else { return reply(.unknownEntity, "nobody with id \(entity) is in your space") }
@@ -41,19 +44,18 @@ extension ConnectionSession {
                     let mutes = try await services.store.relations(owner: mine).filter {
                         $0.kind == .mute && $0.targetAccount == other
                     }
-                    guard let mute = mutes.first else { return reply(.conflict, "you have not muted \(name)") }
-                    _ = try await services.store.removeRelation(owner: mine, id: mute.id)
+                    if let mute = mutes.first { _ = try await services.store.removeRelation(owner: mine, id: mute.id) }
                 case .friend:
                     break
                 }
                 try await services.rules.refresh(mine, other)
             } catch let error as StoreError where error.code == .conflict {
-                return reply(.conflict, error.message)
+                // Already in place (perhaps under another persona of that account): done, said the same way.
             } catch {
                 return reply(.busy, "the server cannot save that right now; try again")
             }
-        } else if let refusal = relateWithGuest(action, me: me, other: other, name: name) {
-            return reply(.conflict, refusal)
+        } else {
+            relateWithGuest(action, me: me, other: other)
         }
         let done =
             switch action {
@@ -67,24 +69,14 @@ extension ConnectionSession {
     }
 
     /// Blocks and mutes where a guest is involved live only while the guest is connected.
-    /// Returns why nothing changed, or nil when done.
-    private func relateWithGuest(_ action: RelateAction, me: Int64, other: Int64, name: String) -> String? {
+    private func relateWithGuest(_ action: RelateAction, me: Int64, other: Int64) {
         let board = services.engine.safety
-        let rules = board.rules(me)
         switch action {
-        case .block:
-            if rules.hidden.contains(other) { return "you already blocked \(name)" }
-            board.update(me, other) { rules, peer in rules.hidden.insert(peer) }
-        case .mute:
-            if rules.muted.contains(other) { return "you already muted \(name)" }
-            board.update(me) { $0.muted.insert(other) }
-        case .unmute:
-            if !rules.muted.contains(other) { return "you have not muted \(name)" }
-            board.update(me) { $0.muted.remove(other) }
-        case .friend:
-            break
+        case .block: board.update(me, other) { rules, peer in rules.hidden.insert(peer) }
+        case .mute: board.update(me) { $0.muted.insert(other) }
+        case .unmute: board.update(me) { $0.muted.remove(other) }
+        case .friend: break
         }
-        return nil
     }
 
     private mutating func befriend(_ target: LiveEntity) async -> [Action] {
@@ -111,7 +103,10 @@ extension ConnectionSession {
             }
             return []
         } catch let error as StoreError where error.code == .conflict {
-            return reply(.conflict, error.message)
+            // Pending or friends already (perhaps through another persona of that account): the
+            // same answer as a new request, and the other side is not pinged again.
+            send(.notice(kind: .info, entityId: target.entityId, text: "friend request sent to \(theirName)"))
+            return []
         } catch {
             return reply(.busy, "the server cannot save that right now; try again")
         }

@@ -145,7 +145,9 @@ enum PrivacyRoutes {
                 throw APIError(.forbidden, "password_wrong", "to erase your account, give its password")
             }
             // Live avatars go first, so nothing new is said or seen under the erased personas.
-            for live in services.engine.safety.entities(of: account) { live.link.close() }
+            for live in services.engine.safety.entities(of: account) {
+                live.link.post(system: .remove(reason: "your account was erased; its personas are gone"))
+            }
             let erasure = try await services.store.eraseAccount(id: account, tombstone: tombstone)
             services.engine.safety.detach(account)
             return JSON.response(erasure)

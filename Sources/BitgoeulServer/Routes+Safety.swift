@@ -40,20 +40,6 @@ enum SafetyRoutes {
     static let listMax = 200
 
     /// An account's data export. Positions, chat and presence are never stored, so they are not in it.
-    struct Export: Encodable {
-        let exportedAt: Date
-        let account: Account
-        let personas: [WorldModel.Persona]
-        let blocks: [Relation]
-        let mutes: [Relation]
-        let friendships: [Friendship]
-        let reportsFiled: [FiledReport]
-        let roles: [String: String]
-        let moderationConcerningMe: [ModerationRoutes.ActionView]
-        let notices: [Notice]
-        var neverStored = "Positions, movement, chat, presence and docent questions are never stored."
-    }
-
     static func add(to router: Router<BasicRequestContext>, services: Services) {
         for kind in Relation.Kind.allCases {
             let path = kind == .block ? "blocks" : "mutes"
@@ -125,22 +111,10 @@ enum SafetyRoutes {
         // Everything stored about the signed-in account, as one JSON document.
         router.get("/api/v1/me/export") { request, _ -> Response in
             let account = try await services.requireAccount(request)
-            guard let me = try await services.store.account(id: account) else { throw APIError.unauthorized }
-            let relations = try await services.store.relations(owner: account)
-            let filed = try await services.store.reportsFiled(by: account, limit: 10_000).map {
-                FiledReport(
-                    id: $0.id, reportedName: $0.reportedName, space: $0.space, category: $0.category,
-                    createdAt: $0.createdAt, status: $0.status, outcome: $0.outcome)
+            guard let export = try await PersonalExport.make(account: account, store: services.store) else {
+                throw APIError.unauthorized
             }
-            return JSON.response(
-                Export(
-                    exportedAt: Date(), account: me, personas: try await services.store.personas(accountId: account),
-                    blocks: relations.filter { $0.kind == .block }, mutes: relations.filter { $0.kind == .mute },
-                    friendships: try await services.store.friendships(account: account), reportsFiled: filed,
-                    roles: try await services.store.roles(account: account).mapValues(\.rawValue),
-                    moderationConcerningMe: try await services.store.actions(concerning: account, limit: 10_000).map(
-                        ModerationRoutes.ActionView.init),
-                    notices: try await services.store.notices(account: account, limit: 10_000)))
+            return JSON.response(export)
         }
 
         router.get("/api/v1/roles") { request, _ -> Response in

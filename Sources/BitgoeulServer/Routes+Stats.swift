@@ -64,8 +64,8 @@ enum StatsRoutes {
             guard let hourText = request.uri.queryParameters.get("hour"), let hour = Int(hourText), (0..<24).contains(hour)
             else { throw APIError.invalid("hour", "the hour of the day, 0 to 23") }
             let hourStart = start + Int64(hour) * 3600
-            guard hourStart + 3600 <= hourStartNow() else {
-                throw APIError(.badRequest, "future_hour", "that hour has not ended yet; releases follow each hour")
+            guard hourStart <= hourStartNow() else {
+                throw APIError(.badRequest, "future_hour", "that hour has not begun; releases follow each hour")
             }
             guard let stored = try await services.store.releases(space: space, from: hourStart, to: hourStart + 1).first,
                 let release = try? JSONDecoder().decode(HourRelease.self, from: Data(stored.json.utf8))

@@ -58,6 +58,9 @@ public struct AccountErasure: Hashable, Sendable, Codable {
 /// Durable state for the privacy features: the vault, the transparency log, released statistics
 /// with their privacy budget, and account erasure.
 public protocol PrivacyStore: Sendable {
+    /// The account owning a persona of this name (case-insensitive), for operators' lookups.
+    func accountId(personaName: String) async throws -> Int64?
+
     /// The account's random secret for its transparency tag (made on first use).
     func accountSecret(account: Int64) async throws -> [UInt8]
 

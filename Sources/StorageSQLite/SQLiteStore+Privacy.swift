@@ -74,6 +74,13 @@ extension SQLiteStore {
 
     // MARK: Secrets and the vault
 
+    public func accountId(personaName: String) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT account_id FROM persona WHERE name = ? COLLATE NOCASE", arguments: [personaName])
+        }
+    }
+
     public func accountSecret(account: Int64) async throws -> [UInt8] {
         try await pool.write { db in
             if let secret = try Data.fetchOne(
@@ -286,5 +293,36 @@ extension SQLiteStore {
             _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
         return erasure
+    }
+}
+
+extension SQLiteStore {
+    /// Every row of every table as text, plus every value in a column that refers to an account:
+    /// what erasure tests and privacy reviews search.
+    public func dump() async throws -> (text: String, accountIds: Set<Int64>) {
+        try await pool.read { db in
+            var text = ""
+            var ids = Set<Int64>()
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            for table in tables {
+                text += "-- \(table)\n"
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
+                    for (column, value) in row {
+                        switch value.storage {
+                        case .string(let s): text += s
+                        case .blob(let d): text += String(decoding: d, as: UTF8.self)
+                        case .int64(let n):
+                            text += String(n)
+                            if column.contains("account") || (table == "account" && column == "id") { ids.insert(n) }
+                        case .double(let x): text += String(x)
+                        case .null: text += "NULL"
+                        }
+                        text += "|"
+                    }
+                    text += "\n"
+                }
+            }
+            return (text, ids)
+        }
     }
 }

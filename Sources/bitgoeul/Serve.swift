@@ -3,6 +3,7 @@ import BitgoeulServer
 import Foundation
 import Hummingbird
 import Logging
+import Privacy
 import Realtime
 import WorldModel
 
@@ -23,6 +24,10 @@ struct Serve: AsyncParsableCommand {
     var docentLlmUrl: String?
     @Option(help: "Model name for --docent-llm-url (its API key comes from $BITGOEUL_LLM_KEY).")
     var docentLlmModel = "gpt-4o-mini"
+    @Option(help: "Privacy (ε) one hourly statistics release of a space spends.") var statsEpsilon = 0.5
+    @Option(help: "Privacy (ε) one space may spend per day; later releases that day are refused.")
+    var statsDailyEpsilon = 2.0
+    @Option(help: "Noisy statistics below this are withheld.") var statsThreshold = 5.0
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -49,6 +54,10 @@ struct Serve: AsyncParsableCommand {
         config.boundariesDirectory = URL(fileURLWithPath: boundaries)
         guard (1...16).contains(tickWorkers) else { throw ValidationError("--tick-workers must be within 1...16") }
         config.realtime.tickWorkers = tickWorkers
+        config.releasePolicy.epsilon = statsEpsilon
+        config.releasePolicy.dailyCap = statsDailyEpsilon
+        config.releasePolicy.threshold = statsThreshold
+        if let problem = config.releasePolicy.problem { throw ValidationError("statistics: \(problem)") }
         let server: BitgoeulServer
         do {
             server = try BitgoeulServer(config: config, logger: Logger(label: "bitgoeul"))

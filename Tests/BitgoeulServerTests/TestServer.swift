@@ -3,6 +3,8 @@ import BitgoeulServer
 import Foundation
 import Hummingbird
 import Logging
+import Realtime
+import WorldModel
 import ServiceLifecycle
 import StorageSQLite
 import Synchronization
@@ -15,6 +17,8 @@ final class TestServer: Sendable {
 
     let port: Int
     let dataDirectory: URL
+    /// The running engine (tests close statistics hours with it).
+    let engine: RealtimeEngine
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
 
@@ -22,8 +26,11 @@ final class TestServer: Sendable {
     var connectURL: String { "ws://127.0.0.1:\(port)/api/v1/connect" }
     var api: BitgoeulAPI { BitgoeulAPI(baseURL: baseURL) }
 
-    private init(port: Int, dataDirectory: URL, task: Task<Void, any Error>, group: ServiceGroup) {
+    private init(
+        port: Int, dataDirectory: URL, engine: RealtimeEngine, task: Task<Void, any Error>, group: ServiceGroup
+    ) {
         self.port = port
+        self.engine = engine
         self.dataDirectory = dataDirectory
         self.task = task
         self.group = group
@@ -50,7 +57,8 @@ final class TestServer: Sendable {
         let task = Task { try await group.run() }
         var iterator = portStream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw TestFailure("server did not start") }
-        return TestServer(port: port, dataDirectory: data, task: task, group: group)
+        return TestServer(
+            port: port, dataDirectory: data, engine: server.services.engine, task: task, group: group)
     }
 
     /// Shuts down gracefully, as on SIGTERM.
@@ -81,6 +89,41 @@ final class TestServer: Sendable {
         }
         return avatar
     }
+}
+
+extension TestServer {
+    /// A server with cheap password hashing (tests sign many people up).
+    static func fast(_ configure: @escaping (inout ServerConfig) -> Void = { _ in }) async throws -> TestServer {
+        try await start { config in
+            config.passwordIterations = 1000
+            configure(&config)
+        }
+    }
+}
+
+/// A signed-in account with its personas, as the SDK sees it.
+struct Citizen {
+    let api: BitgoeulAPI
+    let personas: [Persona]
+    let accountId: Int64
+
+    func enter(_ server: TestServer, persona: Int = 0, space: String = "testland/plaza") async throws -> Avatar {
+        let avatar = try await Avatar.connect(url: server.connectURL, token: api.token)
+        avatar.join(space: space, personaId: personas[persona].id)
+        guard await avatar.waitUntil(timeoutS: 5, { $0.view.snapshots > 0 && $0.view.space == space }) else {
+            throw TestFailure("\(personas[persona].name) did not join: \(avatar.snapshot.errors)")
+        }
+        return avatar
+    }
+}
+
+/// Signs `username` up (password "correct horse battery") and makes its personas.
+func citizen(_ server: TestServer, _ username: String, personas names: [String]) async throws -> Citizen {
+    let session = try await server.signUp(username, password: "correct horse battery")
+    let api = BitgoeulAPI(baseURL: server.baseURL, token: session.token)
+    var personas: [Persona] = []
+    for name in names { personas.append(try await api.createPersona(name: name)) }
+    return Citizen(api: api, personas: personas, accountId: session.accountId)
 }
 
 struct TestFailure: Error, CustomStringConvertible {

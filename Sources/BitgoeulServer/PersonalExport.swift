@@ -1,0 +1,63 @@
+import Foundation
+import Privacy
+import Storage
+import WorldModel
+
+/// Everything the server stores about one account, as one document: the right of access
+/// (`GET /api/v1/me/export`) and what an operator hands an authority (`bitgoeul audit lookup --out`).
+public struct PersonalExport: Encodable, Sendable {
+    /// The sealed life log: the server cannot read it, the owner can with their passphrase.
+    struct Vault: Encodable {
+        let revision: Int
+        let updatedAt: Date
+        let envelope: String
+    }
+
+    let exportedAt: Date
+    let account: Account
+    let personas: [WorldModel.Persona]
+    let blocks: [Relation]
+    let mutes: [Relation]
+    let friendships: [Friendship]
+    let reportsFiled: [SafetyRoutes.FiledReport]
+    let roles: [String: String]
+    let moderationConcerningMe: [ModerationRoutes.ActionView]
+    let notices: [Notice]
+    let lifelogVault: Vault?
+    /// Your tag in the transparency log and the staff looks logged under it.
+    let transparencyTag: String
+    let accessLog: [String]
+    var neverStored = "Positions, movement, chat, presence and docent questions are never stored."
+
+    public static func make(account id: Int64, store: any Store) async throws -> PersonalExport? {
+        guard let me = try await store.account(id: id) else { return nil }
+        let relations = try await store.relations(owner: id)
+        let filed = try await store.reportsFiled(by: id, limit: 10_000).map {
+            SafetyRoutes.FiledReport(
+                id: $0.id, reportedName: $0.reportedName, space: $0.space, category: $0.category,
+                createdAt: $0.createdAt, status: $0.status, outcome: $0.outcome)
+        }
+        let tag = SubjectTag.make(secret: try await store.accountSecret(account: id))
+        return PersonalExport(
+            exportedAt: Date(), account: me, personas: try await store.personas(accountId: id),
+            blocks: relations.filter { $0.kind == .block }, mutes: relations.filter { $0.kind == .mute },
+            friendships: try await store.friendships(account: id), reportsFiled: filed,
+            roles: try await store.roles(account: id).mapValues(\.rawValue),
+            moderationConcerningMe: try await store.actions(concerning: id, limit: 10_000).map(
+                ModerationRoutes.ActionView.init),
+            notices: try await store.notices(account: id, limit: 10_000),
+            lifelogVault: try await store.vault(account: id).map {
+                Vault(revision: $0.revision, updatedAt: $0.updatedAt, envelope: $0.blob)
+            },
+            transparencyTag: tag,
+            accessLog: try await store.accessEntries(subject: tag, limit: 10_000).map(\.json))
+    }
+
+    /// The document as pretty JSON.
+    public func json() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+    }
+}

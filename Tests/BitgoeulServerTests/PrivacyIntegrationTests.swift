@@ -1,0 +1,207 @@
+import BitgoeulClient
+import BitgoeulServer
+import Foundation
+import Privacy
+import Realtime
+import Storage
+import StorageSQLite
+import Testing
+import Wire
+import WorldModel
+
+/// The privacy guarantees against a live server: the vault holds only ciphertext, statistics
+/// leave only as noisy budgeted releases, and an account's personal data is gone after erasure.
+@Suite struct PrivacyIntegrationTests {
+    static let passphrase = "a long walk along the Gwangju stream"
+
+    /// Whether the database file or its WAL holds `text` anywhere, in any page.
+    static func onDisk(_ server: TestServer, _ text: String) -> Bool {
+        ["bitgoeul.sqlite", "bitgoeul.sqlite-wal"].contains { file in
+            let bytes = (try? Data(contentsOf: server.dataDirectory.appendingPathComponent(file))) ?? Data()
+            return bytes.range(of: Data(text.utf8)) != nil
+        }
+    }
+
+    @Test func theVaultHoldsOnlyCiphertextAndRefusesBadEnvelopes() async throws {
+        let server = try await TestServer.fast { $0.vaultBytesMax = 4096 }
+        defer { Task { await server.stop() } }
+        let mina = try await citizen(server, "mina", personas: ["Mina"])
+        #expect(try await mina.api.openLifelog(passphrase: Self.passphrase) == nil)
+        let log = Lifelog(entries: [
+            .init(kind: "visit", at: 1.8e12, space: "testland/plaza", title: "secret garden visit 7731"),
+            .init(kind: "tourStop", at: 1.8e12 + 60_000, space: "testland/hall", title: "빛의 정원"),
+        ])
+        #expect(try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 0) == 1)
+        let opened = try #require(try await mina.api.openLifelog(passphrase: Self.passphrase))
+        #expect(opened.log == log && opened.revision == 1)
+        await #expect(throws: LifelogVault.Failure.self, "a wrong passphrase opens nothing") {
+            _ = try await mina.api.openLifelog(passphrase: "a long walk along the Han river")
+        }
+        // A second device that last saw revision 0 must merge first.
+        do {
+            try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 0)
+            Issue.record("a stale write was accepted")
+        } catch let failure as BitgoeulAPI.Failure {
+            #expect(failure.status == 412 && failure.code == "vault_changed")
+        }
+        #expect(try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 1) == 2)
+
+        func refusal(_ envelope: VaultEnvelope) async -> BitgoeulAPI.Failure? {
+            do {
+                _ = try await mina.api.call("PUT", "/api/v1/me/vault", body: envelope)
+                return nil
+            } catch { return error as? BitgoeulAPI.Failure }
+        }
+        var future = try LifelogVault.seal(Array("{}".utf8), passphrase: Self.passphrase)
+        future.version = 2
+        #expect(await refusal(future)?.message.contains("version 2") == true)
+        var weak = future
+        weak.version = 1
+        weak.kdf.iterations = 10_000
+        #expect(await refusal(weak)?.status == 422)
+        let big = try LifelogVault.seal(Array(repeating: 65, count: 5000), passphrase: Self.passphrase)
+        #expect(await refusal(big)?.message.contains("over 4096 bytes") == true)
+        // Without a session there is no vault to read.
+        await #expect(throws: BitgoeulAPI.Failure.self) { _ = try await server.api.call("GET", "/api/v1/me/vault") }
+        // The server never saw the plaintext: not in the database, not in its WAL.
+        #expect(!Self.onDisk(server, "secret garden") && !Self.onDisk(server, "빛의 정원"))
+        // The export hands the sealed vault back to its owner.
+        let export = String(decoding: try await mina.api.call("GET", "/api/v1/me/export"), as: UTF8.self)
+        #expect(export.contains("bitgoeul-lifelog") && !export.contains("secret garden"))
+    }
+
+    struct Visits: Decodable {
+        struct Hour: Decodable {
+            let visits: Double?
+            let epsilon: Double
+            let scales: [String: Double]
+        }
+        let epsilonSpent: Double
+        let dailyCap: Double
+        let hours: [Hour]
+    }
+
+    @Test func visitStatisticsLeaveOnlyAsNoisyBudgetedReleases() async throws {
+        let server = try await TestServer.fast {
+            $0.releasePolicy.epsilon = 1
+            $0.releasePolicy.dailyCap = 2
+            $0.releasePolicy.threshold = 0
+        }
+        defer { Task { await server.stop() } }
+        var guests: [Avatar] = []
+        for name in ["Ha", "Jun", "Seo"] { guests.append(try await server.guest(name)) }
+        try await Task.sleep(for: .milliseconds(1500))
+        server.engine.visits.closeAllNow()
+        var visits: Visits?
+        for _ in 0..<50 {
+            visits = try JSONDecoder().decode(
+                Visits.self, from: try await server.api.call("GET", "/api/v1/stats/visits?space=testland/plaza"))
+            if visits?.hours.isEmpty == false { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let released = try #require(visits?.hours.first)
+        #expect(visits?.epsilonSpent == 1 && visits?.dailyCap == 2)
+        #expect(released.epsilon == 1 && released.scales["visits"] == 2.5)
+        if let v = released.visits { #expect(v != 3, "the raw count never leaves") }
+
+        // The heatmap of the hour: a coarse grid, noisy cells only above the threshold.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Seoul")!
+        let hour = calendar.component(.hour, from: Date())
+        let heat = String(
+            decoding: try await server.api.call("GET", "/api/v1/stats/heatmap?space=testland/plaza&hour=\(hour)"),
+            as: UTF8.self)
+        #expect(heat.contains("\"cellM\"") && heat.contains("\"heatThreshold\""))
+
+        // Bad questions get clear answers.
+        func failure(_ path: String) async -> BitgoeulAPI.Failure? {
+            do {
+                _ = try await server.api.call("GET", path)
+                return nil
+            } catch { return error as? BitgoeulAPI.Failure }
+        }
+        #expect(await failure("/api/v1/stats/visits?space=nowhere/at-all")?.code == "unknown_space")
+        #expect(await failure("/api/v1/stats/visits?space=testland/plaza&date=2026-13-01")?.status == 422)
+        let tomorrow = StatsDay.string(Date() + 86_400 * 2)
+        #expect(await failure("/api/v1/stats/visits?space=testland/plaza&date=\(tomorrow)")?.code == "future_date")
+        #expect(await failure("/api/v1/stats/heatmap?space=testland/plaza&hour=24")?.status == 422)
+        if hour < 23 {
+            #expect(await failure("/api/v1/stats/heatmap?space=testland/plaza&hour=\(hour + 1)")?.code == "future_hour")
+        }
+        for g in guests { g.close() }
+    }
+
+    @Test func erasureLeavesNoTraceOfTheAccount() async throws {
+        let server = try await TestServer.fast()
+        defer { Task { await server.stop() } }
+        let alice = try await citizen(server, "alice-erased", personas: ["Alicia Moon", "Second Moon"])
+        let bob = try await citizen(server, "bob", personas: ["Bobby"])
+        let mod = try await citizen(server, "mod", personas: ["Modder"])
+        try await server.store().setRole(account: mod.accountId, space: "*", role: .moderator)
+        let a = try await alice.enter(server)
+        let b = try await bob.enter(server)
+        guard await a.waitUntil(timeoutS: 3, { $0.view.entity(named: "Bobby") != nil }),
+            await b.waitUntil(timeoutS: 3, { $0.view.entity(named: "Alicia Moon") != nil })
+        else { throw TestFailure("they did not see each other") }
+        let bobId = try #require(a.read { $0.view.entity(named: "Bobby")?.id })
+        let aliceId = try #require(b.read { $0.view.entity(named: "Alicia Moon")?.id })
+        a.say("hello from Alicia Moon", scope: .space)
+        a.relate(.friend, entityId: bobId)
+        a.report(entityId: bobId, category: 0, note: "Bobby keeps following Alicia Moon")
+        b.report(entityId: aliceId, category: 3, note: "Alicia Moon spams")
+        #expect(await b.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
+        struct Queue: Decodable {
+            struct Item: Decodable { let id: Int64 }
+            let reports: [Item]
+        }
+        let queue = try JSONDecoder().decode(
+            Queue.self, from: try await mod.api.call("GET", "/api/v1/moderation/reports"))
+        #expect(queue.reports.count == 2)
+        for r in queue.reports { _ = try await mod.api.call("GET", "/api/v1/moderation/reports/\(r.id)") }
+        struct Act: Encodable {
+            let reportId: Int64
+            let kind: String
+            let reason: String
+        }
+        let aboutAlice = try #require(queue.reports.map(\.id).max())
+        _ = try await mod.api.call(
+            "POST", "/api/v1/moderation/actions", body: Act(reportId: aboutAlice, kind: "warn", reason: "no spam"))
+        #expect(try await alice.api.accessLog().count == 3, "two looks at evidence naming her, one warning")
+        try await alice.api.syncLifelog(Lifelog(entries: []), passphrase: Self.passphrase)
+
+        await #expect(throws: BitgoeulAPI.Failure.self, "the password confirms an erasure") {
+            try await alice.api.eraseAccount(password: "not the password")
+        }
+        try await alice.api.eraseAccount(password: "correct horse battery")
+        await #expect(throws: BitgoeulAPI.Failure.self, "her sessions are gone") { _ = try await alice.api.personas() }
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("erased") } })
+        #expect(await b.waitUntil(timeoutS: 3) { $0.view.entity(named: "Alicia Moon") == nil }, "her avatar is gone")
+
+        // A full dump of the database holds nothing of hers.
+        let dump = try await server.store().dump()
+        for trace in ["alicia moon", "second moon", "alice-erased"] {
+            #expect(!dump.text.lowercased().contains(trace), "the dump still holds '\(trace)'")
+        }
+        #expect(!dump.accountIds.contains(alice.accountId), "no row refers to her account")
+        #expect(!Self.onDisk(server, "Alicia Moon") && !Self.onDisk(server, "alice-erased"), "nor any free page")
+        // What she filed stays, with her replaced by a tombstone; Bob's own data is intact.
+        #expect(dump.text.contains("Bobby keeps following (erased)"))
+        #expect(try await bob.api.personas().map(\.name) == ["Bobby"])
+        // The transparency log still verifies in full; her entries are there but no longer hers.
+        let log = AccessLog(store: try server.store(), key: try AccessLog.loadKey(dataDirectory: server.dataDirectory))
+        let audit = try await log.audit()
+        // Five entries: each report's evidence names both of them (2 × 2), and the warning.
+        #expect(audit.ok && audit.entries == 5, "\(audit)")
+    }
+}
+
+/// yyyy-MM-dd in Seoul, as the statistics endpoints read dates.
+enum StatsDay {
+    static func string(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Seoul")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+}
