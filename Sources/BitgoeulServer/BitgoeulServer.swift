@@ -75,7 +75,8 @@ public struct BitgoeulServer: Sendable {
             rules: SafetyRules(store: store, board: engine.safety), words: words,
             accountLimits: AccountLimiter(limits: config.limits), docentHolder: DocentHolder(docent),
             exhibitions: ExhibitionRoutes.Book(shown),
-            accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)))
+            accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
+            personaSwitch: PersonaSwitchGuard(windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS))
         if let problem = config.releasePolicy.problem { throw ManifestError(file: "(config)", field: "stats", reason: problem) }
         if config.releasePolicy.releasesPerDay < 24 {
             logger.warning(

@@ -86,6 +86,13 @@ struct ConnectionSession {
         return actions
     }
 
+    /// Remembers which persona left, for `PersonaSwitchGuard`.
+    func noteLeaving() {
+        if let accountId, let persona = link?.walker.personaId {
+            services.personaSwitch.left(account: accountId, persona: persona)
+        }
+    }
+
     /// A text frame: the protocol is binary only.
     mutating func receiveText() -> [Action] {
         protocolError(.badMessage, "this endpoint speaks the binary protocol (docs/protocol.md), not text")
@@ -93,6 +100,7 @@ struct ConnectionSession {
 
     /// The connection ended: take the avatar out of its space.
     func end() {
+        noteLeaving()
         link?.close()
         if let party { services.engine.safety.detach(party) }
     }
@@ -171,6 +179,7 @@ struct ConnectionSession {
             return []
         case .leave:
             guard let link, phase == .joined else { return reply(.notJoined, "not in a space") }
+            noteLeaving()
             link.close()
             self.link = nil
             phase = .ready
@@ -257,6 +266,10 @@ struct ConnectionSession {
         }
         guard let found, found.accountId == accountId else {
             return reply(.unknownPersona, "persona \(personaId) is not one of yours")
+        }
+        if let wait = services.personaSwitch.delay(account: accountId, persona: personaId) {
+            // Another persona of this account just left: enter a little later, at a random moment.
+            try? await Task.sleep(for: .seconds(wait))
         }
         let walker = Walker(
             accountId: accountId, personaId: personaId, name: found.persona.name, appearance: found.persona.appearance,

@@ -43,6 +43,10 @@ public struct ServerConfig: Sendable {
     public var releasePolicy = ReleasePolicy()
     /// Days of the privacy budget and of `/stats?date=` are days in this zone.
     public var statsTimeZone = TimeZone(identifier: "Asia/Seoul") ?? .gmt
+    /// When an account enters as another persona within `personaSwitchWindowS` of one leaving,
+    /// the entry waits this many seconds (random), so the switch cannot be timed to link them.
+    public var personaSwitchDelayS: ClosedRange<Double> = 3...12
+    public var personaSwitchWindowS = 60.0
     /// Ciphertext bytes one account's life-log vault may hold.
     public var vaultBytesMax = 256 * 1024
 

@@ -35,6 +35,8 @@ public struct Services: Sendable {
     let crowds = SimulationRoutes.Registry()
     /// The transparency log of staff accesses to personal data.
     public let accessLog: AccessLog
+    /// Delays an account's entry as another persona right after one left.
+    let personaSwitch: PersonaSwitchGuard
 
     /// The account behind a bearer token, or nil when it is unknown or expired.
     func account(forToken token: String) async throws -> Int64? {

@@ -96,6 +96,7 @@ extension TestServer {
     static func fast(_ configure: @escaping (inout ServerConfig) -> Void = { _ in }) async throws -> TestServer {
         try await start { config in
             config.passwordIterations = 1000
+            config.personaSwitchDelayS = 0.2...0.4
             configure(&config)
         }
     }

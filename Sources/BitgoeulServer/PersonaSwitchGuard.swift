@@ -1,0 +1,36 @@
+import Foundation
+import Synchronization
+
+/// Hides the moment one persona becomes another: when an account enters as persona B soon after
+/// its persona A left, the entry waits a random few seconds, so onlookers cannot pair the leave
+/// with the arrival and learn that A and B are one person.
+final class PersonaSwitchGuard: Sendable {
+    /// Accounts remembered at once; past it the table is cleared (a missed delay, never a leak of data).
+    static let accountsMax = 100_000
+    private let lastLeft = Mutex<[Int64: (persona: Int64, atS: Double)]>([:])
+    let windowS: Double
+    let delayS: ClosedRange<Double>
+
+    init(windowS: Double, delayS: ClosedRange<Double>) {
+        self.windowS = windowS
+        self.delayS = delayS
+    }
+
+    /// Notes that `persona` of `account` left its space now.
+    func left(account: Int64, persona: Int64) {
+        let now = monotonicSeconds()
+        lastLeft.withLock { table in
+            if table.count >= Self.accountsMax { table.removeAll(keepingCapacity: true) }
+            table[account] = (persona, now)
+        }
+    }
+
+    /// Seconds to hold `persona`'s entry, or nil when no other persona of the account left recently.
+    func delay(account: Int64, persona: Int64) -> Double? {
+        let now = monotonicSeconds()
+        guard let last = lastLeft.withLock({ $0[account] }), last.persona != persona, now - last.atS < windowS,
+            delayS.upperBound > 0
+        else { return nil }
+        return Double.random(in: delayS)
+    }
+}
