@@ -304,3 +304,73 @@ def test_a_visitor_joins_a_docents_tour_from_the_browser(server):
     finally:
         v.quit()
         d.quit()
+
+
+def call(base, method, path, body=None, token=None):
+    """One API call with an optional bearer token; returns the decoded JSON (None for 204)."""
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"null")
+
+
+def test_lifelog_vault_round_trips_between_swift_and_the_browser(server, tmp_path):
+    """Swift seals a life log, the browser opens it with the passphrase, adds its own entries and
+    seals it again, Swift opens that; the database never holds the plaintext. The operator's look
+    shows, verified, on the person's page; then they erase the account from the browser."""
+    import subprocess
+    from live_server import BINARY
+    user, password, passphrase = "vaultuser", "vault password 2026", "빛고을 timeline passphrase"
+    post(server, "/api/v1/accounts", {"username": user, "password": password})
+    token = post(server, "/api/v1/sessions", {"username": user, "password": password})["token"]
+    call(server, "POST", "/api/v1/personas", {"name": "Vaulter"}, token)
+    passfile = tmp_path / "passphrase"
+    passfile.write_text(passphrase + "\n")
+    plain = tmp_path / "log.json"
+    plain.write_text(json.dumps({"entries": [
+        {"kind": "visit", "at": 1795838400000, "space": "gwangju/acc-plaza", "title": "Swift-sealed visit"}]}))
+    sealed = subprocess.run([str(BINARY), "vault", "seal", "--passphrase-file", str(passfile), "--in", str(plain)],
+                            capture_output=True, text=True, check=True).stdout
+    assert call(server, "PUT", "/api/v1/me/vault", json.loads(sealed), token)["revision"] == 1
+    # An operator looks the account up: on the record, in the log the person reads.
+    subprocess.run([str(BINARY), "audit", "lookup", "--data", DATA, "--persona", "Vaulter", "--purpose", "case 2026-17"],
+                   capture_output=True, text=True, check=True)
+
+    d = browser()
+    try:
+        d.get(server + "/persona.html?lang=en")
+        d.execute_script(f"localStorage.setItem('bitgoeul.token', '{token}');"
+                         "localStorage.setItem('bitgoeul.lifelog', JSON.stringify([{kind: 'tourStop', at: 1795842000000,"
+                         " space: 'gwangju/gmap', title: 'Browser tour stop'}]))")
+        d.get(server + "/persona.html?lang=en")
+        wait_for(d, "return document.getElementById('vault-sync')")
+        d.find_element(By.ID, "vault-passphrase").send_keys(passphrase)
+        d.find_element(By.ID, "vault-sync").click()
+        wait_for(d, "return document.getElementById('timeline').textContent.includes('Swift-sealed visit')", timeout=30)
+        assert "Browser tour stop" in d.find_element(By.ID, "timeline").text
+        wait_for(d, "return document.getElementById('vault-status').textContent.includes('revision 2')", timeout=30)
+        wait_for(d, "return document.querySelectorAll('#access-list li.verified').length === 1")
+        assert "case 2026-17" in d.find_element(By.ID, "access-list").text
+        d.save_screenshot(str(SHOTS / "privacy.png"))
+
+        stored = call(server, "GET", "/api/v1/me/vault", token=token)
+        assert stored["revision"] == 2
+        opened = subprocess.run([str(BINARY), "vault", "open", "--passphrase-file", str(passfile), "--in", "-"],
+                                input=json.dumps(stored["vault"]), capture_output=True, text=True, check=True).stdout
+        assert {e["title"] for e in json.loads(opened)["entries"]} == {"Swift-sealed visit", "Browser tour stop"}
+        with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
+            dump = "\n".join(db.iterdump())
+        for secret in ["Swift-sealed visit", "Browser tour stop", passphrase]:
+            assert secret not in dump
+
+        d.find_element(By.ID, "erase-password").send_keys(password)
+        d.find_element(By.ID, "erase-sure").click()
+        d.find_element(By.ID, "erase").click()
+        wait_for(d, "return document.body.textContent.includes('account is erased')")
+        assert d.execute_script("return localStorage.getItem('bitgoeul.lifelog')") is None
+        with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
+            dump = "\n".join(db.iterdump())
+        assert user not in dump and "Vaulter" not in dump
+    finally:
+        d.quit()

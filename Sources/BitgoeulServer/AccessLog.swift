@@ -77,9 +77,9 @@ public actor AccessLog {
         throw StoreError(.conflict, "the transparency log kept changing; try again")
     }
 
-    /// All leaf hashes (cached; the log only grows).
+    /// All leaf hashes (cached; reloaded when the log grew elsewhere, e.g. by `bitgoeul audit`).
     public func currentLeaves() async throws -> [[UInt8]] {
-        if let leaves { return leaves }
+        if let leaves, try await store.accessLogSize() == leaves.count { return leaves }
         let loaded = try await store.accessLeaves()
         leaves = loaded
         return loaded

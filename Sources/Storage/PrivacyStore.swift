@@ -74,6 +74,8 @@ public protocol PrivacyStore: Sendable {
     /// log's size (someone appended meanwhile). Entries can never be changed or deleted.
     func appendAccess(index: Int, subject: String, json: String, leafHash: [UInt8], head: StoredTreeHead)
         async throws
+    /// How many entries the log holds.
+    func accessLogSize() async throws -> Int
     /// Leaf hashes of the whole log, in order.
     func accessLeaves() async throws -> [[UInt8]]
     /// All entries, in order (for the auditor).

@@ -148,6 +148,10 @@ extension SQLiteStore {
         }
     }
 
+    public func accessLogSize() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM access_log") ?? 0 }
+    }
+
     public func accessLeaves() async throws -> [[UInt8]] {
         try await pool.read { db in
             try Data.fetchAll(db, sql: "SELECT leaf_hash FROM access_log ORDER BY idx").map { [UInt8]($0) }

@@ -4,6 +4,7 @@ import { figure } from "../world/figure.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { api } from "../net/api.js";
 import { showSafety } from "../ui/safety.js";
+import { showPrivacy } from "../ui/privacy.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
 const $ = (id) => document.getElementById(id);
@@ -75,6 +76,7 @@ async function showPersonas() {
   }
   say(t("personaCount", { count: personas.length, max }));
   await showSafety($("safety"));
+  await showPrivacy($("privacy"));
 }
 
 $("account").addEventListener("submit", async (e) => {

@@ -11,6 +11,7 @@ import { openPersonMenu } from "../ui/people.js";
 import { CrowdOverlay } from "../world/crowd.js";
 import { Gallery } from "../world/gallery.js";
 import { DocentPanel } from "../ui/docent.js";
+import * as lifelog from "../net/lifelog.js";
 import { NOTICE, RELATE, TOUR } from "../net/protocol.js";
 
 languageSwitch(document.getElementById("lang"), await loadLocale());
@@ -62,12 +63,14 @@ let portals = [];
 let portalSent = false;
 let built = null;
 
+let spaceTitle = "";
 async function buildSpace(id) {
   if (built === id) return;
   built = id;
   world.clear();
   const [region, name] = id.split("/");
   const space = await (await fetch(`/api/v1/spaces/${region}/${name}`)).json();
+  spaceTitle = space.name?.[document.documentElement.lang] || space.name?.en || id;
   portals = space.portals;
   portalSent = false;
   for (const p of portals) {
@@ -156,7 +159,11 @@ const connection = new Connection({
         Object.assign(self, { x: m.x, y: m.y, z: m.z, heading: m.heading, joined: true });
         avatars.setJoined(m);
         portalSent = false;
-        buildSpace(m.space).then(() => { $("status").textContent = t("connected", { space: m.space }); });
+        buildSpace(m.space).then(() => {
+          $("status").textContent = t("connected", { space: m.space });
+          // The visitor's own record, kept in this browser (synced only sealed: see the personas page).
+          lifelog.record(gallery.works.length ? "exhibition" : "visit", m.space, spaceTitle);
+        });
         $("teleport").value = m.space;
         connection.send({ type: "setBoundary", mode: Number($("boundary").value) });
         crowdOverlay.show(m.space, $("density").checked);
@@ -235,6 +242,7 @@ function tourNotice(m) {
   } else if (m.text.startsWith("stop:")) {
     const work = gallery.works.find((w) => w.artwork.id === m.text.slice(5));
     log(t("tourStop", { title: work ? `${work.artwork.title} — ${work.artwork.artist}` : m.text.slice(5) }));
+    lifelog.record("tourStop", spaceId, work ? `${work.artwork.title} — ${work.artwork.artist}` : m.text.slice(5));
     gallery.highlight(m.text.slice(5));
     // Everyone on the tour hears the stop: the curator's narration, else what the catalogue says.
     if (work) {
