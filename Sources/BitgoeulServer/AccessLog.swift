@@ -15,6 +15,7 @@ public actor AccessLog {
     /// The raw 32-byte Ed25519 public key anyone checks tree heads with.
     public nonisolated let publicKey: Data
     private var leaves: [[UInt8]]?
+    private var frontier = MerkleFrontier()
 
     public init(store: any Store, key: Curve25519.Signing.PrivateKey) {
         self.store = store
@@ -58,17 +59,17 @@ public actor AccessLog {
         let json = entry.canonicalJSON()
         let leaf = MerkleTree.leafHash(Array(json.utf8))
         for _ in 0..<5 {
-            var all = try await currentLeaves()
-            let index = all.count
-            all.append(leaf)
-            let head = try SignedTreeHead.sign(
-                size: all.count, timestamp: entry.at, root: MerkleTree.root(all), key: key)
+            let index = try await currentLeaves().count
+            var grown = frontier
+            grown.append(leaf)
+            let head = try SignedTreeHead.sign(size: grown.count, timestamp: entry.at, root: grown.root, key: key)
             do {
                 try await store.appendAccess(
                     index: index, subject: entry.subject, json: json, leafHash: leaf,
                     head: StoredTreeHead(
                         size: head.size, timestamp: head.timestamp, rootHash: head.rootHash, signature: head.signature))
-                leaves = all
+                leaves?.append(leaf)
+                frontier = grown
                 return index
             } catch let e as StoreError where e.code == .conflict {
                 leaves = nil
@@ -82,6 +83,7 @@ public actor AccessLog {
         if let leaves, try await store.accessLogSize() == leaves.count { return leaves }
         let loaded = try await store.accessLeaves()
         leaves = loaded
+        frontier = MerkleFrontier(leaves: loaded)
         return loaded
     }
 

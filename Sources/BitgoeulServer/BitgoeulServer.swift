@@ -77,12 +77,15 @@ public struct BitgoeulServer: Sendable {
             exhibitions: ExhibitionRoutes.Book(shown),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
             personaSwitch: PersonaSwitchGuard(windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS))
-        if let problem = config.releasePolicy.problem { throw ManifestError(file: "(config)", field: "stats", reason: problem) }
+        if let problem = config.releasePolicy.problem {
+            throw ManifestError(file: "(config)", field: "stats", reason: problem)
+        }
         if config.releasePolicy.releasesPerDay < 24 {
             logger.warning(
                 "the daily privacy budget covers only some hours; later hours of each day are not released",
                 metadata: [
-                    "epsilonPerRelease": "\(config.releasePolicy.epsilon)", "dailyCap": "\(config.releasePolicy.dailyCap)",
+                    "epsilonPerRelease": "\(config.releasePolicy.epsilon)",
+                    "dailyCap": "\(config.releasePolicy.dailyCap)",
                     "releasesPerDay": "\(config.releasePolicy.releasesPerDay)",
                 ])
         }

@@ -78,7 +78,8 @@ enum PrivacyRoutes {
                 let stored = try await services.store.putVault(
                     account: account, blob: json, expectedRevision: expected, now: Date())
                 return JSON.response(
-                    VaultBody(revision: stored.revision, updatedAt: stored.updatedAt, bytes: json.utf8.count, vault: nil))
+                    VaultBody(
+                        revision: stored.revision, updatedAt: stored.updatedAt, bytes: json.utf8.count, vault: nil))
             } catch let e as StoreError where e.code == .conflict {
                 throw APIError(.preconditionFailed, "vault_changed", "\(e.message): read it again and merge")
             }
@@ -101,10 +102,10 @@ enum PrivacyRoutes {
                 return JSON.response(EmptyLogBody(subject: tag, entries: []))
             }
             let covered = leaves[0..<min(head.size, leaves.count)]
-            let items = entries.filter { $0.index < covered.count }.map {
-                AccessItem(
-                    index: $0.index, entry: $0.json, leafHash: $0.leafHash.hex,
-                    inclusionProof: MerkleTree.inclusionProof(index: $0.index, leaves: covered).map(\.hex))
+            let shown = entries.filter { $0.index < covered.count }
+            let proofs = MerkleTree.inclusionProofs(indices: shown.map(\.index), leaves: covered)
+            let items = zip(shown, proofs).map { e, proof in
+                AccessItem(index: e.index, entry: e.json, leafHash: e.leafHash.hex, inclusionProof: proof.map(\.hex))
             }
             return JSON.response(AccessLogBody(subject: tag, treeHead: headBody(head, services), entries: items))
         }

@@ -45,12 +45,15 @@ enum StatsRoutes {
                 .compactMap { try? JSONDecoder().decode(HourRelease.self, from: Data($0.json.utf8)) }
             let released = Set(releases.map(\.hourStart))
             let ended = hourStartNow()
-            let missing = stride(from: start, to: min(start + 86_400, ended), by: 3600).filter { !released.contains($0) }
+            let missing = stride(from: start, to: min(start + 86_400, ended), by: 3600).filter {
+                !released.contains($0)
+            }
             return JSON.response(
                 VisitsBody(
                     space: space, date: day, timeZone: tz.identifier,
                     epsilonSpent: try await services.store.budgetSpent(space: space, day: day),
-                    dailyCap: services.config.releasePolicy.dailyCap, threshold: services.config.releasePolicy.threshold,
+                    dailyCap: services.config.releasePolicy.dailyCap,
+                    threshold: services.config.releasePolicy.threshold,
                     hours: releases.map {
                         HourView(
                             hourStart: date($0.hourStart), visits: $0.visits, dwellMinutesMean: $0.dwellMinutesMean,
@@ -61,16 +64,19 @@ enum StatsRoutes {
 
         router.get("/api/v1/stats/heatmap") { request, _ -> Response in
             let (space, _, start) = try dayQuery(request, services)
-            guard let hourText = request.uri.queryParameters.get("hour"), let hour = Int(hourText), (0..<24).contains(hour)
+            guard let hourText = request.uri.queryParameters.get("hour"), let hour = Int(hourText),
+                (0..<24).contains(hour)
             else { throw APIError.invalid("hour", "the hour of the day, 0 to 23") }
             let hourStart = start + Int64(hour) * 3600
             guard hourStart <= hourStartNow() else {
                 throw APIError(.badRequest, "future_hour", "that hour has not begun; releases follow each hour")
             }
-            guard let stored = try await services.store.releases(space: space, from: hourStart, to: hourStart + 1).first,
+            guard
+                let stored = try await services.store.releases(space: space, from: hourStart, to: hourStart + 1).first,
                 let release = try? JSONDecoder().decode(HourRelease.self, from: Data(stored.json.utf8))
             else {
-                throw APIError(.notFound, "not_released", "no release for that hour (budget spent, or no data was kept)")
+                throw APIError(
+                    .notFound, "not_released", "no release for that hour (budget spent, or no data was kept)")
             }
             return JSON.response(
                 HeatmapBody(

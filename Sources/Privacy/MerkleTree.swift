@@ -49,6 +49,31 @@ public enum MerkleTree {
         return inclusionProof(index: index - k, leaves: leaves[mid...]) + [root(leaves[leaves.startIndex..<mid])]
     }
 
+    /// Audit paths for several leaves of one tree, sharing the subtree hashes between them: about
+    /// n + k·log n hashes for k proofs instead of k·n.
+    public static func inclusionProofs(indices: [Int], leaves: ArraySlice<Hash>) -> [[Hash]] {
+        var memo: [Range<Int>: Hash] = [:]
+        func memoRoot(_ r: Range<Int>) -> Hash {
+            if let h = memo[r] { return h }
+            let h: Hash
+            if r.count <= 1 {
+                h = r.isEmpty ? root([]) : leaves[r.lowerBound]
+            } else {
+                let mid = r.lowerBound + splitPoint(r.count)
+                h = nodeHash(memoRoot(r.lowerBound..<mid), memoRoot(mid..<r.upperBound))
+            }
+            memo[r] = h
+            return h
+        }
+        func path(_ index: Int, _ r: Range<Int>) -> [Hash] {
+            if r.count <= 1 { return [] }
+            let mid = r.lowerBound + splitPoint(r.count)
+            if index < mid { return path(index, r.lowerBound..<mid) + [memoRoot(mid..<r.upperBound)] }
+            return path(index, mid..<r.upperBound) + [memoRoot(r.lowerBound..<mid)]
+        }
+        return indices.map { path(leaves.startIndex + $0, leaves.startIndex..<leaves.endIndex) }
+    }
+
     /// Whether `proof` shows leaf `leaf` at `index` in a tree of `size` leaves with head `root` (RFC 9162 §2.1.3.2).
     public static func verifyInclusion(leaf: Hash, index: Int, size: Int, proof: [Hash], root: Hash) -> Bool {
         guard index >= 0, index < size, proof.allSatisfy({ $0.count == 32 }) else { return false }
@@ -159,5 +184,35 @@ extension Array where Element == UInt8 {
         case 65...70: c - 55
         default: nil
         }
+    }
+}
+
+/// The right edge of an RFC 6962 tree: the roots of its perfect subtrees, largest first. Appending
+/// and reading the root cost O(log n), so a growing log never re-hashes its history.
+public struct MerkleFrontier: Sendable {
+    private var stack: [(size: Int, hash: MerkleTree.Hash)] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public init(leaves: some Sequence<MerkleTree.Hash>) {
+        for leaf in leaves { append(leaf) }
+    }
+
+    public mutating func append(_ leaf: MerkleTree.Hash) {
+        var node = (size: 1, hash: leaf)
+        while let last = stack.last, last.size == node.size {
+            stack.removeLast()
+            node = (last.size * 2, MerkleTree.nodeHash(last.hash, node.hash))
+        }
+        stack.append(node)
+        count += 1
+    }
+
+    /// Equal to `MerkleTree.root` of all leaves appended.
+    public var root: MerkleTree.Hash {
+        guard var r = stack.last?.hash else { return MerkleTree.root([]) }
+        for subtree in stack.dropLast().reversed() { r = MerkleTree.nodeHash(subtree.hash, r) }
+        return r
     }
 }

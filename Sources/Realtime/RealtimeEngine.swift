@@ -57,7 +57,9 @@ public final class RealtimeEngine: Sendable {
 
     private func runLoop(handles: [SpaceHandle]) {
         // The instances are created on, and never leave, this thread.
-        let spaces = handles.map { SpaceInstance(handle: $0, directory: directory, config: config, board: safety, visits: visits) }
+        let spaces = handles.map {
+            SpaceInstance(handle: $0, directory: directory, config: config, board: safety, visits: visits)
+        }
         let metrics = spaces.map { TickMetrics(space: $0.handle.id) }
         let periodNs = UInt64(1_000_000_000 / config.tickHz)
         var deadline = DispatchTime.now().uptimeNanoseconds

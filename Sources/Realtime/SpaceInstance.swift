@@ -191,10 +191,7 @@ public final class SpaceInstance {
                 z: Float(spawn.z), heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y),
                 targetZ: Float(spawn.z))
             members.append(member)
-            if visitOutbox != nil {
-                members[members.count - 1].visitKey = visitKey(for: walker, entity: member.id)
-                visits.arrive(visitor: members[members.count - 1].visitKey)
-            }
+            countArrival(of: members.count - 1)
             board.register(LiveEntity(entityId: member.id, space: handle.id, link: arrival.link))
             stats.arrivals += 1
         }
@@ -356,6 +353,7 @@ extension SpaceInstance {
             rules: board.rules(walker.party), x: Float(position.x), y: Float(position.y), z: z, heading: 0,
             targetX: Float(position.x), targetY: Float(position.y), targetZ: z)
         members.append(member)
+        countArrival(of: members.count - 1)
         board.register(LiveEntity(entityId: member.id, space: handle.id, link: link))
     }
 }

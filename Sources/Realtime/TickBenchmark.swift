@@ -22,6 +22,8 @@ public struct TickBenchmark: Sendable {
     public var warmupTicks: Int = 20
     public var areaPerAvatarM2: Double = 100
     public var config = RealtimeConfig()
+    /// Count visits for the hourly statistics, as a server does.
+    public var countVisits = true
 
     public init(avatars: Int, ticks: Int) {
         self.avatars = avatars
@@ -39,7 +41,9 @@ public struct TickBenchmark: Sendable {
         var config = self.config
         config.arrivalsPerTickMax = max(config.arrivalsPerTickMax, avatars)
         let board = SafetyBoard()
-        let instance = SpaceInstance(handle: directory.ordered[0], directory: directory, config: config, board: board)
+        let instance = SpaceInstance(
+            handle: directory.ordered[0], directory: directory, config: config, board: board,
+            visits: countVisits ? VisitOutbox() : nil)
         var rng = SplitMix64(seed: 42)
         if config.safety {
             // One in ten has blocked someone and one in ten has a friend: the sets are not all empty.

@@ -61,6 +61,13 @@ extension SpaceInstance {
         }
     }
 
+    /// Counts the member at `index` (just arrived) as this hour's visitor.
+    func countArrival(of index: Int) {
+        guard visitOutbox != nil else { return }
+        members[index].visitKey = visitKey(for: members[index].link.walker, entity: members[index].id)
+        visits.arrive(visitor: members[index].visitKey)
+    }
+
     /// Starts a new tally with a new salt; everyone present counts as a visitor of the new hour.
     func startVisitHour(_ hour: Int64) {
         visitSalt = UInt64.random(in: .min ... .max)

@@ -91,7 +91,8 @@ extension SQLiteStore {
             var rng = SystemRandomNumberGenerator()
             let secret = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
             try db.execute(
-                sql: "INSERT INTO account_secret (account_id, secret) VALUES (?, ?)", arguments: [account, Data(secret)])
+                sql: "INSERT INTO account_secret (account_id, secret) VALUES (?, ?)",
+                arguments: [account, Data(secret)])
             return secret
         }
     }
@@ -100,7 +101,8 @@ extension SQLiteStore {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM vault WHERE account_id = ?", arguments: [account]).map {
                 StoredVault(
-                    revision: $0["revision"], blob: $0["blob"], updatedAt: Date(timeIntervalSince1970: $0["updated_at"]))
+                    revision: $0["revision"], blob: $0["blob"], updatedAt: Date(timeIntervalSince1970: $0["updated_at"])
+                )
             }
         }
     }
@@ -213,7 +215,8 @@ extension SQLiteStore {
                 throw StoreError(.limit, "the privacy budget of \(space) for \(day) is spent (\(spent) of \(dailyCap))")
             }
             if try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM stats_release WHERE space = ? AND hour_start = ?", arguments: [space, hourStart])
+                db, sql: "SELECT 1 FROM stats_release WHERE space = ? AND hour_start = ?",
+                arguments: [space, hourStart])
                 == true
             {
                 throw StoreError(.conflict, "this hour of \(space) is already released")
@@ -258,7 +261,8 @@ extension SQLiteStore {
             var e = AccountErasure()
             let names = try String.fetchAll(db, sql: "SELECT name FROM persona WHERE account_id = ?", arguments: [id])
             e.personas = names.count
-            e.sessions = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session WHERE account_id = ?", arguments: [id]) ?? 0
+            e.sessions =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session WHERE account_id = ?", arguments: [id]) ?? 0
             e.relations =
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM relation WHERE owner_account = ? OR target_account = ?",
@@ -267,10 +271,12 @@ extension SQLiteStore {
                 try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM friendship WHERE from_account = ? OR to_account = ?",
                     arguments: [id, id]) ?? 0
-            e.vaultDeleted = try Bool.fetchOne(db, sql: "SELECT 1 FROM vault WHERE account_id = ?", arguments: [id]) == true
+            e.vaultDeleted =
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM vault WHERE account_id = ?", arguments: [id]) == true
             try db.execute(sql: "UPDATE report SET reporter_erased = 1 WHERE reporter_account = ?", arguments: [id])
             e.reportsTombstoned = db.changesCount
-            try db.execute(sql: "UPDATE report SET reported_name = ? WHERE reported_account = ?", arguments: [tombstone, id])
+            try db.execute(
+                sql: "UPDATE report SET reported_name = ? WHERE reported_account = ?", arguments: [tombstone, id])
             // Others' records that quote one of the persona names (notices, report notes, actions).
             for name in names {
                 try db.execute(sql: "UPDATE notice SET text = replace(text, ?, ?)", arguments: [name, tombstone])
@@ -307,7 +313,8 @@ extension SQLiteStore {
         try await pool.read { db in
             var text = ""
             var ids = Set<Int64>()
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             for table in tables {
                 text += "-- \(table)\n"
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {

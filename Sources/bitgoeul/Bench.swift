@@ -6,7 +6,8 @@ import Realtime
 /// `bitgoeul bench tick`: the in-process tick benchmark.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (not tests).", subcommands: [Tick.self, Import.self, DocentLatency.self])
+        abstract: "Benchmarks (not tests).",
+        subcommands: [Tick.self, Import.self, DocentLatency.self, PrivacyCosts.self])
 
     struct Tick: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -18,6 +19,8 @@ struct Bench: ParsableCommand {
         @Option(help: "Square metres per avatar (100 = a lively plaza, 1 = a packed crowd).") var areaPerAvatar = 100.0
         @Flag(inversion: .prefixedNo, help: "Safety rules (boundary, blocks, evidence buffer) in the tick.")
         var safety = true
+        @Flag(inversion: .prefixedNo, help: "Visit counting for the hourly statistics in the tick.")
+        var visits = true
         @Flag(help: "One JSON object per line.") var json = false
 
         func run() throws {
@@ -38,6 +41,7 @@ struct Bench: ParsableCommand {
                 bench.config.tickWorkers = workers
                 bench.areaPerAvatarM2 = areaPerAvatar
                 bench.config.safety = safety
+                bench.countVisits = visits
                 let r = bench.run()
                 if json {
                     let encoder = JSONEncoder()

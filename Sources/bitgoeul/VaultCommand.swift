@@ -58,7 +58,9 @@ struct VaultCommand: ParsableCommand {
                 throw ValidationError("not a vault envelope: \(error)")
             }
             do {
-                print(String(decoding: try LifelogVault.open(envelope, passphrase: try options.passphrase()), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try LifelogVault.open(envelope, passphrase: try options.passphrase()), as: UTF8.self))
             } catch let failure as LifelogVault.Failure {
                 print("error: \(failure)")
                 throw ExitCode(1)

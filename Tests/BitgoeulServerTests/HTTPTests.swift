@@ -139,7 +139,9 @@ import WorldModel
         let paths = try #require(openapi["paths"] as? [String: Any])
         for path in [
             "/healthz", "/api/v1/world", "/api/v1/accounts", "/api/v1/sessions", "/api/v1/personas", "/api/v1/connect",
-            "/metrics",
+            "/metrics", "/api/v1/me", "/api/v1/me/vault", "/api/v1/me/access-log", "/api/v1/transparency/head",
+            "/api/v1/transparency/key", "/api/v1/transparency/consistency", "/api/v1/stats/visits",
+            "/api/v1/stats/heatmap",
         ] {
             #expect(paths[path] != nil, "openapi.json documents \(path)")
         }

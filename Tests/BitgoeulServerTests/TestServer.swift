@@ -4,10 +4,10 @@ import Foundation
 import Hummingbird
 import Logging
 import Realtime
-import WorldModel
 import ServiceLifecycle
 import StorageSQLite
 import Synchronization
+import WorldModel
 
 /// A real server on an ephemeral port with a fresh data directory, for integration tests.
 final class TestServer: Sendable {

@@ -44,7 +44,9 @@ import WorldModel
         let m2 = try await mina.enter(server, persona: 1)
         let h = try await other.enter(server)
         _ = h
-        guard await o.waitUntil(timeoutS: 3, { v in ["Mina", "Sora", "Haneul"].allSatisfy { v.view.entity(named: $0) != nil } })
+        guard
+            await o.waitUntil(
+                timeoutS: 3, { v in ["Mina", "Sora", "Haneul"].allSatisfy { v.view.entity(named: $0) != nil } })
         else { throw TestFailure("the observer did not see everyone") }
         let seen = o.read { v in ["Mina", "Sora", "Haneul"].compactMap { v.view.entity(named: $0) } }
         #expect(Set(seen.map(\.id)).count == 3)
@@ -57,7 +59,13 @@ import WorldModel
         probe.join(space: "testland/hall", personaId: mina.personas[1].id)
         probe.join(space: "testland/hall", personaId: 999_999)
         #expect(await probe.waitUntil(timeoutS: 3) { $0.errors.count >= 2 })
-        let refusals = probe.read { $0.errors.map { "\($0.code) " + $0.message.replacingOccurrences(of: "\(mina.personas[1].id)", with: "N").replacingOccurrences(of: "999999", with: "N") } }
+        let refusals = probe.read {
+            $0.errors.map {
+                "\($0.code) "
+                    + $0.message.replacingOccurrences(of: "\(mina.personas[1].id)", with: "N").replacingOccurrences(
+                        of: "999999", with: "N")
+            }
+        }
         #expect(Set(refusals).count == 1, "\(refusals)")
 
         // Relate answers: muting or befriending the second persona answers like the first.

@@ -20,6 +20,9 @@ struct MerkleTreeTests {
     func inclusion(size: Int) {
         let l = Self.leaves(size)
         let root = MerkleTree.root(l)
+        #expect(
+            MerkleTree.inclusionProofs(indices: Array(0..<size), leaves: l[...])
+                == (0..<size).map { MerkleTree.inclusionProof(index: $0, leaves: l[...]) })
         for i in 0..<size {
             let proof = MerkleTree.inclusionProof(index: i, leaves: l[...])
             #expect(MerkleTree.verifyInclusion(leaf: l[i], index: i, size: size, proof: proof, root: root))
@@ -99,6 +102,17 @@ struct MerkleTreeTests {
         let other = Curve25519.Signing.PrivateKey()
         let r4 = LogAuditor.verify(entries: entries, heads: heads, publicKey: other.publicKey)
         #expect(!r4.ok && r4.problems.allSatisfy { $0.contains("signature") })
+    }
+
+    @Test("the frontier's root equals the full tree's root at every size up to 70")
+    func frontier() {
+        let l = Self.leaves(70)
+        var f = MerkleFrontier()
+        #expect(f.root == MerkleTree.root([]))
+        for n in 1...70 {
+            f.append(l[n - 1])
+            #expect(f.root == MerkleTree.root(l[0..<n]) && f.count == n)
+        }
     }
 
     @Test("subject tags are stable per secret and differ between secrets")

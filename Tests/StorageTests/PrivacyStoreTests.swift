@@ -54,11 +54,13 @@ import Testing
     @Test func vaultRevisionsGuardAgainstLostUpdates() async throws {
         let (store, _) = try store()
         let account = try await store.createAccount(username: "sora", passwordHash: "h", now: Date())
-        #expect(try await store.putVault(account: account.id, blob: "a", expectedRevision: 0, now: Date()).revision == 1)
+        #expect(
+            try await store.putVault(account: account.id, blob: "a", expectedRevision: 0, now: Date()).revision == 1)
         await #expect(throws: StoreError.self) {
             _ = try await store.putVault(account: account.id, blob: "b", expectedRevision: 0, now: Date())
         }
-        #expect(try await store.putVault(account: account.id, blob: "c", expectedRevision: nil, now: Date()).revision == 2)
+        #expect(
+            try await store.putVault(account: account.id, blob: "c", expectedRevision: nil, now: Date()).revision == 2)
         #expect(try await store.vault(account: account.id)?.blob == "c")
         let secret = try await store.accountSecret(account: account.id)
         #expect(secret.count == 16)
