@@ -127,7 +127,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "RealtimeTests", dependencies: ["Realtime", "Wire", "WorldModel"], swiftSettings: swiftSettings),
+            name: "RealtimeTests", dependencies: ["Realtime", "Wire", "WorldModel", "Privacy"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "StorageSQLite", .product(name: "GRDB", package: "GRDB.swift")],
