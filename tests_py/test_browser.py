@@ -374,3 +374,31 @@ def test_lifelog_vault_round_trips_between_swift_and_the_browser(server, tmp_pat
         assert user not in dump and "Vaulter" not in dump
     finally:
         d.quit()
+
+
+def test_planners_see_noisy_hourly_visits_and_a_heatmap(server):
+    """The statistics page shows a stored release (counts, dwell, ε spent against the day's cap) and
+    its heatmap. The release is put in the database the way the server stores one."""
+    hour = int(time.time()) // 3600 * 3600 - 3600
+    release = {"space": "gwangju/acc-plaza", "hourStart": hour, "epsilon": 0.5, "visits": 41.37,
+               "dwellMinutesMean": 12.4, "grid": {"originX": -120, "originY": -120, "cellM": 20, "columns": 12, "rows": 12},
+               "cells": [{"column": 3, "row": 4, "visitors": 17.2}, {"column": 8, "row": 8, "visitors": 9.6}],
+               "scales": {"visits": 5, "dwellMinutes": 600, "heatmapCell": 5}, "threshold": 5, "heatThreshold": 8.9}
+    day = time.strftime("%Y-%m-%d", time.gmtime(hour + 9 * 3600))
+    with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
+        db.execute("INSERT INTO stats_release (space, hour_start, release) VALUES (?, ?, ?)",
+                   ("gwangju/acc-plaza", hour, json.dumps(release)))
+        db.execute("INSERT INTO privacy_budget (space, day, hour_start, epsilon) VALUES (?, ?, ?, 0.5)",
+                   ("gwangju/acc-plaza", day, hour))
+    d = browser()
+    try:
+        d.get(server + f"/stats.html?space=gwangju/acc-plaza&lang=en")
+        d.execute_script(f"document.getElementById('date').value = '{day}';"
+                         "document.getElementById('date').dispatchEvent(new Event('change'))")
+        wait_for(d, "return document.querySelectorAll('#hours tr').length === 2")
+        assert "41" in d.find_element(By.ID, "hours").text and "12.4" in d.find_element(By.ID, "hours").text
+        assert "spent 0.50 of 2 on this day" in d.find_element(By.ID, "budget").text
+        wait_for(d, "return document.querySelectorAll('#heat rect').length === 2")
+        d.save_screenshot(str(SHOTS / "stats.png"))
+    finally:
+        d.quit()

@@ -61,24 +61,20 @@ import WorldModel
         #expect(await refusal(weak)?.status == 422)
         let big = try LifelogVault.seal(Array(repeating: 65, count: 5000), passphrase: Self.passphrase)
         #expect(await refusal(big)?.message.contains("over 4096 bytes") == true)
-        // Without a session there is no vault to read.
-        await #expect(throws: BitgoeulAPI.Failure.self) { _ = try await server.api.call("GET", "/api/v1/me/vault") }
+        // Without a session there is no vault or access log to read, and the answer says only that.
+        for path in ["/api/v1/me/vault", "/api/v1/me/access-log", "/api/v1/me/export"] {
+            do {
+                _ = try await server.api.call("GET", path)
+                Issue.record("\(path) answered without a session")
+            } catch let failure as BitgoeulAPI.Failure {
+                #expect(failure.status == 401 && failure.code == "unauthorized")
+            }
+        }
         // The server never saw the plaintext: not in the database, not in its WAL.
         #expect(!Self.onDisk(server, "secret garden") && !Self.onDisk(server, "빛의 정원"))
         // The export hands the sealed vault back to its owner.
         let export = String(decoding: try await mina.api.call("GET", "/api/v1/me/export"), as: UTF8.self)
         #expect(export.contains("bitgoeul-lifelog") && !export.contains("secret garden"))
-    }
-
-    struct Visits: Decodable {
-        struct Hour: Decodable {
-            let visits: Double?
-            let epsilon: Double
-            let scales: [String: Double]
-        }
-        let epsilonSpent: Double
-        let dailyCap: Double
-        let hours: [Hour]
     }
 
     @Test func visitStatisticsLeaveOnlyAsNoisyBudgetedReleases() async throws {
@@ -92,10 +88,9 @@ import WorldModel
         for name in ["Ha", "Jun", "Seo"] { guests.append(try await server.guest(name)) }
         try await Task.sleep(for: .milliseconds(1500))
         server.engine.visits.closeAllNow()
-        var visits: Visits?
+        var visits: BitgoeulAPI.VisitStats?
         for _ in 0..<50 {
-            visits = try JSONDecoder().decode(
-                Visits.self, from: try await server.api.call("GET", "/api/v1/stats/visits?space=testland/plaza"))
+            visits = try await server.api.visitStats(space: "testland/plaza")
             if visits?.hours.isEmpty == false { break }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -1,0 +1,80 @@
+// Planners' view of the city's visits: hourly noisy releases per space (counts, mean dwell, the ε
+// each cost against the day's budget) and one hour's heatmap. Nobody can see a person here.
+import { api } from "../net/api.js";
+import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
+
+const lang = await loadLocale();
+languageSwitch(document.getElementById("lang"), lang);
+const $ = (id) => document.getElementById(id);
+const svgNS = "http://www.w3.org/2000/svg";
+const fmt = (x, digits = 0) => (x === null || x === undefined ? t("suppressed") : x.toFixed(digits));
+
+function seoulDate(d = new Date()) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(d);  // yyyy-MM-dd
+}
+const seoulHour = (iso) => Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Seoul", hour: "2-digit", hourCycle: "h23" }).format(new Date(iso)));
+
+async function showDay() {
+  $("budget").className = "meta";
+  try {
+    const day = await api("GET", `/api/v1/stats/visits?space=${encodeURIComponent($("space").value)}&date=${$("date").value}`);
+    $("budget").textContent = t("budgetLine", { spent: day.epsilonSpent.toFixed(2), cap: day.dailyCap, threshold: day.threshold,
+      missing: day.notReleased.length });
+    const head = `<tr><th>${t("hour")}</th><th>${t("visits")}</th><th>${t("dwell")}</th><th>ε</th><th>${t("noiseScale")}</th></tr>`;
+    const table = $("hours");
+    table.innerHTML = head;
+    for (const h of day.hours) {
+      const row = table.insertRow();
+      for (const text of [`${seoulHour(h.hourStart)}:00`, fmt(h.visits), fmt(h.dwellMinutesMean, 1), h.epsilon, `±${h.scales.visits.toFixed(1)}`]) {
+        row.insertCell().textContent = text;
+      }
+    }
+    if (day.hours.length) {
+      $("hour").value = seoulHour(day.hours[day.hours.length - 1].hourStart);
+      await showHeat();
+    }
+  } catch (error) {
+    $("budget").textContent = error.message;
+    $("budget").className = "error";
+  }
+}
+
+async function showHeat() {
+  const svg = $("heat");
+  svg.replaceChildren();
+  try {
+    const map = await api("GET",
+      `/api/v1/stats/heatmap?space=${encodeURIComponent($("space").value)}&date=${$("date").value}&hour=${$("hour").value}`);
+    const g = map.grid;
+    svg.setAttribute("viewBox", `0 0 ${g.columns} ${g.rows}`);
+    const top = Math.max(1, ...map.cells.map((c) => c.visitors));
+    for (const c of map.cells) {
+      const r = document.createElementNS(svgNS, "rect");
+      Object.entries({ x: c.column, y: g.rows - 1 - c.row, width: 1, height: 1,
+        fill: `rgba(255, 140, 60, ${(0.25 + 0.75 * c.visitors / top).toFixed(2)})` }).forEach(([k, v]) => r.setAttribute(k, v));
+      const title = document.createElementNS(svgNS, "title");
+      title.textContent = `≈ ${c.visitors.toFixed(0)}`;
+      r.append(title);
+      svg.append(r);
+    }
+    $("heat-note").textContent = t("heatNote", { cell: g.cellM.toFixed(0), shown: map.cells.length, threshold: map.heatThreshold.toFixed(1),
+      scale: map.scale.toFixed(1) });
+  } catch (error) {
+    $("heat-note").textContent = error.message;
+  }
+}
+
+const world = await (await fetch("/api/v1/world")).json();
+for (const region of world.regions) {
+  for (const s of region.spaces) {
+    $("space").append(Object.assign(document.createElement("option"), { value: s.id, textContent: s.name?.[lang] || s.id }));
+  }
+}
+const wanted = new URLSearchParams(location.search).get("space");
+if (wanted) $("space").value = wanted;
+$("date").value = seoulDate();
+$("date").max = seoulDate();
+$("space").addEventListener("change", showDay);
+$("date").addEventListener("change", showDay);
+$("hour").addEventListener("change", showHeat);
+await showDay();
