@@ -8,7 +8,7 @@ struct Bitgoeul: AsyncParsableCommand {
         abstract: "Bitgoeul (빛고을): an open city metaverse server for Gwangju's mirror world.",
         subcommands: [
             Serve.self, Bench.self, Bots.self, GeoCommand.self, ImportCommand.self, RoleCommand.self,
-            SimulateCommand.self, DocentCommand.self, AuditCommand.self, VaultCommand.self,
+            SimulateCommand.self, DocentCommand.self, AuditCommand.self, VaultCommand.self, SolarCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }
