@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Geo
 import WorldModel
 
@@ -96,25 +97,38 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
-/// A progress bar on standard error: redrawn in place on a terminal, a line per tenth otherwise.
-final class ProgressBar {
+/// A progress bar on standard error: redrawn in place on a terminal (at most once per percent), a
+/// line per tenth otherwise. Safe to update from several threads.
+final class ProgressBar: Sendable {
     let label: String
     let isTerminal = isatty(2) != 0
-    var lastTenth = -1
+    /// The last percent drawn.
+    private let shown = Mutex<Int>(-1)
 
     init(label: String) { self.label = label }
 
     func update(_ done: Int, _ total: Int) {
         guard total > 0 else { return }
-        let fraction = Double(done) / Double(total)
+        update(fraction: Double(done) / Double(total), text: "\(done)/\(total)")
+    }
+
+    @Sendable func update(fraction: Double) { update(fraction: fraction, text: "\(Int(fraction * 100)) %") }
+
+    private func update(fraction: Double, text: String) {
+        let percent = Int(fraction * 100)
+        let draw = shown.withLock { last -> Bool in
+            let step = isTerminal ? percent : percent / 10 * 10
+            guard step > last else { return false }
+            last = step
+            return true
+        }
+        guard draw else { return }
         if isTerminal {
             let filled = Int(fraction * 30)
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-            FileHandle.standardError.write(
-                Data("\r\(label) [\(bar)] \(done)/\(total)\(done == total ? "\n" : "")".utf8))
-        } else if Int(fraction * 10) > lastTenth {
-            lastTenth = Int(fraction * 10)
-            FileHandle.standardError.write(Data("\(label) \(done)/\(total)\n".utf8))
+            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(text)\(percent >= 100 ? "\n" : "")".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\(label) \(text)\n".utf8))
         }
     }
 }

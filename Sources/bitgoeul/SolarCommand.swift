@@ -6,7 +6,7 @@ import Simulation
 struct SolarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solar", abstract: "Sun position (NREL SPA) and the solar potential of roofs.",
-        subcommands: [Position.self])
+        subcommands: [Position.self, Roofs.self])
 
     struct Position: ParsableCommand {
         static let configuration = CommandConfiguration(
