@@ -82,3 +82,97 @@ def test_bad_input_is_refused_clearly(args, message):
     out = subprocess.run([str(BINARY), "solar", "position", *args], capture_output=True, text=True)
     assert out.returncode != 0
     assert message.replace("-2000", "2000") in (out.stderr + out.stdout)
+
+
+ANCHOR = (35.1595, 126.8526)
+LINKE = [2.0, 2.0, 2.45, 2.9, 3.55, 3.6, 4.15, 4.2, 3.8, 3.0, 2.35, 2.05]
+
+
+def synthetic_space(tmp_path, boxes):
+    """A world made by the real importer from GeoJSON boxes (e0, n0, e1, n1, height) in metres."""
+    lat0, lon0 = ANCHOR
+    k = 111_320.0
+    features = []
+    for i, (e0, n0, e1, n1, h) in enumerate(boxes):
+        ring = [(e0, n0), (e1, n0), (e1, n1), (e0, n1), (e0, n0)]
+        coords = [[lon0 + e / (k * np.cos(np.radians(lat0))), lat0 + n / k] for e, n in ring]
+        features.append({"type": "Feature", "id": f"box/{i}", "properties": {"height": h, "building": "yes"},
+                         "geometry": {"type": "Polygon", "coordinates": [coords]}})
+    source = tmp_path / "boxes.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    world = tmp_path / "world"
+    subprocess.run([str(BINARY), "import", "geojson", str(source), "--world", str(world), "--space", "test",
+                    "--origin", f"{lat0},{lon0},0"], capture_output=True, text=True, check=True)
+    (world / "spaces/test/solar.json").write_text(json.dumps({"linkeTurbidity": LINKE, "albedo": 0.2}))
+    return world
+
+
+def run_roofs(world, out, *extra):
+    done = subprocess.run([str(BINARY), "solar", "roofs", "--world", str(world), "--space", "test", "--out", str(out),
+                           *extra], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads((out / "result.json").read_text()), pd.read_csv(out / "points.csv")
+
+
+def pvlib_year(lat, lon):
+    """The oracle's year: mid-hour sun and Ineichen clear sky with the same turbidity."""
+    times = pd.date_range("2026-01-01 00:30", "2026-12-31 23:30", freq="h", tz="UTC")
+    sun = pvlib.solarposition.spa_python(times, lat, lon, altitude=0, pressure=101325, temperature=12, delta_t=None)
+    up = sun["apparent_elevation"] > 0
+    am = pvlib.atmosphere.get_absolute_airmass(pvlib.atmosphere.get_relative_airmass(sun["apparent_zenith"]),
+                                               pvlib.atmosphere.alt2pres(0))
+    tl = pd.Series([LINKE[m - 1] for m in times.month], index=times)
+    sky = pvlib.clearsky.ineichen(sun["apparent_zenith"], am, tl, altitude=0,
+                                  dni_extra=pvlib.irradiance.get_extra_radiation(times))
+    return sun[up], sky[up].fillna(0)
+
+
+def test_an_open_flat_roof_gets_the_clear_sky_horizontal_irradiation(tmp_path):
+    world = synthetic_space(tmp_path, [(-10, -10, 10, 10, 10)])
+    result, points = run_roofs(world, tmp_path / "out", "--spacing", "2")
+    sun, sky = pvlib_year(*ANCHOR)
+    expected = sky["ghi"].sum() / 1000
+    roof = result["buildings"][0]
+    assert abs(roof["meanKWhPerM2"] / expected - 1) < 0.005, (roof["meanKWhPerM2"], expected)
+    assert abs(result["openHorizontalKWhPerM2"] / expected - 1) < 0.005
+    assert (points["sky_view"] == 1).all() and (points["sunlit_share"] == 1).all()
+    # The outputs a person or a map can use.
+    geo = json.loads((tmp_path / "out/roofs.geojson").read_text())
+    assert geo["features"][0]["properties"]["class"] == "excellent"
+    assert (tmp_path / "out/roofs.svg").read_text().startswith("<svg")
+
+
+def test_a_roof_beside_a_tall_wall_loses_what_geometry_says(tmp_path):
+    """A 2 km long, 30 m wall 10 m south of a 3 m roof. Each point's unshaded share of the direct
+    light and its sky view factor are computed independently: the ray towards the sun crosses the
+    wall's north face below its top (sun in the south), and an infinite wall of elevation ψ leaves
+    (1 + cos ψ)/2 of the sky."""
+    world = synthetic_space(tmp_path, [(0, 0, 20, 10, 3), (-1000, -12, 1000, -10, 30)])
+    _, points = run_roofs(world, tmp_path / "out", "--spacing", "2", "--sky-rays", "1024")
+    sun, sky = pvlib_year(*ANCHOR)
+    az, el = np.radians(sun["azimuth"].to_numpy()), np.radians(sun["apparent_elevation"].to_numpy())
+    s = np.stack([np.sin(az) * np.cos(el), np.cos(az) * np.cos(el), np.sin(el)], axis=1)
+    beam = sky["dni"].to_numpy() * s[:, 2]
+    roof = points[points["u"] < 5]
+    assert len(roof) == 50
+    # The importer's frame is within centimetres of the boxes' metres; the wall's north face is at n = -10.
+    for _, p in roof.iterrows():
+        t = (-10 - p["n"]) / np.where(s[:, 1] < 0, s[:, 1], -1e-12)
+        height = p["u"] + 0.05 + s[:, 2] * t
+        across = np.abs(p["e"] + s[:, 0] * t)
+        blocked = (s[:, 1] < 0) & (height < 30) & (across <= 1000)
+        share = beam[~blocked].sum() / beam.sum()
+        assert abs(p["sunlit_share"] - share) < 0.01, (p["e"], p["n"], p["sunlit_share"], share)
+        psi = np.arctan((30 - p["u"] - 0.05) / (p["n"] + 10))
+        assert abs(p["sky_view"] - (1 + np.cos(psi)) / 2) < 0.03, (p["n"], p["sky_view"], (1 + np.cos(psi)) / 2)
+
+
+def test_a_space_without_buildings_or_turbidity_is_refused(tmp_path):
+    world = synthetic_space(tmp_path, [(-5, -5, 5, 5, 10)])
+    (world / "spaces/test/solar.json").unlink()
+    done = subprocess.run([str(BINARY), "solar", "roofs", "--world", str(world), "--space", "test", "--out",
+                           str(tmp_path / "o")], capture_output=True, text=True)
+    assert done.returncode != 0 and "Linke turbidity" in done.stderr
+    done = subprocess.run([str(BINARY), "solar", "roofs", "--world", str(world), "--space", "nothing", "--out",
+                           str(tmp_path / "o")], capture_output=True, text=True)
+    assert done.returncode != 0 and "no buildings" in done.stderr

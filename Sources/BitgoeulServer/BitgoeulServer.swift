@@ -111,6 +111,7 @@ public struct BitgoeulServer: Sendable {
         NarrationRoutes.add(to: router, services: services)
         PrivacyRoutes.add(to: router, services: services)
         StatsRoutes.add(to: router, services: services)
+        SolarRoutes.add(to: router, services: services)
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import Geo
+import Synchronization
 import WorldModel
 
 /// `bitgoeul import geojson`: building footprints into a space's glTF, records and collision footprints.

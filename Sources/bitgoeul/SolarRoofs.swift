@@ -43,7 +43,9 @@ extension SolarCommand {
             settings.skyRays = skyRays
             if let problem = settings.problem { throw ValidationError(problem) }
 
-            var scene = try GLBReader.read(glb).map { SolarAnalysis.Building(id: $0.id, triangles: $0.mesh.enuTriangles) }
+            var scene = try GLBReader.read(glb).map {
+                SolarAnalysis.Building(id: $0.id, triangles: $0.mesh.enuTriangles)
+            }
             let analysis = try SolarAnalysis(scene: scene, settings: settings)
             FileHandle.standardError.write(
                 Data("\(scene.count) buildings, \(analysis.bvh.triangleCount) triangles; \(year), step \(step)\n".utf8))
@@ -140,4 +142,3 @@ extension SolarCommand {
         }
     }
 }
-

@@ -16,7 +16,8 @@ enum SolarWriter {
 
     static func summaryLine(_ r: SolarAnalysis.Result, settings: SolarAnalysis.Settings) -> String {
         String(
-            format: "%d roofs, %d points, %d sun steps, %.0f M rays in %.1f s (%.2f M rays/s); open horizontal %.0f kWh/m²",
+            format:
+                "%d roofs, %d points, %d sun steps, %.0f M rays in %.1f s (%.2f M rays/s); open horizontal %.0f kWh/m²",
             r.buildings.count, r.points.count, r.sunSteps, Double(r.rays) / 1e6, r.seconds,
             Double(r.rays) / 1e6 / max(r.seconds, 1e-9), r.openHorizontalKWhPerM2)
     }
@@ -79,7 +80,8 @@ enum SolarWriter {
             #"{"type":"FeatureCollection","attribution":\#(json(credit)),"features":["#
             + features.joined(separator: ",\n") + "]}\n"
         try AtomicFile.write(Data(geojson.utf8), to: dir.appendingPathComponent("roofs.geojson"))
-        try AtomicFile.write(Data(svg(r, scene: scene, open: open, credit: credit).utf8), to: dir.appendingPathComponent("roofs.svg"))
+        try AtomicFile.write(
+            Data(svg(r, scene: scene, open: open, credit: credit).utf8), to: dir.appendingPathComponent("roofs.svg"))
 
         // What the server serves and the browser colours roofs by.
         let items = r.buildings.map { b in
@@ -109,10 +111,12 @@ enum SolarWriter {
             guard let o = old[b.id], o.meanKWhPerM2 > 0 else { continue }
             let change = b.meanKWhPerM2 - o.meanKWhPerM2
             lines.append(
-                (change,
-                 String(
-                    format: "\"%@\",\"%@\",%.1f,%.1f,%.1f,%.2f\n", b.id, names[b.id] ?? "", o.meanKWhPerM2,
-                    b.meanKWhPerM2, change, 100 * change / o.meanKWhPerM2)))
+                (
+                    change,
+                    String(
+                        format: "\"%@\",\"%@\",%.1f,%.1f,%.1f,%.2f\n", b.id, names[b.id] ?? "", o.meanKWhPerM2,
+                        b.meanKWhPerM2, change, 100 * change / o.meanKWhPerM2)
+                ))
         }
         for line in lines.sorted(by: { $0.0 < $1.0 }) { csv += line.1 }
         try AtomicFile.write(Data(csv.utf8), to: dir.appendingPathComponent("whatif.csv"))
@@ -129,13 +133,18 @@ enum SolarWriter {
     }
 
     /// A top view: roofs coloured by class, a legend and the credit.
-    static func svg(_ r: SolarAnalysis.Result, scene: [SolarAnalysis.Building], open: Double, credit: String) -> String {
+    static func svg(_ r: SolarAnalysis.Result, scene: [SolarAnalysis.Building], open: Double, credit: String) -> String
+    {
         var lo = SIMD2(Double.infinity, .infinity)
         var hi = SIMD2(-Double.infinity, -.infinity)
-        for b in scene { for t in b.triangles { for p in [t.0, t.1, t.2] {
-            lo = pointwiseMin(lo, SIMD2(p.x, p.y))
-            hi = pointwiseMax(hi, SIMD2(p.x, p.y))
-        } } }
+        for b in scene {
+            for t in b.triangles {
+                for p in [t.0, t.1, t.2] {
+                    lo = pointwiseMin(lo, SIMD2(p.x, p.y))
+                    hi = pointwiseMax(hi, SIMD2(p.x, p.y))
+                }
+            }
+        }
         let width = 1000.0
         let scale = width / max(hi.x - lo.x, 1)
         let height = (hi.y - lo.y) * scale
@@ -148,19 +157,26 @@ enum SolarWriter {
             let fill = byId[b.id].map { colours[roofClass($0.meanKWhPerM2, open: open)]! } ?? "#333"
             var d = ""
             for t in b.triangles where isRoof(t) {
-                let pts = [t.0, t.1, t.2].map { String(format: "%.1f,%.1f", ($0.x - lo.x) * scale, (hi.y - $0.y) * scale) }
+                let pts = [t.0, t.1, t.2].map {
+                    String(format: "%.1f,%.1f", ($0.x - lo.x) * scale, (hi.y - $0.y) * scale)
+                }
                 d += "M" + pts.joined(separator: "L") + "Z"
             }
             if !d.isEmpty { out += #"<path d="\#(d)" fill="\#(fill)" stroke="\#(fill)" stroke-width="0.3"/>"# }
         }
         var x = 10.0
-        for (name, share) in [("excellent", "≥ 90 %"), ("good", "75–90 %"), ("fair", "50–75 %"), ("poor", "< 50 %")] {
-            out += String(format: #"<rect x="%.0f" y="%.0f" width="14" height="14" fill="%@"/>"#, x, height + 12, colours[name]!)
-            out += String(format: ##"<text x="%.0f" y="%.0f" fill="#eef2f7" font-size="13">%@ %@</text>"##, x + 20, height + 24, name, share)
+        for (name, share) in [("excellent", "≥ 90 %"), ("good", "75–90 %"), ("fair", "50–75 %"), ("poor", "&lt; 50 %")]
+        {
+            out += String(
+                format: #"<rect x="%.0f" y="%.0f" width="14" height="14" fill="%@"/>"#, x, height + 12, colours[name]!)
+            out += String(
+                format: ##"<text x="%.0f" y="%.0f" fill="#eef2f7" font-size="13">%@ %@</text>"##, x + 20, height + 24,
+                name, share)
             x += 160
         }
         out += String(
-            format: ##"<text x="10" y="%.0f" fill="#9fb3cc" font-size="12">Annual clear-sky irradiation of roofs vs an open horizontal surface (%.0f kWh/m²). %@</text>"##,
+            format:
+                ##"<text x="10" y="%.0f" fill="#9fb3cc" font-size="12">Annual clear-sky irradiation of roofs vs an open horizontal surface (%.0f kWh/m²). %@</text>"##,
             height + 50, open, xmlEscape(credit))
         return out + "</svg>\n"
     }

@@ -89,7 +89,9 @@ async function buildSpace(id) {
   const material = new THREE.MeshStandardMaterial({ color: 0xd8c7a4, roughness: 0.85 });
   const glb = await fetch(`/api/v1/spaces/${region}/${name}/assets/buildings.glb`);
   if (glb.ok) {
-    world.add(parseGLB(await download(glb), material));
+    const buildings = parseGLB(await download(glb), material);
+    world.add(buildings);
+    colourRoofsBySun(region, name, buildings);
   } else {
     for (const ring of space.obstacles) {
       const shape = new THREE.Shape(ring.map(([x, y]) => new THREE.Vector2(x, y)));
@@ -100,6 +102,37 @@ async function buildSpace(id) {
   }
   $("credit").textContent = space.attribution ? `${t("credit")}: ${space.attribution}` : "";
   await gallery.load(id);
+}
+
+/** Colours each building by its roofs' annual solar irradiation, when the space has an analysis. */
+let solarState = null;
+const SOLAR_COLOURS = { excellent: 0xd7301f, good: 0xfc8d59, fair: 0xfdcc8a, poor: 0x6b7b8f };
+async function colourRoofsBySun(region, name, buildings) {
+  const res = await fetch(`/api/v1/spaces/${region}/${name}/solar`);
+  if (!res.ok) return;
+  const solar = await res.json();
+  const byId = new Map(solar.buildings.map((b) => [b.id, b]));
+  // Only roof faces (normals pointing up) take the class colour; walls keep the building colour.
+  const painted = new THREE.MeshStandardMaterial({ vertexColors: true, roughness: 0.85 });
+  const wall = new THREE.Color(0xd8c7a4);
+  let coloured = 0;
+  for (const mesh of buildings.children) {
+    const b = byId.get(mesh.name);
+    if (!b) continue;
+    const roof = new THREE.Color(SOLAR_COLOURS[b.class] ?? 0xd8c7a4);
+    const normals = mesh.geometry.getAttribute("normal");
+    const colours = new Float32Array(normals.count * 3);
+    for (let i = 0; i < normals.count; i++) {
+      const c = normals.getY(i) > 0.5 ? roof : wall;
+      colours.set([c.r, c.g, c.b], i * 3);
+    }
+    mesh.geometry.setAttribute("color", new THREE.BufferAttribute(colours, 3));
+    mesh.material = painted;
+    mesh.userData.solar = b;
+    coloured += 1;
+  }
+  solarState = { coloured, year: solar.year, open: solar.openHorizontalKWhPerM2 };
+  log(t("solarLegend", { year: solar.year, open: Math.round(solar.openHorizontalKWhPerM2) }));
 }
 
 /** Reads a response body while showing how much has arrived. */
@@ -410,5 +443,5 @@ function frameStats() {
   return { frames: n, p50_ms: at(0.5), p99_ms: at(0.99), visible: avatars.entities.size,
     heap_mb: performance.memory ? performance.memory.usedJSHeapSize / 1e6 : null };
 }
-window.bitgoeul = { avatars, self, connection, frameStats, crowdOverlay, gallery, openPersonMenu: (id, name) => openPersonMenu({ id, name }, send),
+window.bitgoeul = { get solar() { return solarState; }, avatars, self, connection, frameStats, crowdOverlay, gallery, openPersonMenu: (id, name) => openPersonMenu({ id, name }, send),
   get joined() { return joinedInfo; } };

@@ -67,7 +67,8 @@ public struct BVH: Sendable {
             }
             // Partition by the chosen plane; fall back to a median split if one side is empty.
             var mid = start
-            for k in start..<end where Self.bin(centroids[order[k]][split.axis], cLo[split.axis], cHi[split.axis]) < split.bin {
+            for k in start..<end
+            where Self.bin(centroids[order[k]][split.axis], cLo[split.axis], cHi[split.axis]) < split.bin {
                 order.swapAt(k, mid)
                 mid += 1
             }

@@ -45,7 +45,8 @@ public enum RoofSampler {
                     {
                         // Height on the face's plane: n·(p − a) = 0.
                         let z = a.z - (n.x * (x - a.x) + n.y * (y - a.y)) / n.z
-                        points.append(RoofPoint(building: building, position: SIMD3(x, y, z), normal: n, area: pointArea))
+                        points.append(
+                            RoofPoint(building: building, position: SIMD3(x, y, z), normal: n, area: pointArea))
                     }
                     x += s
                 }

@@ -108,7 +108,8 @@ public struct SolarAnalysis: Sendable {
         guard let start = calendar.date(from: DateComponents(year: settings.year, month: 1, day: 1)),
             let end = calendar.date(from: DateComponents(year: settings.year + 1, month: 1, day: 1))
         else { throw SolarPosition.Failure.year(settings.year) }
-        let site = SolarPosition.Site(latitude: settings.latitude, longitude: settings.longitude, elevationM: settings.altitude)
+        let site = SolarPosition.Site(
+            latitude: settings.latitude, longitude: settings.longitude, elevationM: settings.altitude)
         let step = settings.stepHours * 3600
         var steps: [SunStep] = []
         var t = start.addingTimeInterval(step / 2)
@@ -151,8 +152,10 @@ public struct SolarAnalysis: Sendable {
             var castCount = 0
             for k in stride(from: w, to: chosen.count, by: workers) {
                 let b = chosen[k]
-                let (points, area) = RoofSampler.sample(scene[b].triangles, building: Int32(b), spacingM: settings.spacingM)
-                let values = shade(points, steps: steps, ghiSum: ghiSum, dhiSum: dhiSum, scratch: &scratch, rays: &castCount)
+                let (points, area) = RoofSampler.sample(
+                    scene[b].triangles, building: Int32(b), spacingM: settings.spacingM)
+                let values = shade(
+                    points, steps: steps, ghiSum: ghiSum, dhiSum: dhiSum, scratch: &scratch, rays: &castCount)
                 local.append((b, points, values, area))
                 progress(Double(done.add(1, ordering: .relaxed).newValue) / Double(chosen.count))
             }
@@ -188,7 +191,11 @@ public struct SolarAnalysis: Sendable {
         // Points in tiles of about 16 m, so a big roof's shadow query covers only its own corner.
         var tiles: [SIMD2<Int>: [Int]] = [:]
         for i in points.indices {
-            tiles[SIMD2(Int((points[i].position.x / Self.tileM).rounded(.down)), Int((points[i].position.y / Self.tileM).rounded(.down))), default: []].append(i)
+            tiles[
+                SIMD2(
+                    Int((points[i].position.x / Self.tileM).rounded(.down)),
+                    Int((points[i].position.y / Self.tileM).rounded(.down))), default: []
+            ].append(i)
         }
         for members in tiles.values {
             var lo = origins[members[0]]
@@ -283,7 +290,9 @@ public struct SolarAnalysis: Sendable {
                 let pp = SIMD2(p.x, p.y) - slope * (p.z - lo.z)
                 let pq = SIMD2(q.x, q.y) - slope * (q.z - lo.z)
                 let pr = SIMD2(r.x, r.y) - slope * (r.z - lo.z)
-                if all(pointwiseMin(pointwiseMin(pp, pq), pr) .<= tHi), all(pointwiseMax(pointwiseMax(pp, pq), pr) .>= tLo) {
+                if all(pointwiseMin(pointwiseMin(pp, pq), pr) .<= tHi),
+                    all(pointwiseMax(pointwiseMax(pp, pq), pr) .>= tLo)
+                {
                     list.append(Int32(i))
                 }
             }

@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import WorldModel
+
+/// The latest solar analysis of a space (`bitgoeul solar roofs --out <data>/solar/<region>/<space>`):
+/// per-building annual irradiation and suitability class, which the web client colours roofs by.
+enum SolarRoutes {
+    static let resultBytesMax = 64 << 20
+
+    static func add(to router: Router<BasicRequestContext>, services: Services) {
+        router.get("/api/v1/spaces/{region}/{space}/solar") { _, context -> Response in
+            let region = context.parameters.get("region") ?? ""
+            let name = context.parameters.get("space") ?? ""
+            let id = "\(region)/\(name)"
+            guard services.world.space(id: id) != nil else {
+                throw APIError(.notFound, "unknown_space", "no space '\(id)'")
+            }
+            let file = services.config.dataDirectory.appendingPathComponent("solar").appendingPathComponent(region)
+                .appendingPathComponent(name).appendingPathComponent("result.json")
+            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+            guard size > 0, size <= resultBytesMax, let data = try? Data(contentsOf: file) else {
+                throw APIError(
+                    .notFound, "no_solar_analysis",
+                    "no solar analysis of \(id) yet: run `bitgoeul solar roofs --world … --space \(id) --out \(file.deletingLastPathComponent().path)`"
+                )
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}
