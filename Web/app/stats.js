@@ -14,10 +14,16 @@ function seoulDate(d = new Date()) {
 }
 const seoulHour = (iso) => Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Seoul", hour: "2-digit", hourCycle: "h23" }).format(new Date(iso)));
 
+// Only the latest request draws: changing space or date quickly must not mix two answers.
+let dayRequest = 0;
+let heatRequest = 0;
+
 async function showDay() {
+  const mine = ++dayRequest;
   $("budget").className = "meta";
   try {
     const day = await api("GET", `/api/v1/stats/visits?space=${encodeURIComponent($("space").value)}&date=${$("date").value}`);
+    if (mine !== dayRequest) return;
     $("budget").textContent = t("budgetLine", { spent: day.epsilonSpent.toFixed(2), cap: day.dailyCap, threshold: day.threshold,
       missing: day.notReleased.length });
     const head = `<tr><th>${t("hour")}</th><th>${t("visits")}</th><th>${t("dwell")}</th><th>ε</th><th>${t("noiseScale")}</th></tr>`;
@@ -40,11 +46,13 @@ async function showDay() {
 }
 
 async function showHeat() {
+  const mine = ++heatRequest;
   const svg = $("heat");
-  svg.replaceChildren();
   try {
     const map = await api("GET",
       `/api/v1/stats/heatmap?space=${encodeURIComponent($("space").value)}&date=${$("date").value}&hour=${$("hour").value}`);
+    if (mine !== heatRequest) return;
+    svg.replaceChildren();
     const g = map.grid;
     svg.setAttribute("viewBox", `0 0 ${g.columns} ${g.rows}`);
     const top = Math.max(1, ...map.cells.map((c) => c.visitors));
@@ -60,6 +68,8 @@ async function showHeat() {
     $("heat-note").textContent = t("heatNote", { cell: g.cellM.toFixed(0), shown: map.cells.length, threshold: map.heatThreshold.toFixed(1),
       scale: map.scale.toFixed(1) });
   } catch (error) {
+    if (mine !== heatRequest) return;
+    svg.replaceChildren();
     $("heat-note").textContent = error.message;
   }
 }
