@@ -65,7 +65,8 @@ import WorldModel
         for i in 0..<10 { flooder.say("spam \(i)", scope: .space) }
         #expect(await flooder.waitUntil(timeoutS: 2) { $0.errors.contains { $0.code == .rateLimited } })
         for i in 0..<3000 { flooder.move(x: 10, y: 10 + Float(i % 2)) }
-        #expect(await flooder.waitUntil(timeoutS: 3) { $0.closed?.code == CloseCode.flooding })
+        // Under a loaded machine (all suites in parallel) the server may need more than a few seconds.
+        #expect(await flooder.waitUntil(timeoutS: 10) { $0.closed?.code == CloseCode.flooding })
         #expect(flooder.snapshot.closed?.reason?.contains("flood") == true)
     }
 
