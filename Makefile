@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 8080
 VENV := .venv
 
-.PHONY: run test build release web-assets test-deps lint bench bots clean
+.PHONY: run test build release web-assets test-deps lint bench bots solar clean
 
 ## Build in release mode, fetch the web assets, and serve the Gwangju demo world on 127.0.0.1:$(PORT).
 run: release web-assets
@@ -58,6 +58,10 @@ bench: release
 
 bots: release
 	.build/release/bitgoeul bots --url ws://127.0.0.1:$(PORT) --count 200 --duration 30
+
+## A year of sun on Yeouido's roofs (about a minute), where `make run` serves it and colours the roofs.
+solar: release
+	.build/release/bitgoeul solar roofs --world worlds/seoul --space seoul/yeouido --out var/solar/seoul/yeouido
 
 clean:
 	rm -rf .build $(VENV)

@@ -176,3 +176,21 @@ def test_a_space_without_buildings_or_turbidity_is_refused(tmp_path):
     done = subprocess.run([str(BINARY), "solar", "roofs", "--world", str(world), "--space", "nothing", "--out",
                            str(tmp_path / "o")], capture_output=True, text=True)
     assert done.returncode != 0 and "no buildings" in done.stderr
+
+
+def test_a_planned_tower_costs_its_northern_neighbour_light(tmp_path):
+    """What if: a 60 m tower 15 m south of a low building takes a share of its roof's year; a
+    building far to the north-east hardly notices."""
+    world = synthetic_space(tmp_path, [(0, 0, 20, 10, 6), (300, 300, 320, 310, 6)])
+    done = subprocess.run([str(BINARY), "solar", "roofs", "--world", str(world), "--space", "test", "--out",
+                           str(tmp_path / "out"), "--spacing", "2", "--sky-rays", "64",
+                           "--plan-footprint", "0,-35;20,-35;20,-15;0,-15", "--plan-height", "60"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    change = pd.read_csv(tmp_path / "out/whatif.csv").set_index("id")
+    assert change.loc["box/0", "change_percent"] < -10
+    assert abs(change.loc["box/1", "change_percent"]) < 0.5
+    bad = subprocess.run([str(BINARY), "solar", "roofs", "--world", str(world), "--space", "test", "--out",
+                          str(tmp_path / "o2"), "--plan-footprint", "0,0;1,1", "--plan-height", "60"],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "3 to 1000 points" in bad.stderr

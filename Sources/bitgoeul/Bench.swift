@@ -7,7 +7,7 @@ import Realtime
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (not tests).",
-        subcommands: [Tick.self, Import.self, DocentLatency.self, PrivacyCosts.self])
+        subcommands: [Tick.self, Import.self, DocentLatency.self, PrivacyCosts.self, Rays.self])
 
     struct Tick: ParsableCommand {
         static let configuration = CommandConfiguration(
