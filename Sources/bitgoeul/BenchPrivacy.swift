@@ -41,15 +41,18 @@ extension Bench {
                     try await log.record(.accountLookup, subject: account, actor: nil, role: "operator", purpose: "t")
                     size += 1
                 }
-                let appendMs = ms(ContinuousClock.now - start) / 20
+                let appendMs = (ContinuousClock.now - start).milliseconds / 20
                 let leaves = try await log.currentLeaves()
                 let p = ContinuousClock.now
                 _ = MerkleTree.inclusionProof(index: leaves.count / 2, leaves: leaves[...])
-                let one = ms(ContinuousClock.now - p)
+                let one = (ContinuousClock.now - p).milliseconds
                 let q = ContinuousClock.now
                 _ = MerkleTree.inclusionProofs(
                     indices: stride(from: 0, to: leaves.count, by: leaves.count / 20).map { $0 }, leaves: leaves[...])
-                print(String(format: "%8d  %22.2f  %10.2f  %11.2f", size, appendMs, one, ms(ContinuousClock.now - q)))
+                print(
+                    String(
+                        format: "%8d  %22.2f  %10.2f  %11.2f", size, appendMs, one,
+                        (ContinuousClock.now - q).milliseconds))
             }
             var tally = VisitTally(hourStart: 0, grid: HeatGrid(minX: 0, minY: 0, width: 640, depth: 640))
             for v in 0..<10_000 {
@@ -62,7 +65,7 @@ extension Bench {
             print(
                 String(
                     format: "one hourly release of 10,000 visitors on a 32×32 grid: %.2f ms",
-                    ms(ContinuousClock.now - r)))
+                    (ContinuousClock.now - r).milliseconds))
             let k = ContinuousClock.now
             _ = try LifelogVault.deriveKey(
                 passphrase: "bench passphrase", salt: Array(repeating: 1, count: 16),
@@ -70,11 +73,12 @@ extension Bench {
             print(
                 String(
                     format: "vault key derivation (PBKDF2-SHA256, 600,000 iterations) in Swift: %.0f ms",
-                    ms(ContinuousClock.now - k)))
-        }
-
-        func ms(_ d: Duration) -> Double {
-            Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+                    (ContinuousClock.now - k).milliseconds))
         }
     }
+}
+
+extension Duration {
+    /// The duration in milliseconds, for benchmark reports.
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }

@@ -22,14 +22,8 @@ extension Bench {
             let triangles = try GLBReader.read(glb).flatMap { $0.mesh.enuTriangles }
             let build = ContinuousClock.now
             let bvh = BVH(triangles: triangles.map { (SIMD3<Float>($0.0), SIMD3<Float>($0.1), SIMD3<Float>($0.2)) })
-            let buildMs = ms(ContinuousClock.now - build)
-            let roofs = triangles.filter { t in
-                let u = t.1 - t.0
-                let v = t.2 - t.0
-                return u.x * v.y - u.y * v.x > 0.5
-                    * ((u.y * v.z - u.z * v.y) * (u.y * v.z - u.z * v.y) + (u.z * v.x - u.x * v.z)
-                    * (u.z * v.x - u.x * v.z) + (u.x * v.y - u.y * v.x) * (u.x * v.y - u.y * v.x)).squareRoot()
-            }
+            let buildMs = (ContinuousClock.now - build).milliseconds
+            let roofs = triangles.filter(RoofSampler.isRoof)
             print(
                 "\(triangles.count) triangles, BVH built in \(String(format: "%.1f", buildMs)) ms; \(roofs.count) roof faces"
             )
@@ -57,7 +51,7 @@ extension Bench {
                     }
                     blocked.add(hits, ordering: .relaxed)
                 }
-                let seconds = ms(ContinuousClock.now - start) / 1000
+                let seconds = (ContinuousClock.now - start).milliseconds / 1000
                 let total = Double(rays * n)
                 print(
                     String(
@@ -65,10 +59,6 @@ extension Bench {
                         total / seconds / 1e6, seconds * 1e9 * Double(n) / total,
                         100 * Double(blocked.load(ordering: .relaxed)) / total))
             }
-        }
-
-        func ms(_ d: Duration) -> Double {
-            Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         }
     }
 }

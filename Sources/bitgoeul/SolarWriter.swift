@@ -59,7 +59,7 @@ enum SolarWriter {
         var features: [String] = []
         for b in r.buildings {
             guard let index = byId[b.id] else { continue }
-            let roofs = scene[index].triangles.filter { isRoof($0) }
+            let roofs = scene[index].triangles.filter { RoofSampler.isRoof($0) }
             let polygons = roofs.map { t -> String in
                 let ring = [t.0, t.1, t.2, t.0].map { p -> String in
                     let g = frame.geodetic(ENU(e: p.x, n: p.y, u: 0))
@@ -124,14 +124,6 @@ enum SolarWriter {
         print("what if: \(losers) of \(lines.count) neighbouring roofs lose irradiation (whatif.csv)")
     }
 
-    static func isRoof(_ t: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)) -> Bool {
-        let u = t.1 - t.0
-        let v = t.2 - t.0
-        let n = SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
-        let length = (n * n).sum().squareRoot()
-        return length > 1e-9 && n.z / length >= RoofSampler.roofNormalMinZ
-    }
-
     /// A top view: roofs coloured by class, a legend and the credit.
     static func svg(_ r: SolarAnalysis.Result, scene: [SolarAnalysis.Building], open: Double, credit: String) -> String
     {
@@ -156,7 +148,7 @@ enum SolarWriter {
         for b in scene {
             let fill = byId[b.id].map { colours[roofClass($0.meanKWhPerM2, open: open)]! } ?? "#333"
             var d = ""
-            for t in b.triangles where isRoof(t) {
+            for t in b.triangles where RoofSampler.isRoof(t) {
                 let pts = [t.0, t.1, t.2].map {
                     String(format: "%.1f,%.1f", ($0.x - lo.x) * scale, (hi.y - $0.y) * scale)
                 }

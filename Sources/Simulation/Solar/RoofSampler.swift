@@ -59,6 +59,13 @@ public enum RoofSampler {
         return (points, roofArea)
     }
 
+    /// Whether the triangle faces up enough to be a roof (tilted 60° or less).
+    public static func isRoof(_ t: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)) -> Bool {
+        let n = cross3(t.1 - t.0, t.2 - t.0)
+        let length = (n * n).sum().squareRoot()
+        return length > 1e-9 && n.z / length >= roofNormalMinZ
+    }
+
     /// Whether (x, y) lies in the triangle's projection (either winding, edges included on one side).
     @inline(__always)
     static func inside(_ x: Double, _ y: Double, _ a: SIMD3<Double>, _ b: SIMD3<Double>, _ c: SIMD3<Double>) -> Bool {
