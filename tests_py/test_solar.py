@@ -194,3 +194,32 @@ def test_a_planned_tower_costs_its_northern_neighbour_light(tmp_path):
                           str(tmp_path / "o2"), "--plan-footprint", "0,0;1,1", "--plan-height", "60"],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "3 to 1000 points" in bad.stderr
+
+
+def test_a_tilted_roof_gets_pvlibs_plane_of_array_irradiation(tmp_path):
+    """A lone south-facing roof tilted 30° (written as GLB by trimesh, an independent writer): its
+    year matches pvlib's isotropic plane-of-array sum (beam on the tilt, sky diffuse × (1 + cos β)/2,
+    ground-reflected with albedo 0.2)."""
+    import trimesh
+    depth, tilt = 10.0, np.radians(30)
+    enu = np.array([[0, 0, 5], [20, 0, 5], [20, depth, 5 + depth * np.tan(tilt)], [0, depth, 5 + depth * np.tan(tilt)]])
+    gltf = np.stack([enu[:, 0], enu[:, 2], -enu[:, 1]], axis=1)  # glTF: +Y up, -Z north
+    scene = trimesh.Scene()
+    scene.add_geometry(trimesh.Trimesh(vertices=gltf, faces=[[0, 1, 2], [0, 2, 3]], process=False),
+                       node_name="tilted", geom_name="tilted")
+    space = tmp_path / "world/spaces/test"
+    space.mkdir(parents=True)
+    (space / "buildings.glb").write_bytes(scene.export(file_type="glb"))
+    (space / "buildings.json").write_text(json.dumps(
+        {"anchor": {"latitude": ANCHOR[0], "longitude": ANCHOR[1], "height": 0}, "attribution": "test", "buildings": []}))
+    (space / "solar.json").write_text(json.dumps({"linkeTurbidity": LINKE, "albedo": 0.2}))
+    result, points = run_roofs(tmp_path / "world", tmp_path / "out", "--spacing", "2", "--sky-rays", "1024")
+    sun, sky = pvlib_year(*ANCHOR)
+    poa = pvlib.irradiance.get_total_irradiance(30, 180, sun["apparent_zenith"], sun["azimuth"], sky["dni"],
+                                                sky["ghi"], sky["dhi"], albedo=0.2, model="isotropic")
+    expected = poa["poa_global"].sum() / 1000
+    roof = result["buildings"][0]
+    assert abs(roof["meanKWhPerM2"] / expected - 1) < 0.005, (roof["meanKWhPerM2"], expected)
+    assert abs(roof["roofAreaM2"] - 20 * depth / np.cos(tilt)) < 0.01
+    assert (points["tilt_deg"].round(1) == 30.0).all()
+    assert abs(points["sky_view"].mean() - (1 + np.cos(tilt)) / 2) < 0.01
