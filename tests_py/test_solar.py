@@ -220,6 +220,6 @@ def test_a_tilted_roof_gets_pvlibs_plane_of_array_irradiation(tmp_path):
     expected = poa["poa_global"].sum() / 1000
     roof = result["buildings"][0]
     assert abs(roof["meanKWhPerM2"] / expected - 1) < 0.005, (roof["meanKWhPerM2"], expected)
-    assert abs(roof["roofAreaM2"] - 20 * depth / np.cos(tilt)) < 0.01
+    assert abs(roof["roofAreaM2"] - 20 * depth / np.cos(tilt)) <= 0.05  # written to 0.1 m²
     assert (points["tilt_deg"].round(1) == 30.0).all()
     assert abs(points["sky_view"].mean() - (1 + np.cos(tilt)) / 2) < 0.01
