@@ -128,7 +128,7 @@ public struct BitgoeulServer: Sendable {
             services: [
                 RealtimeService(
                     engine: services.engine, store: services.store, exhibitions: services.exhibitions,
-                    docent: services.docentHolder, logger: logger),
+                    docent: services.docentHolder, retention: services.config.retention, logger: logger),
                 StatsPublisher(
                     outbox: services.engine.visits, store: services.store, policy: services.config.releasePolicy,
                     timeZone: services.config.statsTimeZone, logger: logger),
@@ -138,12 +138,14 @@ public struct BitgoeulServer: Sendable {
     }
 }
 
-/// Runs the tick threads for the application's lifetime and sweeps expired sessions hourly.
+/// Runs the tick threads for the application's lifetime; hourly it sweeps expired sessions and
+/// the records whose retention has passed.
 struct RealtimeService: Service {
     let engine: RealtimeEngine
     let store: any Store
     let exhibitions: ExhibitionRoutes.Book
     let docent: DocentHolder
+    let retention: Retention
     let logger: Logger
 
     func run() async throws {
@@ -162,6 +164,13 @@ struct RealtimeService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let removed = try? await store.deleteExpiredSessions(now: Date()), removed > 0 {
                 logger.info("expired sessions removed", metadata: ["count": "\(removed)"])
+            }
+            if let swept = try? await store.sweep(retention: retention, now: Date()), swept.total > 0 {
+                logger.info(
+                    "records past retention deleted",
+                    metadata: [
+                        "notices": "\(swept.notices)", "reports": "\(swept.reports)", "actions": "\(swept.actions)",
+                    ])
             }
             try? await gracefulShutdown(for: .seconds(3600))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Privacy
 import Realtime
+import Storage
 
 /// How a server is set up: where it listens, where its data and world live, and its limits.
 public struct ServerConfig: Sendable {
@@ -47,6 +48,8 @@ public struct ServerConfig: Sendable {
     /// the entry waits this many seconds (random), so the switch cannot be timed to link them.
     public var personaSwitchDelayS: ClosedRange<Double> = 3...12
     public var personaSwitchWindowS = 60.0
+    /// How long notices, closed reports and ended moderation actions are kept.
+    public var retention = Retention()
     /// Ciphertext bytes one account's life-log vault may hold.
     public var vaultBytesMax = 256 * 1024
 

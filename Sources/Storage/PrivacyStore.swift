@@ -55,6 +55,29 @@ public struct AccountErasure: Hashable, Sendable, Codable {
     public init() {}
 }
 
+/// How long records about people are kept before the hourly sweep deletes them.
+public struct Retention: Hashable, Sendable {
+    /// Notices (report outcomes, moderation) after they were sent.
+    public var noticesS: TimeInterval = 365 * 86_400
+    /// Reports after they were closed (open reports are kept until a moderator closes them).
+    public var closedReportsS: TimeInterval = 2 * 365 * 86_400
+    /// Moderation actions after they ended (their `until`, else when they were taken); a ban
+    /// without an end is kept while it stands.
+    public var actionsS: TimeInterval = 2 * 365 * 86_400
+
+    public init() {}
+}
+
+/// What one retention sweep deleted.
+public struct RetentionSweep: Hashable, Sendable {
+    public var notices = 0
+    public var reports = 0
+    public var actions = 0
+
+    public init() {}
+    public var total: Int { notices + reports + actions }
+}
+
 /// Durable state for the privacy features: the vault, the transparency log, released statistics
 /// with their privacy budget, and account erasure.
 public protocol PrivacyStore: Sendable {
@@ -95,6 +118,9 @@ public protocol PrivacyStore: Sendable {
     func releases(space: String, from: Int64, to: Int64) async throws -> [(hourStart: Int64, json: String)]
     /// ε spent by a space on a day.
     func budgetSpent(space: String, day: String) async throws -> Double
+
+    /// Deletes notices, closed reports and ended moderation actions older than `retention` allows.
+    func sweep(retention: Retention, now: Date) async throws -> RetentionSweep
 
     /// Erases the account: personas, sessions, relations, friendships, roles, notices, vault and
     /// secret go; reports it filed stay with the reporter replaced by a tombstone, and its

@@ -251,6 +251,30 @@ extension SQLiteStore {
         }
     }
 
+    // MARK: Retention
+
+    public func sweep(retention: Retention, now: Date) async throws -> RetentionSweep {
+        let t = now.timeIntervalSince1970
+        return try await pool.write { db in
+            var done = RetentionSweep()
+            try db.execute(sql: "DELETE FROM notice WHERE created_at < ?", arguments: [t - retention.noticesS])
+            done.notices = db.changesCount
+            try db.execute(
+                // A ban without an end stays: deleting it would lift it.
+                sql: """
+                    DELETE FROM moderation_action
+                    WHERE NOT (kind = 'ban' AND until IS NULL) AND COALESCE(until, created_at) < ?
+                    """,
+                arguments: [t - retention.actionsS])
+            done.actions = db.changesCount
+            try db.execute(
+                sql: "DELETE FROM report WHERE status != 'open' AND resolved_at IS NOT NULL AND resolved_at < ?",
+                arguments: [t - retention.closedReportsS])
+            done.reports = db.changesCount
+            return done
+        }
+    }
+
     // MARK: Erasure
 
     public func eraseAccount(id: Int64, tombstone: String) async throws -> AccountErasure {
