@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Privacy
+import Realtime
 import Storage
 import WorldModel
 
@@ -44,7 +45,7 @@ enum StatsRoutes {
             let releases = try await services.store.releases(space: space, from: start, to: start + 86_400)
                 .compactMap { try? JSONDecoder().decode(HourRelease.self, from: Data($0.json.utf8)) }
             let released = Set(releases.map(\.hourStart))
-            let ended = hourStartNow()
+            let ended = hourStart(Date())
             let missing = stride(from: start, to: min(start + 86_400, ended), by: 3600).filter {
                 !released.contains($0)
             }
@@ -68,7 +69,7 @@ enum StatsRoutes {
                 (0..<24).contains(hour)
             else { throw APIError.invalid("hour", "the hour of the day, 0 to 23") }
             let hourStart = start + Int64(hour) * 3600
-            guard hourStart <= hourStartNow() else {
+            guard hourStart <= Realtime.hourStart(Date()) else {
                 throw APIError(.badRequest, "future_hour", "that hour has not begun; releases follow each hour")
             }
             guard
@@ -102,8 +103,6 @@ enum StatsRoutes {
         }
         return (space, day, start)
     }
-
-    static func hourStartNow() -> Int64 { Int64((Date().timeIntervalSince1970 / 3600).rounded(.down)) * 3600 }
 
     static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
 

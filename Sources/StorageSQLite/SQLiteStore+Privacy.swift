@@ -137,7 +137,7 @@ extension SQLiteStore {
         async throws
     {
         try await pool.write { db in
-            let size = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_log") ?? 0
+            let size = try Int.fetchOne(db, sql: Self.accessLogSizeSQL) ?? 0
             guard size == index, head.size == index + 1 else {
                 throw StoreError(.conflict, "the log has \(size) entries, not \(index)")
             }
@@ -150,8 +150,11 @@ extension SQLiteStore {
         }
     }
 
+    /// Entries are numbered 0, 1, 2 … without gaps, so the size is one past the last index (O(log n)).
+    static let accessLogSizeSQL = "SELECT COALESCE(MAX(idx) + 1, 0) FROM access_log"
+
     public func accessLogSize() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM access_log") ?? 0 }
+        try await pool.read { db in try Int.fetchOne(db, sql: Self.accessLogSizeSQL) ?? 0 }
     }
 
     public func accessLeaves() async throws -> [[UInt8]] {
