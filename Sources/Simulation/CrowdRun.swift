@@ -24,6 +24,37 @@ public struct RunSummary: Codable, Sendable {
     public var alerts: [CrowdAlert]
     /// Where the agents still inside at the end are (at most 100), to see who did not get out.
     public var still_inside: [[Double]]
+    /// Each group's speeds and travel times, by its order in the scenario.
+    public var groups: [GroupSummary]
+}
+
+/// One group's figures: desired speeds drawn, and for those who left, route speed (route length at
+/// the start over travel time, m/s) and travel time (s).
+public struct GroupSummary: Codable, Sendable {
+    public var name: String
+    public var agents: Int
+    public var exited: Int
+    public var desired_speed: Range?
+    public var route_speed: Range?
+    public var travel_time_s: Range?
+
+    /// Mean, minimum and maximum, rounded to the millimetre or millisecond.
+    public struct Range: Codable, Sendable {
+        public var mean: Double
+        public var min: Double
+        public var max: Double
+
+        init?(_ e: GroupTally.Extent) {
+            guard let mean = e.mean else { return nil }
+            func r(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+            (self.mean, self.min, self.max) = (r(mean), r(e.min), r(e.max))
+        }
+    }
+
+    init(name: String, tally t: GroupTally) {
+        (self.name, agents, exited) = (name, t.agents, t.exited)
+        (desired_speed, route_speed, travel_time_s) = (Range(t.desired), Range(t.routeSpeed), Range(t.travelTimeS))
+    }
 }
 
 /// Density stayed above the alert level for the alert duration at a place.
@@ -145,7 +176,8 @@ extension CrowdSimulation {
             iterations: iterations,
             agent_steps: agentSteps, wall_s: wall, agent_steps_per_s: wall > 0 ? Double(agentSteps) / wall : 0,
             max_density_ppm2: density.maxDensity, alerts: density.alerts,
-            still_inside: x.indices.prefix(100).map { [($0 < x.count ? x[$0] : 0), y[$0]] })
+            still_inside: x.indices.prefix(100).map { [($0 < x.count ? x[$0] : 0), y[$0]] },
+            groups: zip(scenario.groups, groupTallies).map { GroupSummary(name: $0.name, tally: $1) })
         return (summary, density)
     }
 }

@@ -212,6 +212,7 @@ extension CrowdSimulation {
                 exited += 1
                 exitedBy[Int(goal[i])] += 1
                 exitTimeSumS += time
+                groupTallies[Int(group[i])].left(routeM: routeM[i], travelS: time - startS[i])
                 continue
             }
             if kept != i {
@@ -223,6 +224,9 @@ extension CrowdSimulation {
                 radius[kept] = radius[i]
                 timeGap[kept] = timeGap[i]
                 goal[kept] = goal[i]
+                group[kept] = group[i]
+                startS[kept] = startS[i]
+                routeM[kept] = routeM[i]
                 agentIds[kept] = agentIds[i]
             }
             kept += 1
@@ -237,6 +241,9 @@ extension CrowdSimulation {
         radius.removeLast(gone)
         timeGap.removeLast(gone)
         goal.removeLast(gone)
+        group.removeLast(gone)
+        startS.removeLast(gone)
+        routeM.removeLast(gone)
         agentIds.removeLast(gone)
         if x.isEmpty && !hasPendingInflow { lastExitS = time }
     }
@@ -252,7 +259,7 @@ extension CrowdSimulation {
             guard let rate = group.inflow, time < group.inflowUntilS else { continue }
             inflowDebt[g] += rate * scenario.dt
             while inflowDebt[g] >= 1, let spot = freeSpot(in: group) {
-                add(at: spot, group: group)
+                add(at: spot, group: g)
                 inflowDebt[g] -= 1
             }
             // A full entrance waits; the debt is capped so a backlog does not burst in later.

@@ -30,6 +30,11 @@ public final class CrowdSimulation: @unchecked Sendable {
     var radius: [Double] = []
     var timeGap: [Double] = []
     var goal: [Int32] = []
+    /// Each agent's group, when it came in and its route length to the exit then (for the group figures).
+    var group: [Int32] = []
+    var startS: [Double] = []
+    var routeM: [Double] = []
+    public internal(set) var groupTallies: [GroupTally]
     /// A stable number per agent (never reused in a run), so a live view can follow each one.
     public internal(set) var agentIds: [UInt32] = []
     var nextAgentId: UInt32 = 1
@@ -96,10 +101,11 @@ public final class CrowdSimulation: @unchecked Sendable {
         rng = SplitMix64(seed: scenario.seed)
         inflowDebt = [Double](repeating: 0, count: scenario.groups.count)
         exitedBy = [Int](repeating: 0, count: scenario.exits.count)
+        groupTallies = [GroupTally](repeating: GroupTally(), count: scenario.groups.count)
         for (g, group) in scenario.groups.enumerated() {
             guard let count = group.count else { continue }
             let spots = try spots(for: group, index: g, count: count, file: file)
-            for p in spots { add(at: p, group: group) }
+            for p in spots { add(at: p, group: g) }
         }
     }
 
@@ -111,7 +117,7 @@ public final class CrowdSimulation: @unchecked Sendable {
     func spots(for group: Scenario.Group, index g: Int, count: Int, file: String) throws -> [Point] {
         let key = "groups[\(g)]"
         let box = group.area.boundingBox
-        let spacing = 2 * group.radius + 0.1
+        let spacing = group.spacing ?? 2 * group.radius + 0.1
         let field = fields[Int(goalIndex(group))]
         func usable(_ p: Point) -> Bool {
             guard group.area.contains(p), scenario.walkable.contains(p) else { return false }
@@ -166,26 +172,75 @@ public final class CrowdSimulation: @unchecked Sendable {
         }
     }
 
-    func add(at p: Point, group: Scenario.Group) {
-        // Normal speed by Box–Muller, kept positive.
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng)
-        let u2 = Double.random(in: 0..<1, using: &rng)
-        let normal = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    func add(at p: Point, group g: Int) {
+        let group = scenario.groups[g]
+        let speed: Double
+        switch group.speed {
+        case .normal(let mean, let sd):
+            // Box–Muller, kept positive.
+            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng)
+            let u2 = Double.random(in: 0..<1, using: &rng)
+            speed = max(0.1, mean + sd * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
+        case .uniform(let low, let high):
+            speed = Double.random(in: low...high, using: &rng)
+        }
         let goal = goalIndex(group)
-        let direction = fields[Int(goal)].direction(at: p)
+        let field = fields[Int(goal)]
+        let direction = field.direction(at: p)
         x.append(p.x)
         y.append(p.y)
         // The speed model keeps an orientation; the social force model a velocity, from rest.
         let atRest = scenario.model == .socialForce
         ox.append(atRest ? 0 : direction.x)
         oy.append(atRest ? 0 : direction.y)
-        v0.append(max(0.1, group.speedMean + group.speedSD * normal))
+        v0.append(speed)
         radius.append(group.radius)
         timeGap.append(group.timeGap)
         self.goal.append(goal)
+        self.group.append(Int32(g))
+        startS.append(time)
+        routeM.append(Double(field.distance(at: p)))
+        groupTallies[g].placed(speed: speed)
         agentIds.append(nextAgentId)
         nextAgentId &+= 1
         placed += 1
+    }
+}
+
+/// One group's figures over a run: desired speeds drawn, and for those who left, the route speed
+/// (route length at the start over travel time) and the travel time.
+public struct GroupTally: Sendable {
+    public private(set) var agents = 0
+    public private(set) var exited = 0
+    public private(set) var desired = Extent()
+    public private(set) var routeSpeed = Extent()
+    public private(set) var travelTimeS = Extent()
+
+    /// Count, sum, minimum and maximum of a quantity.
+    public struct Extent: Sendable {
+        public private(set) var count = 0
+        public private(set) var sum = 0.0
+        public private(set) var min = Double.infinity
+        public private(set) var max = -Double.infinity
+        public var mean: Double? { count > 0 ? sum / Double(count) : nil }
+
+        mutating func add(_ v: Double) {
+            count += 1
+            sum += v
+            min = Swift.min(min, v)
+            max = Swift.max(max, v)
+        }
+    }
+
+    mutating func placed(speed: Double) {
+        agents += 1
+        desired.add(speed)
+    }
+
+    mutating func left(routeM: Double, travelS: Double) {
+        exited += 1
+        travelTimeS.add(travelS)
+        if routeM.isFinite && travelS > 0 { routeSpeed.add(routeM / travelS) }
     }
 }
 

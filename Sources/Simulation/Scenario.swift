@@ -27,6 +27,14 @@ public struct Scenario: Sendable {
 
     public struct Group: Sendable {
         public enum Placement: String, Sendable { case grid, random }
+        /// How desired walking speeds are drawn: normal (kept above 0.1 m/s) or uniform in a range
+        /// (a demographic table such as RiMEA test 7's speeds by age).
+        public enum Speed: Sendable, Hashable {
+            case normal(mean: Double, sd: Double)
+            case uniform(min: Double, max: Double)
+        }
+        /// A label for the group's figures in the summary (`groups[i]` when not given).
+        public var name: String
         /// Agents placed at the start (nil with `inflow`).
         public var count: Int?
         /// Agents per second arriving in `area` for `inflowUntilS` seconds (festivals).
@@ -34,11 +42,12 @@ public struct Scenario: Sendable {
         public var inflowUntilS: Double
         public var area: Polygon
         public var placement: Placement
-        public var speedMean: Double
-        public var speedSD: Double
+        public var speed: Speed
         public var goal: String
         public var radius: Double
         public var timeGap: Double
+        /// Metres between placed agents (default 2r + 0.1, as close as people stand in a queue).
+        public var spacing: Double?
     }
 
     public var model: Model = .collisionFreeSpeed
@@ -132,22 +141,6 @@ extension Scenario {
             // `clip` keeps a part of a large space (the buildings in it stay as holes).
             let clip = try geometry.string("clip", required: false).map { try geometry.polygon("clip", $0).0 }
             walkable = Walkable(space: space, clip: clip)
-        } else if let id = try geometry.string("space", required: false) {
-            guard let space = spaces[id] else { throw geometry.error("space", "no space '\(id)' in the loaded world") }
-            let b = space.bounds
-            var outer = Polygon([
-                Point(b.minX, b.minY), Point(b.maxX, b.minY), Point(b.maxX, b.maxY), Point(b.minX, b.maxY),
-            ])
-            // `clip` keeps a part of a large space (the buildings in it stay as holes).
-            if let clip = try geometry.string("clip", required: false) {
-                outer = try geometry.polygon("clip", clip).0
-            }
-            let box = outer.boundingBox
-            let holes = space.obstacles.filter { o in
-                let ob = o.boundingBox
-                return ob.max.x >= box.min.x && ob.min.x <= box.max.x && ob.max.y >= box.min.y && ob.min.y <= box.max.y
-            }
-            walkable = Walkable(outer: outer, holes: holes)
         } else {
             throw geometry.error("walkable", "give `walkable` (WKT) or `space` (an id)")
         }
@@ -179,7 +172,14 @@ extension Scenario {
 
         var groups: [Group] = []
         for var g in try reader.tables("groups") {
-            try g.allow(["count", "inflow", "inflow_until", "area", "placement", "speed", "goal", "radius", "time_gap"])
+            try g.allow([
+                "name", "count", "inflow", "inflow_until", "area", "placement", "speed", "goal", "radius", "time_gap",
+                "spacing",
+            ])
+            let name = try g.string("name", required: false) ?? "groups[\(groups.count)]"
+            guard (1...64).contains(name.count), !groups.contains(where: { $0.name == name }) else {
+                throw g.error("name", "1–64 characters, different from every other group's")
+            }
             let count = try g.int("count", in: 1...agentsMax)
             let inflow = try g.double("inflow", in: 0.001...1000)
             guard (count == nil) != (inflow == nil) else { throw g.error("count", "give either `count` or `inflow`") }
@@ -188,18 +188,19 @@ extension Scenario {
             guard let placement = Group.Placement(rawValue: placementText) else {
                 throw g.error("placement", "'grid' or 'random'")
             }
-            var speed = try g.table("speed", required: false)
-            try speed.allow(["mean", "sd"])
             let goal = try g.string("goal")!
             guard exits.contains(where: { $0.id == goal }) else { throw g.error("goal", "no exit '\(goal)'") }
             groups.append(
                 Group(
-                    count: count, inflow: inflow,
+                    name: name, count: count, inflow: inflow,
                     inflowUntilS: try g.double("inflow_until", in: 0...maxTimeMaxS) ?? .infinity,
-                    area: area, placement: placement, speedMean: try speed.double("mean", in: 0.1...5) ?? 1.34,
-                    speedSD: try speed.double("sd", in: 0...2) ?? 0.26, goal: goal,
+                    area: area, placement: placement, speed: try g.speed(), goal: goal,
                     radius: try g.double("radius", in: 0.1...1) ?? 0.2,
-                    timeGap: try g.double("time_gap", in: 0.1...10) ?? 1))
+                    timeGap: try g.double("time_gap", in: 0.1...10) ?? 1,
+                    spacing: try g.double("spacing", in: 0.2...50)))
+            if let spacing = groups.last!.spacing, spacing < 2 * groups.last!.radius {
+                throw g.error("spacing", "must be at least the agents' diameter (\(2 * groups.last!.radius) m)")
+            }
         }
         guard !groups.isEmpty else { throw reader.error("groups", "at least one [[groups]] is needed") }
 
@@ -330,6 +331,29 @@ struct TableReader {
             return try WKT.polygon(wkt)
         } catch {
             throw self.error(name, "invalid WKT: \(error.reason)")
+        }
+    }
+}
+
+extension TableReader {
+    /// A group's `speed`: `{ mean, sd }` (normal, the default 1.34 ± 0.26 m/s after Weidmann) or
+    /// `{ min, max }` (uniform in the range, for a table of speeds by age).
+    func speed() throws -> Scenario.Group.Speed {
+        var speed = try table("speed", required: false)
+        try speed.allow(["mean", "sd", "min", "max"])
+        let low = try speed.double("min", in: 0.1...5)
+        let high = try speed.double("max", in: 0.1...5)
+        let mean = try speed.double("mean", in: 0.1...5)
+        let sd = try speed.double("sd", in: 0...2)
+        switch (low, high) {
+        case (nil, nil):
+            return .normal(mean: mean ?? 1.34, sd: sd ?? 0.26)
+        case let (low?, high?):
+            guard mean == nil, sd == nil else { throw speed.error("min", "give `mean` and `sd`, or `min` and `max`") }
+            guard low <= high else { throw speed.error("max", "must not be below `min` (\(low))") }
+            return .uniform(min: low, max: high)
+        default:
+            throw speed.error(low == nil ? "min" : "max", "`min` and `max` go together")
         }
     }
 }

@@ -56,6 +56,31 @@ import WorldModel
         #expect(simulation.exited == 20 && outside == 0)
     }
 
+    /// RiMEA test 7's table (age: count, speed range in m/s), as in the scenario file's header.
+    static let speedsByAge: [(age: Int, count: Int, range: ClosedRange<Double>)] = [
+        (20, 10, 1.60...1.64), (30, 10, 1.52...1.56), (40, 10, 1.46...1.50), (50, 10, 1.39...1.43),
+        (60, 5, 1.27...1.27), (70, 5, 1.07...1.07),
+    ]
+
+    @Test func rimea7SpeedsGivenAndWalkedFollowTheAgeTable() throws {
+        let summary = try Self.run("rimea/rimea-07-speeds-by-age.toml")
+        #expect(summary.agents == 50 && summary.exited == 50)
+        try #require(summary.groups.count == Self.speedsByAge.count)
+        var walked: [Double] = []
+        for (group, row) in zip(summary.groups, Self.speedsByAge) {
+            #expect(group.name == "age \(row.age)" && group.agents == row.count && group.exited == row.count)
+            let given = try #require(group.desired_speed)
+            #expect(given.min >= row.range.lowerBound - 1e-3 && given.max <= row.range.upperBound + 1e-3, "\(group.name)")
+            // Walked: route length at the start over the time to the exit, within 0.03 m/s of the range.
+            let route = try #require(group.route_speed)
+            #expect(
+                route.min >= row.range.lowerBound - 0.03 && route.max <= row.range.upperBound + 0.03,
+                "\(group.name) walked \(route.min)–\(route.max) m/s")
+            walked.append(route.mean)
+        }
+        #expect(zip(walked, walked.dropFirst()).allSatisfy { $0 > $1 }, "slower with age: \(walked)")
+    }
+
     @Test func rimea9ClosingHalfTheExitsAboutDoublesTheTime() throws {
         let four = try #require(try Self.run("rimea/rimea-09-hall-4-exits.toml").evacuation_time_s)
         let two = try #require(try Self.run("rimea/rimea-09-hall-2-exits.toml").evacuation_time_s)

@@ -77,6 +77,28 @@ import WorldModel
             group: "count = 5\narea = \"POLYGON ((1 1, 10 1, 10 19, 1 19, 1 1))\"\ngoal = \"out\"")
         #expect(error(sealed)?.reason.contains("reach") == true)
         #expect(error("[model]\ndt = 5")?.key == "geometry", "the first problem is reported")
+        // Speeds: a normal or a uniform distribution, not half of each; a range the right way round.
+        let area = "count = 5\narea = \"POLYGON ((1 1, 5 1, 5 5, 1 5, 1 1))\"\ngoal = \"out\"\n"
+        let speeds = [
+            "speed = { min = 1.5, max = 1.2 }": "groups[0].speed.max",
+            "speed = { min = 1.2 }": "groups[0].speed.max",
+            "speed = { mean = 1.3, min = 1.2, max = 1.4 }": "groups[0].speed.min",
+            "speed = { mean = 9 }": "groups[0].speed.mean",
+            "spacing = 0.3": "groups[0].spacing",
+        ]
+        for (line, key) in speeds { #expect(error(Self.scenario(group: area + line))?.key == key, "\(line)") }
+        let twins = Self.scenario(group: area + "name = \"a\"", extra: "\n[[groups]]\n" + area + "name = \"a\"")
+        #expect(error(twins)?.key == "groups[1].name")
+    }
+
+    @Test func aUniformSpeedRangeIsDrawnWithinItsBounds() throws {
+        let text = Self.scenario(
+            group: "count = 200\narea = \"POLYGON ((1 1, 15 1, 15 15, 1 15, 1 1))\"\nspeed = { min = 1.1, max = 1.3 }\ngoal = \"out\"")
+        let run = try CrowdSimulation(scenario: try Scenario.parse(text), workers: 1)
+        let desired = try #require(run.groupTallies.first?.desired)
+        #expect(desired.count == 200 && desired.min >= 1.1 && desired.max <= 1.3)
+        // 200 draws from U(1.1, 1.3): the mean is 1.2 ± 0.004 (one standard error), so 0.015 is very safe.
+        #expect(abs(try #require(desired.mean) - 1.2) < 0.015 && desired.max - desired.min > 0.15)
     }
 
     @Test func routesGoAroundABuilding() {
@@ -131,10 +153,9 @@ import WorldModel
             Self.scenario(
                 walkable: "POLYGON ((0 0, 60 0, 60 10, 0 10, 0 0))", exit: "POLYGON ((59 0, 60 0, 60 10, 59 10, 59 0))",
                 group: "count = 1\narea = \"POLYGON ((10 4.9, 10.2 4.9, 10.2 5.1, 10 5.1, 10 4.9))\"\ngoal = \"out\""))
-        scenario.groups[0].speedSD = 0
-        scenario.groups[0].speedMean = 0.5
+        scenario.groups[0].speed = .normal(mean: 0.5, sd: 0)
         let simulation = try CrowdSimulation(scenario: scenario, workers: 1)
-        simulation.add(at: Point(9.2, 5), group: scenario.groups[0])
+        simulation.add(at: Point(9.2, 5), group: 0)
         simulation.v0[1] = 1.5
         for _ in 0..<2000 { simulation.step() }
         let gap = simulation.x[0] - simulation.x[1] - 0.4
