@@ -68,18 +68,20 @@ extension CrowdSimulation {
             grid.sy.withUnsafeBufferPointer { y in
                 grid.sr.withUnsafeBufferPointer { radius in
                     grid.order.withUnsafeBufferPointer { order in
-                        grid.start.withUnsafeBufferPointer { start in
-                            routeDirX.withUnsafeBufferPointer { dirX in
-                                routeDirY.withUnsafeBufferPointer { dirY in
-                                    walls.walls.withUnsafeBufferPointer { wallList in
-                                        walls.items.withUnsafeBufferPointer { wallItems in
-                                            grid.svx.withUnsafeBufferPointer { vx in
-                                                grid.svy.withUnsafeBufferPointer { vy in
-                                                    body(
-                                                        AgentsView(
-                                                            x: x, y: y, radius: radius, vx: vx, vy: vy, order: order,
-                                                            start: start, dirX: dirX, dirY: dirY, walls: wallList,
-                                                            wallItems: wallItems))
+                        grid.agentsInCellOrder.withUnsafeBufferPointer { agents in
+                            grid.start.withUnsafeBufferPointer { start in
+                                routeDirX.withUnsafeBufferPointer { dirX in
+                                    routeDirY.withUnsafeBufferPointer { dirY in
+                                        walls.walls.withUnsafeBufferPointer { wallList in
+                                            walls.items.withUnsafeBufferPointer { wallItems in
+                                                grid.svx.withUnsafeBufferPointer { vx in
+                                                    grid.svy.withUnsafeBufferPointer { vy in
+                                                        body(
+                                                            AgentsView(
+                                                                x: x, y: y, radius: radius, vx: vx, vy: vy,
+                                                                order: order, agents: agents, start: start, dirX: dirX,
+                                                                dirY: dirY, walls: wallList, wallItems: wallItems))
+                                                    }
                                                 }
                                             }
                                         }
@@ -115,7 +117,8 @@ extension CrowdSimulation {
         let keepSin = sin(p.keepRightDeg * .pi / 180)
         var neighbours: [Int] = []
         neighbours.reserveCapacity(64)
-        for i in range {
+        for q in range {
+            let i = Int(view.agents[q])
             let px = x[i]
             let py = y[i]
             let here = Point(px, py)
@@ -208,7 +211,12 @@ extension CrowdSimulation {
     func removeExited() {
         var kept = 0
         for i in x.indices {
-            if scenario.exits[Int(goal[i])].area.contains(Point(x[i], y[i])) {
+            let g = Int(goal[i])
+            let box = exitBoxes[g]
+            let p = Point(x[i], y[i])
+            if p.x >= box.min.x && p.x <= box.max.x && p.y >= box.min.y && p.y <= box.max.y
+                && scenario.exits[g].area.contains(p)
+            {
                 exited += 1
                 exitedBy[Int(goal[i])] += 1
                 exitTimeSumS += time
@@ -304,6 +312,8 @@ struct AgentsView: @unchecked Sendable {
     let vx: UnsafeBufferPointer<Double>
     let vy: UnsafeBufferPointer<Double>
     let order: UnsafeBufferPointer<Int32>
+    /// Agent indices in cell order; a worker's range indexes this.
+    let agents: UnsafeBufferPointer<Int32>
     let start: UnsafeBufferPointer<Int32>
     let dirX: UnsafeBufferPointer<Float>
     let dirY: UnsafeBufferPointer<Float>

@@ -18,6 +18,8 @@ public final class CrowdSimulation: @unchecked Sendable {
     let routeDirY: [Float]
     let fieldGrid: FieldGrid
     let walls: WallIndex
+    /// Each exit's bounding box, so the per-step exit check rarely tests a polygon.
+    let exitBoxes: [(min: Point, max: Point)]
     var grid: AgentGrid
     var rng: SplitMix64
 
@@ -96,6 +98,7 @@ public final class CrowdSimulation: @unchecked Sendable {
         routeDirY = fields.flatMap(\.dirY)
         fieldGrid = FieldGrid(fields[0])
         walls = WallIndex(walls: scenario.walkable.walls, bounds: scenario.walkable.outer.boundingBox)
+        exitBoxes = scenario.exits.map(\.area.boundingBox)
         let box = scenario.walkable.outer.boundingBox
         grid = AgentGrid(minX: box.min.x, minY: box.min.y, maxX: box.max.x, maxY: box.max.y, cellM: Self.cutOffM / 2)
         rng = SplitMix64(seed: scenario.seed)
@@ -253,6 +256,8 @@ struct AgentGrid {
     let rows: Int
     var start: [Int32]
     var order: [Int32] = []
+    /// The real agents' indices in cell order: the step visits them so, and neighbours stay in cache.
+    var agentsInCellOrder: [Int32] = []
 
     init(minX: Double, minY: Double, maxX: Double, maxY: Double, cellM: Double) {
         var cell = cellM
@@ -331,6 +336,12 @@ struct AgentGrid {
             svx[k] = 0
             svy[k] = 0
             fill[c] += 1
+        }
+        if agentsInCellOrder.count != x.count { agentsInCellOrder = [Int32](repeating: 0, count: x.count) }
+        var next = 0
+        for id in order where id >= 0 {
+            agentsInCellOrder[next] = id
+            next += 1
         }
     }
 

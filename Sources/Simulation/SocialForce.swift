@@ -34,7 +34,8 @@ extension CrowdSimulation {
         let fieldGrid = self.fieldGrid
         let fieldCells = fieldGrid.cols * fieldGrid.rows
         let cut = SocialForceParameters.cutOffM
-        for i in range {
+        for q in range {
+            let i = Int(view.agents[q])
             let px = x[i]
             let py = y[i]
             let here = Point(px, py)
