@@ -70,7 +70,8 @@ import WorldModel
         for (group, row) in zip(summary.groups, Self.speedsByAge) {
             #expect(group.name == "age \(row.age)" && group.agents == row.count && group.exited == row.count)
             let given = try #require(group.desired_speed)
-            #expect(given.min >= row.range.lowerBound - 1e-3 && given.max <= row.range.upperBound + 1e-3, "\(group.name)")
+            #expect(
+                given.min >= row.range.lowerBound - 1e-3 && given.max <= row.range.upperBound + 1e-3, "\(group.name)")
             // Walked: route length at the start over the time to the exit, within 0.03 m/s of the range.
             let route = try #require(group.route_speed)
             #expect(

@@ -93,7 +93,9 @@ import WorldModel
 
     @Test func aUniformSpeedRangeIsDrawnWithinItsBounds() throws {
         let text = Self.scenario(
-            group: "count = 200\narea = \"POLYGON ((1 1, 15 1, 15 15, 1 15, 1 1))\"\nspeed = { min = 1.1, max = 1.3 }\ngoal = \"out\"")
+            group:
+                "count = 200\narea = \"POLYGON ((1 1, 15 1, 15 15, 1 15, 1 1))\"\nspeed = { min = 1.1, max = 1.3 }\ngoal = \"out\""
+        )
         let run = try CrowdSimulation(scenario: try Scenario.parse(text), workers: 1)
         let desired = try #require(run.groupTallies.first?.desired)
         #expect(desired.count == 200 && desired.min >= 1.1 && desired.max <= 1.3)
