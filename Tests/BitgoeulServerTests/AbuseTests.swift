@@ -64,9 +64,17 @@ import WorldModel
         let flooder = try await server.guest("Flooder")
         for i in 0..<10 { flooder.say("spam \(i)", scope: .space) }
         #expect(await flooder.waitUntil(timeoutS: 2) { $0.errors.contains { $0.code == .rateLimited } })
-        for i in 0..<3000 { flooder.move(x: 10, y: 10 + Float(i % 2)) }
-        // Under a loaded machine (all suites in parallel) the server may need more than a few seconds.
-        #expect(await flooder.waitUntil(timeoutS: 10) { $0.closed?.code == CloseCode.flooding })
+        // 6,000 moves, 32 to a frame (the most a frame may carry), so they arrive within moments even on a
+        // loaded machine: the bucket refills 30 moves and 5 violations a second, and every tenth dropped
+        // move is a violation, so the 100-violation budget runs out unless they trickle in over a minute.
+        let moves = (0..<6000).map { i in
+            ClientMessage.move(
+                MoveIntent(seq: UInt32(i + 1), x: 10, y: 10 + Float(i % 2), z: 0, heading: 0, animation: .walk))
+        }
+        for start in stride(from: 0, to: moves.count, by: Frame.clientMessagesMax) {
+            flooder.connection.send(Array(moves[start..<min(moves.count, start + Frame.clientMessagesMax)]))
+        }
+        #expect(await flooder.waitUntil(timeoutS: 20) { $0.closed?.code == CloseCode.flooding })
         #expect(flooder.snapshot.closed?.reason?.contains("flood") == true)
     }
 
