@@ -129,9 +129,9 @@ extension CrowdSimulation {
             var repY = 0.0
             let c0 = max(0, Int((px - Self.cutOffM - grid.minX) / grid.cellM))
             let c1 = min(grid.cols - 1, Int((px + Self.cutOffM - grid.minX) / grid.cellM))
-            let r0 = max(0, Int((py - Self.cutOffM - grid.minY) / grid.cellM))
-            let r1 = min(grid.rows - 1, Int((py + Self.cutOffM - grid.minY) / grid.cellM))
-            var row = r0
+            let rows = grid.rows(from: py - Self.cutOffM, to: py + Self.cutOffM)
+            var row = rows?.lowerBound ?? 1
+            let r1 = rows?.upperBound ?? 0
             while c0 <= c1 && row <= r1 {
                 var k = Int(view.start[row * grid.cols + c0])
                 let end = Int(view.start[row * grid.cols + c1 + 1])
