@@ -394,6 +394,9 @@ def test_planners_see_noisy_hourly_visits_and_a_heatmap(server):
     d = browser()
     try:
         d.get(server + f"/stats.html?space=gwangju/acc-plaza&lang=en")
+        # The page's module sets today's date and its listeners after its first fetches: wait for its
+        # first day to be drawn, or the date set below is overwritten (seen on a loaded CI machine).
+        wait_for(d, "return document.getElementById('budget').textContent.length > 0")
         d.execute_script(f"document.getElementById('date').value = '{day}';"
                          "document.getElementById('date').dispatchEvent(new Event('change'))")
         wait_for(d, "return document.querySelectorAll('#hours tr').length === 2")
