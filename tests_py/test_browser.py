@@ -239,7 +239,8 @@ def test_digital_humans_walk_chungjangro_with_a_density_overlay(server):
     with sqlite3.connect(os.path.join(DATA, "bitgoeul.sqlite")) as db:
         db.execute("INSERT INTO space_role (account_id, space, role) VALUES (?, '*', 'owner')", (session["accountId"],))
     request = urllib.request.Request(server + "/api/v1/spaces/gwangju/chungjangro/simulations", data=CROWD.encode(),
-                                     method="POST", headers={"Authorization": f"Bearer {session['token']}"})
+                                     method="POST", headers={"Authorization": f"Bearer {session['token']}",
+                                                                     "Content-Type": "application/toml"})
     with urllib.request.urlopen(request) as response:
         assert response.status == 201
     v = browser()

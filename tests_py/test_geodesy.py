@@ -58,3 +58,17 @@ def test_bad_coordinates_are_refused_with_a_reason():
     assert "latitude" in result.stderr
     result = subprocess.run([str(BINARY), "geo", "enu", "--origin", "35,127", "--point", "nan,1"], capture_output=True, text=True)
     assert result.returncode != 0
+
+
+def test_negative_coordinates_are_values_not_flags():
+    """Sydney, Buenos Aires and everything west of Greenwich: `--origin -33.87,151.21` without `=`."""
+    sydney = run("enu", "--origin", "-33.87,151.21", "--point", "-33.86,151.21", "--point", "-33.87,151.2")
+    oracle = topocentric(-33.87, 151.21, 0)
+    for (lat, lon), mine in zip([(-33.86, 151.21), (-33.87, 151.2)], sydney):
+        e, n, u = oracle.transform(lat, lon, 0)
+        assert abs(e - mine["e"]) < 0.001 and abs(n - mine["n"]) < 0.001
+    back = run("wgs84", "--origin", "-34.6,-58.38", "--enu", "-120.5,-30,0")
+    assert back[0]["lat"] < -34.6 and back[0]["lon"] < -58.38
+    out = subprocess.run([str(BINARY), "solar", "position", "--lat", "-33.87", "--lon", "-70.65",
+                          "--time", "2026-06-21T12:00:00-04:00"], check=True, capture_output=True, text=True).stdout
+    assert "zenith" in json.loads(out)

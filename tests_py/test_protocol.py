@@ -102,3 +102,18 @@ def test_bad_version_is_closed_with_4000(server):
             ws.recv(timeout=5)
         assert ws.close_code == 4000
         assert "version" in ws.close_reason
+
+
+@pytest.mark.parametrize("fragments", [1, 3], ids=["whole", "fragmented"])
+def test_a_message_over_16_kib_is_closed_with_1009(server, fragments):
+    """RFC 6455 §7.4.1: 1009 for a message too big to process, whether it came in one frame or several."""
+    ws_url = server.replace("http://", "ws://") + "/api/v1/connect"
+    with connect(ws_url) as ws:
+        ws.send(encode_client({"type": "hello", "version": 1, "token": ""}))
+        receive_until(ws, lambda m: m["type"] == "welcome")
+        chunk = b"\x00" * (20_000 // fragments)
+        ws.send(chunk if fragments == 1 else iter([chunk] * fragments))
+        with pytest.raises(Exception):
+            while True:
+                ws.recv(timeout=5)
+        assert ws.close_code == 1009, (ws.close_code, ws.close_reason)

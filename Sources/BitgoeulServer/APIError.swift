@@ -12,11 +12,20 @@ public struct APIError: Error, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Sent with the error, e.g. `Retry-After`.
+    public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
         self.status = status
         self.code = code
         self.message = message
+    }
+
+    /// 429 with `Retry-After` in whole seconds.
+    static func tooMany(_ code: String, _ message: String, retryAfterS: Double) -> APIError {
+        var error = APIError(.tooManyRequests, code, message)
+        error.headers[.retryAfter] = String(Int(retryAfterS.rounded(.up)))
+        return error
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
@@ -35,7 +44,9 @@ public struct APIError: Error, Sendable {
     }
 
     func response() -> Response {
-        JSON.response(Body(error: .init(code: code, message: message)), status: status)
+        var response = JSON.response(Body(error: .init(code: code, message: message)), status: status)
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }
 
@@ -81,14 +92,24 @@ enum JSON {
     }
 
     /// Decodes a request body of at most `bodyBytesMax` bytes, with field-level error messages.
+    ///
+    /// The body must be declared `application/json` (415 otherwise: a plain HTML form, which a
+    /// browser sends cross-site without asking, cannot register or sign anyone in) and be UTF-8.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = bodyBytesMax) async throws
         -> T
     {
+        try requireMediaType(request, "application/json")
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch {
             throw APIError(.contentTooLarge, "too_large", "this request body is at most \(limit) bytes")
+        }
+        // UTF-16 and UTF-32 JSON carry NUL bytes (or a BOM that is not UTF-8); JSON text never does.
+        guard !buffer.readableBytesView.contains(0),
+            String(validating: buffer.readableBytesView, as: UTF8.self) != nil
+        else {
+            throw APIError.badRequest("the body must be JSON in UTF-8")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
@@ -96,6 +117,21 @@ enum JSON {
             throw APIError.invalid(error.fieldPath == "(document)" ? "body" : error.fieldPath, error.reason)
         } catch {
             throw APIError.badRequest("the body is not valid JSON")
+        }
+    }
+}
+
+/// Refuses a request body whose `Content-Type` is not `type` (parameters allowed; a charset must be UTF-8).
+func requireMediaType(_ request: Request, _ type: String) throws {
+    let unsupported = APIError(
+        .unsupportedMediaType, "unsupported_media_type", "send this body with 'Content-Type: \(type)' in UTF-8")
+    guard let header = request.headers[.contentType] else { throw unsupported }
+    let parts = header.split(separator: ";")
+    guard let first = parts.first, String(first).trimmingWhitespace().lowercased() == type else { throw unsupported }
+    for parameter in parts.dropFirst() {
+        let pair = parameter.split(separator: "=", maxSplits: 1).map { String($0).trimmingWhitespace().lowercased() }
+        if pair.count == 2, pair[0] == "charset", pair[1].trimmingCharacters(in: ["\""]) != "utf-8" {
+            throw unsupported
         }
     }
 }

@@ -2,6 +2,7 @@ import Docent
 import Foundation
 import Geo
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -70,13 +71,16 @@ public struct BitgoeulServer: Sendable {
         services = Services(
             config: config, store: store, world: world, engine: engine,
             hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,
-            admission: Admission(openMax: config.connectionsMax, perSecond: config.connectionsPerSecond),
+            admission: Admission(
+                openMax: config.connectionsMax, perSecond: config.connectionsPerSecond,
+                perAddressPerSecond: config.connectionsPerAddressPerSecond),
             logger: logger,
             rules: SafetyRules(store: store, board: engine.safety), words: words,
             accountLimits: AccountLimiter(limits: config.limits), docentHolder: DocentHolder(docent),
             exhibitions: ExhibitionRoutes.Book(shown),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
-            personaSwitch: PersonaSwitchGuard(windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS))
+            personaSwitch: PersonaSwitchGuard(windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS),
+            signIns: SignInGuard(policy: config.signInPolicy), sockets: SocketCounter(max: config.http.socketsMax))
         if let problem = config.releasePolicy.problem {
             throw ManifestError(file: "(config)", field: "stats", reason: problem)
         }
@@ -96,7 +100,7 @@ public struct BitgoeulServer: Sendable {
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol
     {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: BitgoeulRequestContext.self)
         router.middlewares.add(ErrorMiddleware())
         if let web = services.config.webDirectory, FileManager.default.fileExists(atPath: web.path) {
             router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
@@ -113,17 +117,13 @@ public struct BitgoeulServer: Sendable {
         StatsRoutes.add(to: router, services: services)
         SolarRoutes.add(to: router, services: services)
 
-        let wsRouter = Router(context: BasicWebSocketRequestContext.self)
+        let wsRouter = Router(context: ConnectRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)
 
         let config = services.config
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: wsRouter,
-                configuration: .init(
-                    ws: .init(
-                        maxFrameSize: WireFormat.clientFrameBytesMax, autoPing: .enabled(timePeriod: .seconds(30))))),
+            server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
             services: [
                 RealtimeService(
@@ -135,6 +135,29 @@ public struct BitgoeulServer: Sendable {
             ],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+}
+
+extension BitgoeulServer {
+    /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard
+    /// (socket cap, head deadline and size), kept-alive connections closed when idle.
+    static func serverBuilder(
+        webSocketRouter: Router<ConnectRequestContext>, config: ServerConfig, sockets: SocketCounter
+    ) -> HTTPServerBuilder {
+        let limits = config.http
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(
+                idleTimeout: .milliseconds(Int64(limits.keepAliveIdleS * 1000)),
+                httpDecoderConfiguration: .init(
+                    maxHeaderFieldSize: limits.requestHeadBytesMax, maxHeaderListSize: limits.requestHeadBytesMax,
+                    maxHeaderFieldCount: 100)),
+            ws: .init(maxFrameSize: WireFormat.clientFrameBytesMax, autoPing: .enabled(timePeriod: .seconds(30))))
+        return HTTPServerBuilder { responder in
+            let upgrading = HTTP1WebSocketUpgradeChannel(
+                responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfig)
+            return GuardedChildChannel(base: upgrading, limits: limits, sockets: sockets)
+        }
     }
 }
 

@@ -15,6 +15,8 @@ struct ConnectionSession {
     enum Action {
         case close(code: UInt16, reason: String)
         case startWriter(AsyncStream<ByteBuffer>)
+        /// The connection speaks for this account: end it when the account is erased or banned.
+        case watch(account: Int64)
     }
 
     enum Phase { case awaitingHello, ready, joined }
@@ -249,7 +251,7 @@ struct ConnectionSession {
         send(
             .welcome(
                 version: WireFormat.version, tickHz: UInt8(services.config.realtime.tickHz), guest: accountId == nil))
-        return []
+        return accountId.map { [.watch(account: $0)] } ?? []
     }
 
     private mutating func join(space id: String, personaId: Int64) async -> [Action] {

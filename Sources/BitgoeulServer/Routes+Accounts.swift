@@ -25,7 +25,7 @@ enum AccountRoutes {
         let expiresAt: Date
     }
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.post("/api/v1/accounts") { request, _ -> Response in
             let body = try await JSON.decode(Credentials.self, from: request)
             let username = try validUsername(body.username)
@@ -42,18 +42,31 @@ enum AccountRoutes {
             }
         }
 
-        router.post("/api/v1/sessions") { request, _ -> Response in
+        router.post("/api/v1/sessions") { request, context -> Response in
             let body = try await JSON.decode(Credentials.self, from: request)
             let username = body.username.lowercased()
             let failed = APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
             guard usernameLengths.contains(username.count), passwordLengths.contains(body.password.count) else {
                 throw failed
             }
+            let address = context.clientAddress(request, services: services)
+            if case .wait(let seconds, let account) = services.signIns.begin(account: username, address: address) {
+                let whom = account ? "this account" : "your network address"
+                throw APIError.tooMany(
+                    "too_many_attempts",
+                    "too many failed sign-ins for \(whom); try again in \(Int(seconds.rounded(.up))) s",
+                    retryAfterS: seconds)
+            }
+            // nil when the check did not run (the server was busy): not a failure of the person.
+            var verified: Bool?
+            defer { services.signIns.end(account: username, address: address, succeeded: verified) }
             guard let found = try await services.store.account(username: username) else {
                 try await services.hasher.dummyVerify(body.password)
+                verified = false
                 throw failed
             }
-            guard try await services.hasher.verify(body.password, against: found.passwordHash) else { throw failed }
+            verified = try await services.hasher.verify(body.password, against: found.passwordHash)
+            guard verified == true else { throw failed }
             let (token, hash) = SessionToken.make()
             let expires = Date().addingTimeInterval(services.config.sessionLifetimeS)
             try await services.store.createSession(

@@ -12,16 +12,21 @@ import Wire
 enum ConnectRoute {
     static let connected = Meter(label: "bitgoeul_connected_clients")
 
-    static func add(to router: Router<BasicWebSocketRequestContext>, services: Services) {
+    static func add(to router: Router<ConnectRequestContext>, services: Services) {
         router.ws("/api/v1/connect") { inbound, outbound, context in
-            await serve(inbound: inbound, outbound: outbound, services: services, logger: context.logger)
+            let address = context.requestContext.clientAddress(context.request, services: services)
+            try await serve(
+                inbound: inbound, outbound: outbound, from: address, services: services, logger: context.logger)
         }
     }
 
+    /// Serves one connection. Rethrows what ended the inbound stream (a message over the size
+    /// limit, a protocol error), so the WebSocket layer closes with its code (1009, 1002) and not 1000.
     static func serve(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, services: Services, logger: Logger
-    ) async {
-        switch services.admission.enter() {
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, from address: ClientAddress,
+        services: Services, logger: Logger
+    ) async throws {
+        switch services.admission.enter(from: address) {
         case .tooFast:
             try? await outbound.close(
                 .init(codeNumber: Int(CloseCode.busy)), reason: "too many new connections; retry in a second")
@@ -38,11 +43,13 @@ enum ConnectRoute {
             services.admission.leave()
         }
         let (directStream, direct) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(64))
-        await withTaskGroup(of: Void.self) { group in
+        let ended: (any Error)? = await withTaskGroup(of: Void.self) { group in
             group.addTask { await write(directStream, to: outbound) }
             let helloDeadline = services.config.helloTimeoutS
             let greeted = Flag()
             var session = ConnectionSession(services: services, direct: direct)
+            var failure: (any Error)?
+            var watched: (account: Int64, id: UInt64)?
             group.addTask {
                 guard (try? await Task.sleep(for: .seconds(helloDeadline))) != nil, !greeted.isSet else { return }
                 try? await outbound.close(
@@ -60,6 +67,14 @@ enum ConnectRoute {
                         switch action {
                         case .startWriter(let stream):
                             group.addTask { await write(stream, to: outbound) }
+                        case .watch(let account):
+                            let (id, endings) = services.connections.register(account: account)
+                            watched = (account, id)
+                            group.addTask {
+                                for await ending in endings {
+                                    try? await outbound.close(.init(codeNumber: Int(ending.code)), reason: ending.reason)
+                                }
+                            }
                         case .close(let code, let reason):
                             logger.debug("closing connection", metadata: ["code": "\(code)", "reason": "\(reason)"])
                             try? await outbound.close(.init(codeNumber: Int(code)), reason: reason)
@@ -69,11 +84,15 @@ enum ConnectRoute {
                 }
             } catch {
                 logger.debug("connection ended", metadata: ["error": "\(type(of: error))"])
+                failure = error
             }
+            if let watched { services.connections.unregister(account: watched.account, id: watched.id) }
             session.end()
             direct.finish()
             group.cancelAll()
+            return failure
         }
+        if let ended { throw ended }
     }
 
     /// Writes frames until the stream ends or the socket fails.

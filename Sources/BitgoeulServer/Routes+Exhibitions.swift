@@ -90,7 +90,7 @@ enum ExhibitionRoutes {
     /// Works within this distance of the visitor count as "near" for the docent.
     static let nearM = 6.0
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/exhibitions") { request, _ -> Response in
             let space = request.uri.queryParameters.get("space")
             let list = services.exhibitions.all(space: space).map {
@@ -205,7 +205,7 @@ enum NarrationRoutes {
 
     static let lengthMax = 4000
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.put("/api/v1/artworks/{id}/narration") { request, context -> Response in
             let account = try await services.requireAccount(request)
             let roles = try await services.store.roles(account: account)

@@ -82,7 +82,7 @@ enum ModerationRoutes {
     static let reasonLengthMax = 500
     static let durationMaxS: Double = 365 * 24 * 3600
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/moderation/reports") { request, _ -> Response in
             let account = try await services.requireAccount(request)
             let spaces = try await moderatedSpaces(account, services)
@@ -246,6 +246,13 @@ enum ModerationRoutes {
             try await services.rules.refresh(target)
             for live in board.entities(of: target) {
                 live.link.post(system: .notice(kind: .moderation, entityId: 0, text: text))
+            }
+            if action.kind == .suspend || action.kind == .ban {
+                // The account's connections end at once; the notice waits in its persona page.
+                let what = action.kind == .ban ? "banned" : "suspended"
+                services.connections.end(
+                    account: target, code: CloseCode.accountEnded,
+                    reason: "a moderator \(what) your account; your notices say why")
             }
         }
         if let reporter = report.reporterAccount {

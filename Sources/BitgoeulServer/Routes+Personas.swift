@@ -15,7 +15,7 @@ enum PersonaRoutes {
         let max: Int
     }
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/personas") { request, _ -> Response in
             let account = try await services.requireAccount(request)
             let personas = try await services.store.personas(accountId: account)
@@ -62,7 +62,7 @@ enum PersonaRoutes {
         }
     }
 
-    static func personaId(_ context: BasicRequestContext) throws -> Int64 {
+    static func personaId(_ context: BitgoeulRequestContext) throws -> Int64 {
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
             throw APIError(.notFound, "not_found", "no such persona")
         }

@@ -45,7 +45,7 @@ enum PrivacyRoutes {
     static let accessEntriesMax = 1000
     static let tombstone = "(erased)"
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/me/vault") { request, _ -> Response in
             let account = try await services.requireAccount(request)
             guard let stored = try await services.store.vault(account: account) else {
@@ -150,6 +150,11 @@ enum PrivacyRoutes {
                 live.link.post(system: .remove(reason: "your account was erased; its personas are gone"))
             }
             let erasure = try await services.store.eraseAccount(id: account, tombstone: tombstone)
+            // Like a ban, erasure ends every live connection of the account, including those in no
+            // space, and any that registers in the moment after.
+            services.connections.end(
+                account: account, code: ConnectionRegistry.erasedCode, reason: ConnectionRegistry.erasedReason,
+                forGood: true)
             services.engine.safety.detach(account)
             return JSON.response(erasure)
         }

@@ -40,7 +40,7 @@ enum SafetyRoutes {
     static let listMax = 200
 
     /// An account's data export. Positions, chat and presence are never stored, so they are not in it.
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         for kind in Relation.Kind.allCases {
             let path = kind == .block ? "blocks" : "mutes"
             router.get("/api/v1/\(path)") { request, _ -> Response in
@@ -124,7 +124,7 @@ enum SafetyRoutes {
         }
     }
 
-    static func pathId(_ context: BasicRequestContext) throws -> Int64 {
+    static func pathId(_ context: BitgoeulRequestContext) throws -> Int64 {
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
             throw APIError(.notFound, "not_found", "ids are positive integers")
         }

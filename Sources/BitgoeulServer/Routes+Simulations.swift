@@ -34,7 +34,7 @@ enum SimulationRoutes {
     static let agentsMax = 5000
     static let crowdsPerSpaceMax = 2
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         let base = "/api/v1/spaces/{region}/{space}/simulations"
         router.post(RouterPath(base)) { request, context -> Response in
             let handle = try space(context, services)
@@ -44,13 +44,16 @@ enum SimulationRoutes {
             guard running.count < crowdsPerSpaceMax else {
                 throw APIError(.conflict, "too_many", "at most \(crowdsPerSpaceMax) crowds run in a space at once")
             }
+            try requireMediaType(request, "application/toml")
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: scenarioBytesMax)
             } catch {
                 throw APIError(.contentTooLarge, "too_large", "a scenario is at most \(scenarioBytesMax) bytes")
             }
-            let text = String(decoding: body.readableBytesView, as: UTF8.self)
+            guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+                throw APIError.badRequest("a scenario is TOML in UTF-8")
+            }
             let simulation: CrowdSimulation
             do {
                 let scenario = try Scenario.parse(text, file: "scenario.toml", spaces: [handle.id: handle.space])
@@ -97,7 +100,7 @@ enum SimulationRoutes {
         let running: Bool
     }
 
-    static func space(_ context: BasicRequestContext, _ services: Services) throws -> SpaceHandle {
+    static func space(_ context: BitgoeulRequestContext, _ services: Services) throws -> SpaceHandle {
         let id = "\(context.parameters.get("region") ?? "")/\(context.parameters.get("space") ?? "")"
         guard let handle = services.engine.directory[id] else {
             throw APIError(.notFound, "not_found", "no space '\(id)'")
@@ -105,7 +108,7 @@ enum SimulationRoutes {
         return handle
     }
 
-    static func crowd(_ context: BasicRequestContext, in handle: SpaceHandle, _ services: Services) throws
+    static func crowd(_ context: BitgoeulRequestContext, in handle: SpaceHandle, _ services: Services) throws
         -> SimulatedCrowd
     {
         guard let id = context.parameters.get("id"), let crowd = services.crowds.get(id), crowd.space == handle.id

@@ -7,7 +7,7 @@ import WorldModel
 enum SolarRoutes {
     static let resultBytesMax = 64 << 20
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/spaces/{region}/{space}/solar") { _, context -> Response in
             let region = context.parameters.get("region") ?? ""
             let name = context.parameters.get("space") ?? ""

@@ -38,7 +38,7 @@ enum StatsRoutes {
         let scale: Double
     }
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/stats/visits") { request, _ -> Response in
             let (space, day, start) = try dayQuery(request, services)
             let tz = services.config.statsTimeZone

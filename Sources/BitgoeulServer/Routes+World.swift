@@ -52,7 +52,7 @@ enum WorldRoutes {
     static let assetBytesMax = 256 * 1024 * 1024
 
     /// Serves an imported asset with an ETag (size and modification time) and revalidation headers.
-    static func asset(_ request: Request, _ context: BasicRequestContext, services: Services) throws -> Response {
+    static func asset(_ request: Request, _ context: BitgoeulRequestContext, services: Services) throws -> Response {
         let region = context.parameters.get("region") ?? ""
         let spaceName = context.parameters.get("space") ?? ""
         let file = context.parameters.get("file") ?? ""
@@ -85,7 +85,7 @@ enum WorldRoutes {
         return object["id"] as? String
     }
 
-    static func add(to router: Router<BasicRequestContext>, services: Services) {
+    static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/healthz") { _, _ -> Response in
             JSON.response(["status": "ok"])
         }

@@ -24,6 +24,15 @@ public struct ServerConfig: Sendable {
     /// Connections open at once, and new WebSocket connections admitted per second (burst = rate).
     public var connectionsMax = 20_000
     public var connectionsPerSecond = 500.0
+    /// New WebSocket connections one client address may open per second (burst twice that), within
+    /// `connectionsPerSecond`.
+    public var connectionsPerAddressPerSecond = 20.0
+    /// Proxies (exact IP addresses) whose `X-Forwarded-For` names the client, e.g. nginx on 127.0.0.1.
+    public var trustedProxies: Set<String> = []
+    /// Failed sign-ins before back-off, its growth, and how long counts are kept.
+    public var signInPolicy = SignInPolicy()
+    /// Time limits and caps for HTTP connections (slow and silent clients).
+    public var http = HTTPLimits()
     /// Per-connection limits, per second with a burst.
     public var limits = ConnectionLimits()
     /// The artwork catalogue the docent answers from (none: the docent knows nothing).

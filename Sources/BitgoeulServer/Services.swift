@@ -37,6 +37,12 @@ public struct Services: Sendable {
     public let accessLog: AccessLog
     /// Delays an account's entry as another persona right after one left.
     let personaSwitch: PersonaSwitchGuard
+    /// Failed sign-ins per account and per address, with back-off.
+    let signIns: SignInGuard
+    /// Live connections by account, so erasure and bans can end them.
+    let connections = ConnectionRegistry()
+    /// Open sockets, against `config.http.socketsMax`.
+    let sockets: SocketCounter
 
     /// The account behind a bearer token, or nil when it is unknown or expired.
     func account(forToken token: String) async throws -> Int64? {
@@ -47,22 +53,49 @@ public struct Services: Sendable {
     }
 }
 
-/// Bounds on WebSocket connections: how many at once, and how fast new ones are let in.
+/// Bounds on WebSocket connections: how many at once, and how fast new ones are let in, server-wide
+/// and per client address, so one greedy client cannot use up everyone's admissions.
 final class Admission: Sendable {
-    private let open = Atomic<Int>(0)
-    private let bucket: Mutex<TokenBucket>
-    let openMax: Int
+    private struct Buckets {
+        var global: TokenBucket
+        var perAddress: [ClientAddress: TokenBucket] = [:]
+    }
 
-    init(openMax: Int, perSecond: Double) {
+    private let open = Atomic<Int>(0)
+    private let buckets: Mutex<Buckets>
+    private let clock: @Sendable () -> Double
+    let openMax: Int
+    let perAddressPerS: Double
+    /// Addresses with a partly spent bucket remembered at once; past it, full buckets are dropped.
+    static let addressesMax = 100_000
+
+    init(
+        openMax: Int, perSecond: Double, perAddressPerSecond: Double,
+        clock: @escaping @Sendable () -> Double = monotonicSeconds
+    ) {
         self.openMax = openMax
-        bucket = Mutex(TokenBucket(ratePerS: perSecond, burst: max(1, perSecond), nowS: monotonicSeconds()))
+        self.perAddressPerS = perAddressPerSecond
+        self.clock = clock
+        buckets = Mutex(Buckets(global: TokenBucket(ratePerS: perSecond, burst: max(1, perSecond), nowS: clock())))
     }
 
     enum Verdict { case admitted, full, tooFast }
 
-    /// Takes a place for a new connection; call `leave()` when it closes (only if admitted).
-    func enter() -> Verdict {
-        guard bucket.withLock({ $0.take(nowS: monotonicSeconds()) }) else { return .tooFast }
+    /// Takes a place for a new connection from `address`; call `leave()` when it closes (only if admitted).
+    func enter(from address: ClientAddress) -> Verdict {
+        let now = clock()
+        let rate = perAddressPerS
+        let allowed = buckets.withLock { b -> Bool in
+            // The address's own share first, so a greedy client's refusals spend nobody else's budget.
+            var mine = b.perAddress[address] ?? TokenBucket(ratePerS: rate, burst: max(1, 2 * rate), nowS: now)
+            let granted = mine.take(nowS: now) && b.global.take(nowS: now)
+            b.perAddress[address] = mine
+            if b.perAddress.count > Self.addressesMax {
+                b.perAddress = b.perAddress.filter { !$0.value.isFull(nowS: now) }
+            }
+            return granted
+        }
+        guard allowed else { return .tooFast }
         guard open.add(1, ordering: .relaxed).newValue <= openMax else {
             open.subtract(1, ordering: .relaxed)
             return .full

@@ -183,13 +183,15 @@ public final class SpaceInstance {
                 !config.safety || isClearOfBoundaries($0)
             }
             let walker = arrival.link.walker
+            // Everyone arrives on the ground, whatever height the spawn was drawn at.
+            let ground = handle.space.ground.z
             let member = Member(
                 id: EntityIds.take(), link: arrival.link,
                 nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)), appearance: walker.appearance,
                 flags: walker.isGuest ? EntityEnter.flagGuest : 0, party: walker.party,
                 rules: config.safety ? board.rules(walker.party) : PartyRules(), x: Float(p.x), y: Float(p.y),
-                z: Float(spawn.z), heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y),
-                targetZ: Float(spawn.z))
+                z: Float(ground), heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y),
+                targetZ: Float(ground))
             members.append(member)
             countArrival(of: members.count - 1)
             board.register(LiveEntity(entityId: member.id, space: handle.id, link: arrival.link))
@@ -230,14 +232,36 @@ public final class SpaceInstance {
             members[i].clamped = true
             return
         }
-        let b = handle.space.bounds
         members[i].targetX = move.x
         members[i].targetY = move.y
-        members[i].targetZ = min(max(move.z, Float(b.minZ)), Float(b.maxZ))
+        members[i].targetZ = heightTarget(claimed: move.z, animation: move.animation)
         members[i].heading = move.heading
         members[i].animation = move.animation.rawValue
         members[i].ackSeq = move.seq
-        members[i].clamped = false
+        // A claimed height the server does not grant is corrected like a claimed place.
+        members[i].clamped = abs(move.z - members[i].targetZ) > Self.heightToleranceM
+    }
+
+    /// Heights a client may be off by before it is corrected (rounding, a frame of descent).
+    static let heightToleranceM: Float = 0.05
+
+    /// The height the server grants for a claimed one: the ground for walking and running and in
+    /// spaces that keep everyone on it; elsewhere the claim within the bounds.
+    func heightTarget(claimed: Float, animation: AnimationState) -> Float {
+        let ground = Float(handle.space.ground.z)
+        guard handle.space.ground.verticalSpeedMaxMps != nil, animation != .walk, animation != .run else {
+            return ground
+        }
+        let b = handle.space.bounds
+        return min(max(claimed, Float(b.minZ)), Float(b.maxZ))
+    }
+
+    /// One tick of height: straight to the ground where nothing else is allowed, else towards the
+    /// target at no more than the space's vertical speed.
+    func nextHeight(from z: Float, to target: Float) -> Float {
+        guard let vMax = handle.space.ground.verticalSpeedMaxMps else { return Float(handle.space.ground.z) }
+        let stepMax = Float(vMax) * config.tickDurationS
+        return z + min(max(target - z, -stepMax), stepMax)
     }
 
     /// Removes departed members keeping the rest in order, so slot order stays id order.
@@ -295,7 +319,7 @@ public final class SpaceInstance {
                     members[i].targetY = members[i].y
                 }
             }
-            members[i].z = members[i].targetZ
+            members[i].z = nextHeight(from: members[i].z, to: members[i].targetZ)
         }
     }
 

@@ -15,6 +15,11 @@ public struct TokenBucket: Sendable {
         self.lastS = nowS
     }
 
+    /// Whether the bucket has refilled to its burst: then it is no different from a new one.
+    public func isFull(nowS: Double) -> Bool {
+        tokens + max(0, nowS - lastS) * ratePerS >= burst
+    }
+
     /// Takes one token if there is one.
     public mutating func take(nowS: Double) -> Bool {
         tokens = min(burst, tokens + max(0, nowS - lastS) * ratePerS)

@@ -286,8 +286,17 @@ extension SQLiteStore {
                 throw StoreError(.notFound, "no such account")
             }
             var e = AccountErasure()
-            let names = try String.fetchAll(db, sql: "SELECT name FROM persona WHERE account_id = ?", arguments: [id])
-            e.personas = names.count
+            e.personas =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM persona WHERE account_id = ?", arguments: [id]) ?? 0
+            // Current and former names, longest first (so "Kim" does not break "Kimchi" before it is replaced).
+            let names = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM persona WHERE account_id = ?
+                    UNION SELECT name FROM persona_name_history WHERE account_id = ?
+                    """,
+                arguments: [id, id]
+            ).sorted { $0.count > $1.count }
             e.sessions =
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session WHERE account_id = ?", arguments: [id]) ?? 0
             e.relations =
@@ -308,6 +317,8 @@ extension SQLiteStore {
             for name in names {
                 try db.execute(sql: "UPDATE notice SET text = replace(text, ?, ?)", arguments: [name, tombstone])
                 try db.execute(sql: "UPDATE report SET note = replace(note, ?, ?)", arguments: [name, tombstone])
+                try db.execute(
+                    sql: "UPDATE report SET outcome = replace(outcome, ?, ?)", arguments: [name, tombstone])
                 try db.execute(
                     sql: "UPDATE report SET reported_name = ? WHERE reported_name = ? COLLATE NOCASE",
                     arguments: [tombstone, name])

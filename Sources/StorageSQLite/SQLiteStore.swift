@@ -55,6 +55,26 @@ public final class SQLiteStore: Store {
         registerSafetyMigration(&m)
         registerExhibitionMigration(&m)
         registerPrivacyMigration(&m)
+        m.registerMigration("v5-persona-name-history") { db in
+            // Every name an account's personas have had, so erasure can find former names in others'
+            // records (notices, reports, actions). Deleted with the account; kept by triggers so no
+            // write path can forget it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE persona_name_history (
+                        account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        PRIMARY KEY (account_id, name)
+                    ) WITHOUT ROWID;
+                    INSERT OR IGNORE INTO persona_name_history SELECT account_id, name FROM persona;
+                    CREATE TRIGGER persona_name_insert AFTER INSERT ON persona BEGIN
+                        INSERT OR IGNORE INTO persona_name_history VALUES (NEW.account_id, NEW.name);
+                    END;
+                    CREATE TRIGGER persona_name_update AFTER UPDATE OF name ON persona BEGIN
+                        INSERT OR IGNORE INTO persona_name_history VALUES (NEW.account_id, NEW.name);
+                    END;
+                    """)
+        }
         return m
     }
 

@@ -141,6 +141,8 @@ public enum CloseCode {
     public static let protocolErrors: UInt16 = 4400
     /// The server is admitting connections slowly; retry after a moment.
     public static let busy: UInt16 = 4029
+    /// The account was erased, suspended or banned while connected; the reason says which.
+    public static let accountEnded: UInt16 = 4010
 }
 
 /// Why the server took an avatar out of a space (`left` message).

@@ -50,6 +50,7 @@ public enum ManifestLoader {
         var capacity: Int
         var allowGuests: Bool?
         var attribution: String?
+        var ground: GroundRule?
     }
 
     /// Loads one region and checks that every portal leads to a space in it.
@@ -166,13 +167,20 @@ public enum ManifestLoader {
                 throw fail("portals[\(i)].radius", "must be within 0.5...50 m")
             }
         }
+        let ground = f.ground ?? GroundRule(z: b.minZ)
+        guard ground.z.isFinite, (b.minZ...b.maxZ).contains(ground.z) else {
+            throw fail("ground.z", "must lie within bounds.minZ...bounds.maxZ")
+        }
+        if let v = ground.verticalSpeedMaxMps, !(v.isFinite && v > 0 && v <= 10) {
+            throw fail("ground.verticalSpeedMaxMps", "must be within 0...10 m/s (leave it out to keep everyone on the ground)")
+        }
         if let attribution = f.attribution, attribution.count > 500 {
             throw fail("attribution", "at most 500 characters")
         }
         return Space(
             id: "\(region)/\(f.id)", name: f.name, kind: f.kind, anchor: f.anchor, bounds: f.bounds, spawns: f.spawns,
             obstacles: obstacles, portals: portals, capacity: f.capacity, allowGuests: f.allowGuests ?? true,
-            attribution: f.attribution)
+            attribution: f.attribution, ground: ground)
     }
 
     static func decode<T: Decodable>(_ url: URL) throws(ManifestError) -> T {

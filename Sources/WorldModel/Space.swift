@@ -68,6 +68,23 @@ public struct Portal: Hashable, Sendable, Codable {
     }
 }
 
+/// Where avatars stand: on a ground plane, and whether anything but walking may leave it.
+///
+/// The server decides every avatar's height from this rule; a client's claimed `z` never lifts a
+/// walking or running avatar off the ground (terrain will replace the plane later).
+public struct GroundRule: Hashable, Sendable, Codable {
+    /// Height of the ground plane in the space's frame (metres, up).
+    public var z: Double
+    /// How fast an avatar that is neither walking nor running may change height (m/s); nil keeps
+    /// everyone on the ground.
+    public var verticalSpeedMaxMps: Double?
+
+    public init(z: Double = 0, verticalSpeedMaxMps: Double? = nil) {
+        self.z = z
+        self.verticalSpeedMaxMps = verticalSpeedMaxMps
+    }
+}
+
 /// Whether a space is open sky or a room: the client lights them differently.
 public enum SpaceKind: String, Hashable, Sendable, Codable {
     case outdoor
@@ -91,11 +108,13 @@ public struct Space: Hashable, Sendable, Codable, Identifiable {
     public var allowGuests: Bool
     /// Where the anchor and geometry come from, shown to users as credit.
     public var attribution: String?
+    /// The ground avatars stand on.
+    public var ground: GroundRule
 
     public init(
         id: String, name: LocalizedText, kind: SpaceKind, anchor: GeoAnchor, bounds: Bounds,
         spawns: [SpawnPoint], obstacles: [Polygon] = [], portals: [Portal] = [], capacity: Int,
-        allowGuests: Bool = true, attribution: String? = nil
+        allowGuests: Bool = true, attribution: String? = nil, ground: GroundRule? = nil
     ) {
         self.id = id
         self.name = name
@@ -108,6 +127,7 @@ public struct Space: Hashable, Sendable, Codable, Identifiable {
         self.capacity = capacity
         self.allowGuests = allowGuests
         self.attribution = attribution
+        self.ground = ground ?? GroundRule(z: bounds.minZ)
     }
 }
 

@@ -13,8 +13,10 @@ struct GeoCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "enu", abstract: "Print {\"e\",\"n\",\"u\"} in metres of each point about the origin.")
 
-        @Option(help: "Anchor as LAT,LON[,H] (degrees, degrees, metres above the ellipsoid).") var origin: String
-        @Option(help: "Point as LAT,LON[,H]; repeat for several (one JSON line each).") var point: [String]
+        @Option(parsing: .unconditional, help: "Anchor as LAT,LON[,H] (degrees, degrees, metres above the ellipsoid).")
+        var origin: String
+        @Option(parsing: .unconditionalSingleValue, help: "Point as LAT,LON[,H]; repeat for several (one JSON line each).")
+        var point: [String]
 
         func run() throws {
             let frame = LocalFrame(anchor: try parseGeodetic(origin, option: "--origin"))
@@ -30,8 +32,8 @@ struct GeoCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "wgs84", abstract: "Print {\"lat\",\"lon\",\"h\"} of each ENU point about the origin.")
 
-        @Option(help: "Anchor as LAT,LON[,H].") var origin: String
-        @Option(help: "Point as E,N,U metres (write --enu=-5,3,0 when it starts with a minus); repeat for several.")
+        @Option(parsing: .unconditional, help: "Anchor as LAT,LON[,H].") var origin: String
+        @Option(parsing: .unconditionalSingleValue, help: "Point as E,N,U metres; repeat for several.")
         var enu: [String]
 
         func run() throws {

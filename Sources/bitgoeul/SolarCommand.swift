@@ -13,13 +13,13 @@ struct SolarCommand: AsyncParsableCommand {
             abstract:
                 "Topocentric sun position: {\"zenith\",\"azimuth\",\"elevation\"} in degrees (azimuth from north).")
 
-        @Option(help: "Latitude, degrees (−90…90).") var lat: Double
-        @Option(help: "Longitude, degrees east (−180…180).") var lon: Double
+        @Option(parsing: .unconditional, help: "Latitude, degrees (−90…90).") var lat: Double
+        @Option(parsing: .unconditional, help: "Longitude, degrees east (−180…180).") var lon: Double
         @Option(help: "An ISO 8601 time with a zone, e.g. 2026-06-21T12:00:00+09:00.") var time: String?
         @Option(help: "A file with one ISO 8601 time per line (prints one JSON object per line).") var times: String?
-        @Option(help: "Metres above sea level.") var elevation = 0.0
+        @Option(parsing: .unconditional, help: "Metres above sea level.") var elevation = 0.0
         @Option(help: "Air pressure, hPa.") var pressure = 1013.25
-        @Option(help: "Air temperature, °C.") var temperature = 12.0
+        @Option(parsing: .unconditional, help: "Air temperature, °C.") var temperature = 12.0
         @Option(help: "TT − UT in seconds (default: from the date, as pvlib's spa.calculate_deltat).")
         var deltaT: Double?
 

@@ -18,7 +18,9 @@ extension SolarCommand {
         @Option(help: "Spacing of sample points on roofs, metres.") var spacing = 1.0
         @Option(help: "Sky-view rays per point.") var skyRays = 64
         @Option(help: "Output directory (var/solar/<region>/<space> is what the server serves).") var out: String
-        @Option(help: "What if: a planned building's footprint, \"e1,n1;e2,n2;…\" in the space's metres.")
+        @Option(
+            parsing: .unconditional,
+            help: "What if: a planned building's footprint, \"e1,n1;e2,n2;…\" in the space's metres.")
         var planFootprint: String?
         @Option(help: "What if: the planned building's height, metres.") var planHeight = 0.0
 

@@ -36,6 +36,7 @@ import WorldModel
             url: server.baseURL.appendingPathComponent("/api/v1/spaces/testland/plaza/simulations"))
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
+        request.setValue("application/toml", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))

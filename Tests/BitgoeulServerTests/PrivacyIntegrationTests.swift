@@ -160,26 +160,57 @@ import WorldModel
             let reason: String
         }
         let aboutAlice = try #require(queue.reports.map(\.id).max())
+        // The moderator's reason names her: it is copied into the report's outcome, which Bob reads.
         _ = try await mod.api.call(
-            "POST", "/api/v1/moderation/actions", body: Act(reportId: aboutAlice, kind: "warn", reason: "no spam"))
+            "POST", "/api/v1/moderation/actions",
+            body: Act(reportId: aboutAlice, kind: "warn", reason: "Alicia Moon warned: no spam"))
         #expect(try await alice.api.accessLog().count == 3, "two looks at evidence naming her, one warning")
         try await alice.api.syncLifelog(Lifelog(entries: []), passphrase: Self.passphrase)
+        // She renames the persona after the reports: "Alicia Moon" is now a former name.
+        struct Rename: Encodable { let name: String }
+        _ = try await alice.api.call("PUT", "/api/v1/personas/\(alice.personas[0].id)", body: Rename(name: "Alicia Sun"))
+        // A second connection, signed in but in no space, is open when she erases the account.
+        let lurker = try await Avatar.connect(url: server.connectURL, token: alice.api.token)
 
         await #expect(throws: BitgoeulAPI.Failure.self, "the password confirms an erasure") {
             try await alice.api.eraseAccount(password: "not the password")
         }
         try await alice.api.eraseAccount(password: "correct horse battery")
         await #expect(throws: BitgoeulAPI.Failure.self, "her sessions are gone") { _ = try await alice.api.personas() }
-        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("erased") } })
-        #expect(await b.waitUntil(timeoutS: 3) { $0.view.entity(named: "Alicia Moon") == nil }, "her avatar is gone")
+        #expect(await b.waitUntil(timeoutS: 3) { $0.view.entity(named: "Alicia Sun") == nil }, "her avatar is gone")
+        // Every connection of hers ends at once, like a ban: none can enter as a guest afterwards.
+        for c in [a, lurker] {
+            #expect(await c.waitUntil(timeoutS: 3) { $0.closed != nil })
+            #expect(c.snapshot.closed?.code == CloseCode.accountEnded, "closed with 4010: \(c.snapshot.closed as Any)")
+            #expect(c.snapshot.closed?.reason?.contains("erased") == true)
+        }
+        lurker.joinGuest(space: "testland/plaza", name: "Still Here")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(b.snapshot.view.entity(named: "Still Here") == nil)
+
+        // What Bob and the moderators read no longer names her, by current or former name.
+        let bobsReports = String(decoding: try await bob.api.call("GET", "/api/v1/reports"), as: UTF8.self)
+        var readers = [bobsReports]
+        for status in ["open", "resolved"] {
+            readers.append(
+                String(
+                    decoding: try await mod.api.call("GET", "/api/v1/moderation/reports?status=\(status)"),
+                    as: UTF8.self))
+        }
+        for text in readers {
+            #expect(!text.contains("Alicia"), "still names her: \(text)")
+        }
+        #expect(bobsReports.contains("(erased) warned: no spam"), "the outcome keeps its sense: \(bobsReports)")
 
         // A full dump of the database holds nothing of hers.
         let dump = try await server.store().dump()
-        for trace in ["alicia moon", "second moon", "alice-erased"] {
+        for trace in ["alicia moon", "alicia sun", "second moon", "alice-erased"] {
             #expect(!dump.text.lowercased().contains(trace), "the dump still holds '\(trace)'")
         }
         #expect(!dump.accountIds.contains(alice.accountId), "no row refers to her account")
-        #expect(!Self.onDisk(server, "Alicia Moon") && !Self.onDisk(server, "alice-erased"), "nor any free page")
+        #expect(
+            !Self.onDisk(server, "Alicia Moon") && !Self.onDisk(server, "Alicia Sun")
+                && !Self.onDisk(server, "alice-erased"), "nor any free page")
         // What she filed stays, with her replaced by a tombstone; Bob's own data is intact.
         #expect(dump.text.contains("Bobby keeps following (erased)"))
         #expect(try await bob.api.personas().map(\.name) == ["Bobby"])

@@ -137,6 +137,30 @@ import WorldModel
         #expect(after.corrected)
     }
 
+    @Test func aFlyingClientIsSeenOnTheGround() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let flyer = try await server.guest("Flyer")
+        let watcher = try await server.guest("Watcher")
+        #expect(await watcher.waitUntil(timeoutS: 2) { $0.view.entity(named: "Flyer") != nil })
+        let start = flyer.snapshot.view
+        // Claims 1000 m up while walking half a metre (the bounds allow 20 m).
+        flyer.move(x: start.selfX + 0.5, y: start.selfY, z: 1000, animation: .walk)
+        #expect(
+            await watcher.waitUntil(timeoutS: 2) {
+                abs(($0.view.entity(named: "Flyer")?.x ?? 0) - (start.selfX + 0.5)) < 0.05
+            }, "the walk itself is shown")
+        #expect(watcher.snapshot.view.entity(named: "Flyer")?.z == 0, "on the ground, not in the air")
+        // Standing still does not lift it either.
+        flyer.move(x: start.selfX + 0.5, y: start.selfY, z: 12, animation: .idle)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(watcher.snapshot.view.entity(named: "Flyer")?.z == 0)
+        #expect(flyer.snapshot.view.selfZ == 0)
+        #expect(flyer.snapshot.view.corrected, "the flyer's client is told")
+        flyer.close()
+        watcher.close()
+    }
+
     @Test func badTokensAndVersionsAreRefusedWithReasons() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }

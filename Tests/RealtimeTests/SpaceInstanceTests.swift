@@ -39,8 +39,8 @@ import WorldModel
         }
     }
 
-    func makeInstance(config: RealtimeConfig = RealtimeConfig()) -> SpaceInstance {
-        let directory = SpaceDirectory(spaces: [Self.space])
+    func makeInstance(config: RealtimeConfig = RealtimeConfig(), space: Space = Self.space) -> SpaceInstance {
+        let directory = SpaceDirectory(spaces: [space])
         return SpaceInstance(handle: directory.ordered[0], directory: directory, config: config)
     }
 
@@ -165,5 +165,41 @@ import WorldModel
         #expect(taken == [true, false], "one token back after half a second at 2/s")
         taken = (0..<4).map { _ in bucket.take(nowS: 10) }
         #expect(taken == [true, true, true, false], "refills to the burst, no more")
+    }
+
+    // MARK: Height
+
+    @Test func walkersStandOnTheGroundWhateverHeightTheyClaim() {
+        let space = makeInstance()
+        let a = client("A")
+        space.insert(a.link, at: Point(100, 100))
+        for (seq, (z, animation)) in [(1000, AnimationState.walk), (15, .run), (3, .idle), (-2, .dance)].enumerated() {
+            a.link.post(move: MoveIntent(seq: UInt32(seq + 1), x: 100, y: 101, z: Float(z), heading: 0, animation: animation))
+            space.tick()
+            #expect(space.members[0].z == 0, "claimed z \(z) while \(animation): stays on the ground")
+            #expect(space.members[0].clamped, "and the client is told its height was corrected")
+        }
+        let here = (space.members[0].x, space.members[0].y)
+        a.link.post(move: MoveIntent(seq: 9, x: here.0, y: here.1, z: 0.01, heading: 0, animation: .walk))
+        space.tick()
+        #expect(!space.members[0].clamped, "a height within rounding of the ground is no correction")
+    }
+
+    @Test func whereASpaceAllowsHeightItRisesNoFasterThanItsLimit() {
+        var tall = Self.space
+        tall.bounds.maxZ = 30
+        tall.ground = GroundRule(z: 2, verticalSpeedMaxMps: 1)
+        let space = makeInstance(space: tall)
+        let a = client("A")
+        space.insert(a.link, at: Point(100, 100), z: 2)
+        a.link.post(move: MoveIntent(seq: 1, x: 100, y: 100, z: 1000, heading: 0, animation: .idle))
+        for _ in 0..<20 { space.tick() }
+        #expect(abs(space.members[0].z - 3) < 1e-3, "20 ticks at 1 m/s rise 1 m: \(space.members[0].z)")
+        for _ in 0..<1000 { space.tick() }
+        #expect(space.members[0].z == 30, "no higher than the bounds")
+        a.link.post(move: MoveIntent(seq: 2, x: 100, y: 100, z: 30, heading: 0, animation: .walk))
+        space.tick()
+        #expect(abs(space.members[0].z - 29.95) < 1e-3, "walking brings it down, at the same limit")
+        #expect(space.members[0].clamped)
     }
 }
