@@ -148,6 +148,7 @@ extension BitgoeulServer {
         let webSocketResponder = webSocketRouter.buildResponder()
         let channelConfig = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(
+                additionalChannelHandlers: [HeaderOverflowHandler(headBytesMax: limits.requestHeadBytesMax)],
                 idleTimeout: .milliseconds(Int64(limits.keepAliveIdleS * 1000)),
                 httpDecoderConfiguration: .init(
                     maxHeaderFieldSize: limits.requestHeadBytesMax, maxHeaderListSize: limits.requestHeadBytesMax,

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
 import Synchronization
 
 /// Time limits and caps for HTTP connections, so slow and silent clients cannot hold sockets.
@@ -138,6 +140,8 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
                     context, .requestTimeout, "request_timeout",
                     "the request head did not arrive within \(handler.limits.requestHeadTimeoutS) s")
             } else {
+                handler.state = .refusing
+                Self.endInput(context)
                 context.close(promise: nil)
             }
         }
@@ -167,9 +171,16 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
         }
     }
 
+    /// Tells the handlers behind that no request is coming, as a client's own close would, so the
+    /// upgrade handler ends quietly instead of logging an error for a connection refused on purpose.
+    private static func endInput(_ context: ChannelHandlerContext) {
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+    }
+
     /// Answers with `status` and a JSON error, stops reading the request, and closes after a drain.
-    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponse.Status, _ code: String, _ message: String)
-    {
+    private func refuse(
+        _ context: ChannelHandlerContext, _ status: HTTPResponse.Status, _ code: String, _ message: String
+    ) {
         state = .refusing
         deadline?.cancel()
         deadline = nil
@@ -181,7 +192,46 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
         context.writeAndFlush(wrapOutboundOut(bytes)).assumeIsolated().whenComplete { _ in
             context.close(mode: .output, promise: nil)
         }
-        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Self.drainS)) { context.close(promise: nil) }
+        context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Self.drainS)) {
+            Self.endInput(context)
+            context.close(promise: nil)
+        }
+    }
+}
+
+/// Answers a later request on a kept-alive connection whose head is too large with 431, where
+/// Hummingbird would say 400 (the first request's head is the guard's).
+final class HeaderOverflowHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    let headBytesMax: Int
+
+    init(headBytesMax: Int) {
+        self.headBytesMax = headBytesMax
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parse = error as? HTTPParserError, parse == .headerOverflow else {
+            context.fireErrorCaught(error)
+            return
+        }
+        let body = context.channel.allocator.buffer(
+            string:
+                #"{"error":{"code":"headers_too_large","message":"the request line and headers are at most \#(headBytesMax) bytes"}}"#
+        )
+        let head = HTTPResponse(
+            status: .requestHeaderFieldsTooLarge,
+            headerFields: [
+                .connection: "close", .contentType: "application/json; charset=utf-8",
+                .contentLength: String(body.readableBytes),
+            ])
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
     }
 }
 

@@ -4,12 +4,6 @@ import HummingbirdWebSocket
 import NIOCore
 import WorldModel
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The context of an HTTP request: Hummingbird's basics plus the peer's socket address, which
 /// per-client limits key on.
 public struct BitgoeulRequestContext: RequestContext, RemoteAddressRequestContext {
@@ -70,13 +64,15 @@ public struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
         case .v4:
             return ClientAddress(address.ipAddress ?? "unknown")
         case .v6(let v6):
-            var raw = v6.address.sin6_addr
-            let bytes = withUnsafeBytes(of: &raw) { Array($0) }
+            // sockaddr_in6: family (2 bytes), port (2), flow info (4), then the 16 address bytes.
+            let bytes = withUnsafeBytes(of: v6.address) { Array($0[8..<24]) }
             // An IPv4 client seen through a dual-stack socket (::ffff:a.b.c.d) is that IPv4 address.
             if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
                 return ClientAddress(bytes[12..<16].map(String.init).joined(separator: "."))
             }
-            let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+            let groups = stride(from: 0, to: 8, by: 2).map {
+                String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+            }
             return ClientAddress(groups.joined(separator: ":") + "::/64")
         case .unixDomainSocket:
             return .unknown

@@ -72,7 +72,8 @@ enum ConnectRoute {
                             watched = (account, id)
                             group.addTask {
                                 for await ending in endings {
-                                    try? await outbound.close(.init(codeNumber: Int(ending.code)), reason: ending.reason)
+                                    try? await outbound.close(
+                                        .init(codeNumber: Int(ending.code)), reason: ending.reason)
                                 }
                             }
                         case .close(let code, let reason):

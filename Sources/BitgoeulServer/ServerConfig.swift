@@ -3,6 +3,12 @@ import Privacy
 import Realtime
 import Storage
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How a server is set up: where it listens, where its data and world live, and its limits.
 public struct ServerConfig: Sendable {
     public var host = "127.0.0.1"
@@ -96,4 +102,24 @@ public struct ConnectionLimits: Sendable {
     public var reportsBurst = 3.0
 
     public init() {}
+}
+
+extension ServerConfig {
+    /// The process's limit on open files after raising the soft limit to the hard one (as servers
+    /// do at start), so the socket cap can stay below it.
+    public static func openFilesLimit() -> Int {
+        #if os(Linux)
+            let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+            let resource = RLIMIT_NOFILE
+        #endif
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = min(limit.rlim_max, 1_048_576)
+            if setrlimit(resource, &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
 }

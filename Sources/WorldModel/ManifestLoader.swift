@@ -172,7 +172,8 @@ public enum ManifestLoader {
             throw fail("ground.z", "must lie within bounds.minZ...bounds.maxZ")
         }
         if let v = ground.verticalSpeedMaxMps, !(v.isFinite && v > 0 && v <= 10) {
-            throw fail("ground.verticalSpeedMaxMps", "must be within 0...10 m/s (leave it out to keep everyone on the ground)")
+            throw fail(
+                "ground.verticalSpeedMaxMps", "must be within 0...10 m/s (leave it out to keep everyone on the ground)")
         }
         if let attribution = f.attribution, attribution.count > 500 {
             throw fail("attribution", "at most 500 characters")

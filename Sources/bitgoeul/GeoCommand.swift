@@ -15,7 +15,8 @@ struct GeoCommand: ParsableCommand {
 
         @Option(parsing: .unconditional, help: "Anchor as LAT,LON[,H] (degrees, degrees, metres above the ellipsoid).")
         var origin: String
-        @Option(parsing: .unconditionalSingleValue, help: "Point as LAT,LON[,H]; repeat for several (one JSON line each).")
+        @Option(
+            parsing: .unconditionalSingleValue, help: "Point as LAT,LON[,H]; repeat for several (one JSON line each).")
         var point: [String]
 
         func run() throws {

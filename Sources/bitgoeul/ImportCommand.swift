@@ -18,7 +18,8 @@ struct ImportCommand: ParsableCommand {
         @Argument(help: "The GeoJSON file.") var file: String
         @Option(help: "World (region) directory, e.g. worlds/seoul.") var world: String
         @Option(help: "Space name inside the region, e.g. yeouido.") var space: String
-        @Option(parsing: .unconditional, help: "Anchor LAT,LON[,H]; default: the space's anchor, else the data's centre.")
+        @Option(
+            parsing: .unconditional, help: "Anchor LAT,LON[,H]; default: the space's anchor, else the data's centre.")
         var origin: String?
         @Option(help: "Keep buildings whose centroid is within this many metres of the origin.") var radius: Double?
         @Option(help: "outlines or parts: which of OSM's overlapping geometries to draw.") var parts = "outlines"

@@ -3,6 +3,7 @@ import BitgoeulServer
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Privacy
 import Realtime
 import WorldModel
@@ -28,6 +29,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Privacy (ε) one space may spend per day; later releases that day are refused.")
     var statsDailyEpsilon = 2.0
     @Option(help: "Noisy statistics below this are withheld.") var statsThreshold = 5.0
+    @Option(help: "Seconds a new connection has to send its request head; then 408 and close.")
+    var requestHeadTimeout = 10.0
+    @Option(help: "Seconds a kept-alive HTTP connection may sit idle.") var keepAliveIdle = 30.0
+    @Option(help: "TCP connections open at once; more are answered 503 (default: below the file limit).")
+    var socketsMax: Int?
+    @Option(help: "New WebSocket connections admitted per second, server-wide.") var connectionsPerSecond = 500.0
+    @Option(help: "New WebSocket connections one client address may open per second.")
+    var connectionsPerAddressPerSecond = 20.0
+    @Option(help: "A proxy (IP address) whose X-Forwarded-For names the client; repeat for several.")
+    var trustedProxy: [String] = []
+    @Option(help: "PBKDF2 rounds for new password hashes (at least 1000; old hashes keep theirs).")
+    var passwordIterations = PasswordHasher.iterationsDefault
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -58,6 +71,7 @@ struct Serve: AsyncParsableCommand {
         config.releasePolicy.dailyCap = statsDailyEpsilon
         config.releasePolicy.threshold = statsThreshold
         if let problem = config.releasePolicy.problem { throw ValidationError("statistics: \(problem)") }
+        try applyConnectionLimits(to: &config)
         let server: BitgoeulServer
         do {
             server = try BitgoeulServer(config: config, logger: Logger(label: "bitgoeul"))
@@ -72,5 +86,44 @@ struct Serve: AsyncParsableCommand {
                 Data("Bitgoeul is serving the mirror world on http://\(host):\(port)/\n".utf8))
         }
         try await app.runService()
+    }
+}
+
+extension Serve {
+    /// The HTTP and WebSocket limits from the command line, each checked against its range.
+    func applyConnectionLimits(to config: inout ServerConfig) throws {
+        guard (0.5...300).contains(requestHeadTimeout) else {
+            throw ValidationError("--request-head-timeout must be within 0.5...300 s")
+        }
+        guard (1...3600).contains(keepAliveIdle) else {
+            throw ValidationError("--keep-alive-idle must be within 1...3600 s")
+        }
+        config.http.requestHeadTimeoutS = requestHeadTimeout
+        config.http.keepAliveIdleS = keepAliveIdle
+        let fileLimit = ServerConfig.openFilesLimit()
+        let socketsDefault = max(16, fileLimit - 256)
+        let sockets = socketsMax ?? min(config.http.socketsMax, socketsDefault)
+        guard (1...1_000_000).contains(sockets) else {
+            throw ValidationError("--sockets-max must be within 1...1000000")
+        }
+        config.http.socketsMax = sockets
+        config.connectionsMax = min(config.connectionsMax, sockets)
+        guard connectionsPerSecond >= 1, connectionsPerAddressPerSecond >= 0.1,
+            connectionsPerAddressPerSecond <= connectionsPerSecond
+        else {
+            throw ValidationError("--connections-per-second ≥ 1, and ≥ --connections-per-address-per-second ≥ 0.1")
+        }
+        config.connectionsPerSecond = connectionsPerSecond
+        config.connectionsPerAddressPerSecond = connectionsPerAddressPerSecond
+        for proxy in trustedProxy {
+            guard (try? SocketAddress(ipAddress: proxy, port: 0)) != nil else {
+                throw ValidationError("--trusted-proxy \(proxy): not an IP address")
+            }
+        }
+        config.trustedProxies = Set(trustedProxy)
+        guard (1000...10_000_000).contains(passwordIterations) else {
+            throw ValidationError("--password-iterations must be within 1000...10000000")
+        }
+        config.passwordIterations = passwordIterations
     }
 }

@@ -168,7 +168,8 @@ import WorldModel
         try await alice.api.syncLifelog(Lifelog(entries: []), passphrase: Self.passphrase)
         // She renames the persona after the reports: "Alicia Moon" is now a former name.
         struct Rename: Encodable { let name: String }
-        _ = try await alice.api.call("PUT", "/api/v1/personas/\(alice.personas[0].id)", body: Rename(name: "Alicia Sun"))
+        _ = try await alice.api.call(
+            "PUT", "/api/v1/personas/\(alice.personas[0].id)", body: Rename(name: "Alicia Sun"))
         // A second connection, signed in but in no space, is open when she erases the account.
         let lurker = try await Avatar.connect(url: server.connectURL, token: alice.api.token)
 

@@ -48,7 +48,8 @@ import WorldModel
         a.requestPresence()
         try await Task.sleep(for: .milliseconds(800))
         // On a loaded machine the presence answers may take longer than the chat's grace period.
-        #expect(await a.waitUntil(timeoutS: 5) { $0.presence != nil } && b.waitUntil(timeoutS: 5) { $0.presence != nil })
+        #expect(await a.waitUntil(timeoutS: 5) { $0.presence != nil })
+        #expect(await b.waitUntil(timeoutS: 5) { $0.presence != nil })
         #expect(a.snapshot.view.entity(named: "Bobby Second") == nil)
         #expect(!a.snapshot.chat.contains { $0.text.contains("hear me") })
         #expect(a.snapshot.presence?.contains { $0.name == "Bobby Second" } == false)

@@ -174,7 +174,8 @@ import WorldModel
         let a = client("A")
         space.insert(a.link, at: Point(100, 100))
         for (seq, (z, animation)) in [(1000, AnimationState.walk), (15, .run), (3, .idle), (-2, .dance)].enumerated() {
-            a.link.post(move: MoveIntent(seq: UInt32(seq + 1), x: 100, y: 101, z: Float(z), heading: 0, animation: animation))
+            a.link.post(
+                move: MoveIntent(seq: UInt32(seq + 1), x: 100, y: 101, z: Float(z), heading: 0, animation: animation))
             space.tick()
             #expect(space.members[0].z == 0, "claimed z \(z) while \(animation): stays on the ground")
             #expect(space.members[0].clamped, "and the client is told its height was corrected")
