@@ -20,7 +20,7 @@ def live_server(*args, data=None):
                             stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
-        assert "http://" in line, line
+        assert "://" in line, line
         yield line.strip().split(" on ")[-1].rstrip("/")
     finally:
         proc.terminate()

@@ -36,10 +36,13 @@ def post(base, path, body):
         return json.loads(response.read() or b"null")
 
 
+browser_arguments = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--use-gl=angle",
+                     "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--window-size=1000,700"]
+
+
 def browser():
     options = Options()
-    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--use-gl=angle",
-                "--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--window-size=1000,700"]:
+    for arg in browser_arguments:
         options.add_argument(arg)
     binary = "/usr/bin/chromium"
     if os.path.exists(binary):

@@ -31,6 +31,7 @@ extension BitgoeulAPI {
         } catch let failure as Failure where failure.status == 404 {
             return nil
         }
+        if synced.revision == 0 { return nil }
         guard let envelope = synced.vault else { throw LifelogVault.Failure.malformed("the server holds no envelope") }
         let plaintext = try LifelogVault.open(envelope, passphrase: passphrase)
         return (try JSONDecoder().decode(Lifelog.self, from: Data(plaintext)), synced.revision)

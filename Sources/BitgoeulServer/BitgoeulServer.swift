@@ -3,6 +3,7 @@ import Foundation
 import Geo
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -18,6 +19,8 @@ import WorldModel
 public struct BitgoeulServer: Sendable {
     public let services: Services
     let logger: Logger
+    /// HTTPS and WSS when set.
+    let tls: TLSConfiguration?
 
     /// Loads and checks everything the server needs; throws with file, field and reason on a bad manifest.
     public init(config: ServerConfig, logger: Logger = Logger(label: "bitgoeul")) throws {
@@ -93,6 +96,15 @@ public struct BitgoeulServer: Sendable {
                     "releasesPerDay": "\(config.releasePolicy.releasesPerDay)",
                 ])
         }
+        tls = try config.tls?.serverConfiguration()
+        if tls == nil && !isLoopback(config.host) && config.trustedProxies.isEmpty {
+            logger.warning(
+                """
+                listening beyond this machine without TLS: browsers give the life-log vault (WebCrypto), \
+                geolocation and the microphone only to HTTPS pages; give --tls-cert and --tls-key, or put a TLS \
+                proxy in front and name it with --trusted-proxy (docs/operations.md)
+                """, metadata: ["host": "\(config.host)"])
+        }
         self.logger = logger
     }
 
@@ -101,6 +113,7 @@ public struct BitgoeulServer: Sendable {
         -> some ApplicationProtocol
     {
         let router = Router(context: BitgoeulRequestContext.self)
+        if tls != nil { router.middlewares.add(StrictTransportSecurityMiddleware()) }
         router.middlewares.add(ErrorMiddleware())
         if let web = services.config.webDirectory, FileManager.default.fileExists(atPath: web.path) {
             router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
@@ -123,7 +136,7 @@ public struct BitgoeulServer: Sendable {
         let config = services.config
         return Application(
             router: router,
-            server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets),
+            server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets, tls: tls),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
             services: [
                 RealtimeService(
@@ -142,7 +155,8 @@ extension BitgoeulServer {
     /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard
     /// (socket cap, head deadline and size), kept-alive connections closed when idle.
     static func serverBuilder(
-        webSocketRouter: Router<ConnectRequestContext>, config: ServerConfig, sockets: SocketCounter
+        webSocketRouter: Router<ConnectRequestContext>, config: ServerConfig, sockets: SocketCounter,
+        tls: TLSConfiguration?
     ) -> HTTPServerBuilder {
         let limits = config.http
         let webSocketResponder = webSocketRouter.buildResponder()
@@ -157,7 +171,10 @@ extension BitgoeulServer {
         return HTTPServerBuilder { responder in
             let upgrading = HTTP1WebSocketUpgradeChannel(
                 responder: responder, webSocketResponder: webSocketResponder, configuration: channelConfig)
-            return GuardedChildChannel(base: upgrading, limits: limits, sockets: sockets)
+            let guarded = GuardedChildChannel(base: upgrading, limits: limits, sockets: sockets)
+            // TLS first in the pipeline: the guard's deadline also bounds a stalled handshake.
+            guard let tls else { return guarded }
+            return try TLSChannel(guarded, tlsConfiguration: tls)
         }
     }
 }

@@ -9,7 +9,7 @@ import Storage
 enum PrivacyRoutes {
     struct VaultBody: Encodable {
         let revision: Int
-        let updatedAt: Date
+        let updatedAt: Date?
         let bytes: Int
         let vault: VaultEnvelope?
     }
@@ -49,7 +49,8 @@ enum PrivacyRoutes {
         router.get("/api/v1/me/vault") { request, _ -> Response in
             let account = try await services.requireAccount(request)
             guard let stored = try await services.store.vault(account: account) else {
-                throw APIError(.notFound, "no_vault", "nothing is synced yet")
+                // Nothing synced yet: revision 0, what a first write names in If-Match.
+                return JSON.response(VaultBody(revision: 0, updatedAt: nil, bytes: 0, vault: nil))
             }
             let envelope = try? JSONDecoder().decode(VaultEnvelope.self, from: Data(stored.blob.utf8))
             return JSON.response(

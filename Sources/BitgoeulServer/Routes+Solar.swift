@@ -7,6 +7,12 @@ import WorldModel
 enum SolarRoutes {
     static let resultBytesMax = 64 << 20
 
+    /// Where `bitgoeul solar roofs` writes the analysis the server serves.
+    static func resultFile(_ spaceId: String, services: Services) -> URL {
+        services.config.dataDirectory.appendingPathComponent("solar").appendingPathComponent(spaceId)
+            .appendingPathComponent("result.json")
+    }
+
     static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/spaces/{region}/{space}/solar") { _, context -> Response in
             let region = context.parameters.get("region") ?? ""
@@ -15,8 +21,7 @@ enum SolarRoutes {
             guard services.world.space(id: id) != nil else {
                 throw APIError(.notFound, "unknown_space", "no space '\(id)'")
             }
-            let file = services.config.dataDirectory.appendingPathComponent("solar").appendingPathComponent(region)
-                .appendingPathComponent(name).appendingPathComponent("result.json")
+            let file = resultFile(id, services: services)
             let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
             guard size > 0, size <= resultBytesMax, let data = try? Data(contentsOf: file) else {
                 throw APIError(

@@ -24,6 +24,28 @@ enum WorldRoutes {
         let attribution: String?
         /// The gu and dong the anchor lies in (KOSTAT 2018 boundaries).
         let areas: [AdminArea]
+        /// The ground avatars stand on (the server sets everyone's height from it).
+        let ground: GroundRule
+        /// Imported files the client may fetch from `assets/` (e.g. `buildings.glb`).
+        let assets: [String]
+        /// Whether `…/solar` has an analysis to colour roofs by.
+        let solar: Bool
+    }
+
+    /// A space in full (with its obstacles), plus what the client may fetch for it.
+    struct SpaceDetail: Encodable {
+        let space: Space
+        let assets: [String]
+        let solar: Bool
+
+        enum Extra: String, CodingKey { case assets, solar }
+
+        func encode(to encoder: any Encoder) throws {
+            try space.encode(to: encoder)
+            var extra = encoder.container(keyedBy: Extra.self)
+            try extra.encode(assets, forKey: .assets)
+            try extra.encode(solar, forKey: .solar)
+        }
     }
 
     struct RegionSummary: Encodable {
@@ -41,7 +63,21 @@ enum WorldRoutes {
             id: space.id, name: space.name, kind: space.kind, anchor: space.anchor, bounds: space.bounds,
             spawns: space.spawns, portals: space.portals, capacity: space.capacity,
             occupancy: services.engine.directory[space.id]?.occupancy ?? 0, allowGuests: space.allowGuests,
-            obstacleCount: space.obstacles.count, attribution: space.attribution, areas: services.areas[space.id] ?? [])
+            obstacleCount: space.obstacles.count, attribution: space.attribution, areas: services.areas[space.id] ?? [],
+            ground: space.ground, assets: assets(of: space, services: services),
+            solar: FileManager.default.fileExists(atPath: SolarRoutes.resultFile(space.id, services: services).path))
+    }
+
+    /// The asset files present for `space`, so clients ask only for what exists.
+    static func assets(of space: Space, services: Services) -> [String] {
+        let parts = space.id.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2,
+            let directory = services.config.worldDirectories.first(where: { regionId(of: $0) == parts[0] })
+        else { return [] }
+        let folder = directory.appendingPathComponent("spaces").appendingPathComponent(parts[1])
+        return assetTypes.keys.sorted().filter {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+        }
     }
 
     /// Files an import writes that clients may fetch, with their media types.
@@ -104,7 +140,10 @@ enum WorldRoutes {
             guard let space = services.world.space(id: id) else {
                 throw APIError(.notFound, "unknown_space", "no space '\(id)'")
             }
-            return JSON.response(space)
+            return JSON.response(
+                SpaceDetail(
+                    space: space, assets: assets(of: space, services: services),
+                    solar: FileManager.default.fileExists(atPath: SolarRoutes.resultFile(id, services: services).path)))
         }
 
         router.get("/api/v1/spaces/{region}/{space}/assets/{file}") { request, context -> Response in

@@ -39,6 +39,8 @@ public struct ServerConfig: Sendable {
     public var signInPolicy = SignInPolicy()
     /// Time limits and caps for HTTP connections (slow and silent clients).
     public var http = HTTPLimits()
+    /// Serve HTTPS and WSS with this certificate chain and key (PEM files); plain HTTP when nil.
+    public var tls: TLSFiles?
     /// Per-connection limits, per second with a burst.
     public var limits = ConnectionLimits()
     /// The artwork catalogue the docent answers from (none: the docent knows nothing).
@@ -121,5 +123,16 @@ extension ServerConfig {
             if setrlimit(resource, &raised) == 0 { limit = raised }
         }
         return Int(clamping: limit.rlim_cur)
+    }
+}
+
+/// A PEM certificate chain (leaf first) and its private key.
+public struct TLSFiles: Sendable {
+    public var certificateChain: URL
+    public var privateKey: URL
+
+    public init(certificateChain: URL, privateKey: URL) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
     }
 }

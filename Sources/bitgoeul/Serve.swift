@@ -39,6 +39,8 @@ struct Serve: AsyncParsableCommand {
     var connectionsPerAddressPerSecond = 20.0
     @Option(help: "A proxy (IP address) whose X-Forwarded-For names the client; repeat for several.")
     var trustedProxy: [String] = []
+    @Option(help: "Serve HTTPS and WSS with this PEM certificate chain (with --tls-key).") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "PBKDF2 rounds for new password hashes (at least 1000; old hashes keep theirs).")
     var passwordIterations = PasswordHasher.iterationsDefault
 
@@ -76,14 +78,15 @@ struct Serve: AsyncParsableCommand {
         do {
             server = try BitgoeulServer(config: config, logger: Logger(label: "bitgoeul"))
         } catch let error as ManifestError {
-            print("error: bad world manifest: \(error)")
+            print("error: cannot start: \(error)")
             throw ExitCode(2)
         }
         let host = self.host
+        let scheme = config.tls == nil ? "http" : "https"
         let app = server.makeApplication { port in
             // Written directly so it shows at once even when stdout is a pipe.
             FileHandle.standardOutput.write(
-                Data("Bitgoeul is serving the mirror world on http://\(host):\(port)/\n".utf8))
+                Data("Bitgoeul is serving the mirror world on \(scheme)://\(host):\(port)/\n".utf8))
         }
         try await app.runService()
     }
@@ -125,5 +128,14 @@ extension Serve {
             throw ValidationError("--password-iterations must be within 1000...10000000")
         }
         config.passwordIterations = passwordIterations
+        switch (tlsCert, tlsKey) {
+        case (let cert?, let key?):
+            config.tls = TLSFiles(
+                certificateChain: URL(fileURLWithPath: cert), privateKey: URL(fileURLWithPath: key))
+        case (nil, nil):
+            break
+        default:
+            throw ValidationError("give --tls-cert and --tls-key together")
+        }
     }
 }

@@ -87,11 +87,12 @@ async function buildSpace(id) {
   ground.position.copy(toThree((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2, -0.01));
   world.add(ground);
   const material = new THREE.MeshStandardMaterial({ color: 0xd8c7a4, roughness: 0.85 });
-  const glb = await fetch(`/api/v1/spaces/${region}/${name}/assets/buildings.glb`);
-  if (glb.ok) {
+  const glb = space.assets.includes("buildings.glb")
+    ? await fetch(`/api/v1/spaces/${region}/${name}/assets/buildings.glb`) : null;
+  if (glb?.ok) {
     const buildings = parseGLB(await download(glb), material);
     world.add(buildings);
-    colourRoofsBySun(region, name, buildings);
+    if (space.solar) colourRoofsBySun(region, name, buildings);
   } else {
     for (const ring of space.obstacles) {
       const shape = new THREE.Shape(ring.map(([x, y]) => new THREE.Vector2(x, y)));

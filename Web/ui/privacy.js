@@ -22,8 +22,7 @@ function timeline(entries) {
 
 /** Reads the server's copy, merges this browser's entries in, and writes it back sealed. */
 async function sync(passphrase, status) {
-  let stored = null;
-  try { stored = await api("GET", "/api/v1/me/vault"); } catch (error) { if (error.status !== 404) throw error; }
+  const stored = await api("GET", "/api/v1/me/vault");
   let entries = localEntries();
   if (stored?.vault) {
     const plain = await open(stored.vault, passphrase);
