@@ -30,7 +30,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "WorldModel", swiftSettings: swiftSettings),
-        .target(name: "Geo", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
+        .target(name: "DurableFiles", swiftSettings: swiftSettings),
+        .target(name: "Geo", dependencies: ["WorldModel", "DurableFiles"], swiftSettings: swiftSettings),
+        .target(
+            name: "DataBackup",
+            dependencies: ["DurableFiles", "StorageSQLite", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "Wire",
             dependencies: ["WorldModel", .product(name: "NIOCore", package: "swift-nio")],
@@ -60,6 +65,7 @@ let package = Package(
             name: "BitgoeulServer",
             dependencies: [
                 "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent", "Privacy",
+                "DurableFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -113,7 +119,7 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
-                "Simulation", "Docent", "Privacy",
+                "Simulation", "Docent", "Privacy", "DurableFiles", "DataBackup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,6 +127,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DataBackupTests", dependencies: ["DataBackup", "StorageSQLite", "Storage"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "PrivacyTests", dependencies: ["Privacy"], resources: [.copy("../Fixtures/privacy")],
             swiftSettings: swiftSettings),

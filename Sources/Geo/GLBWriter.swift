@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// Writes glTF 2.0 binary (.glb): one node and one mesh per building, named by its id.
