@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 8080
 VENV := .venv
 
-.PHONY: run test build release web-assets test-deps lint bench bots solar clean
+.PHONY: run test build release web-assets test-deps lint bench bots solar fuzz clean
 
 ## Build in release mode, fetch the web assets, and serve the Gwangju demo world on 127.0.0.1:$(PORT).
 run: release web-assets
@@ -20,15 +20,16 @@ build:
 web-assets:
 	@scripts/fetch-web-assets.sh
 
-## What the tests need that the machine may lack: osmium-tool, Chromium, chromium-driver and Korean fonts
-## (Debian), and a Python venv with the OpenAPI validator, pytest, websockets, pyproj, trimesh, numpy, Selenium,
-## and JuPedSim with shapely (the independent oracle for the crowd models).
+## What the tests need that the machine may lack: osmium-tool, Chromium, chromium-driver, Korean fonts and
+## openssl (Debian), and a Python venv with the OpenAPI validator, pytest, websockets, pyproj, trimesh, numpy,
+## Selenium, JuPedSim with shapely (the independent oracle for the crowd models) and schemathesis.
 test-deps: $(VENV)/.installed
 	@missing=""; \
 	command -v osmium >/dev/null || missing="$$missing osmium-tool"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
 $(VENV)/.installed: scripts/requirements-test.txt
@@ -51,6 +52,14 @@ test: test-deps web-assets lint
 	node --test Web/tests/
 	$(SWIFT) test --skip-build --filter '$(CROWD_SUITES)'
 	$(SWIFT) test --skip-build --skip '$(CROWD_SUITES)'
+	FUZZ_S=$(FUZZ_SMOKE_S) SWIFT=$(SWIFT) scripts/fuzz.sh
+
+## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser of untrusted input, FUZZ_S seconds
+## each (default 300) from the seeds in Fuzz/Corpus; `make test` runs each for FUZZ_SMOKE_S as a smoke test.
+FUZZ_S ?= 300
+FUZZ_SMOKE_S ?= 10
+fuzz:
+	FUZZ_S=$(FUZZ_S) SWIFT=$(SWIFT) scripts/fuzz.sh
 
 ## Benchmarks (not tests): the in-process tick, and bots against a running server.
 bench: release

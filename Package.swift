@@ -26,11 +26,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .target(name: "WorldModel", swiftSettings: swiftSettings),
         .target(name: "DurableFiles", swiftSettings: swiftSettings),
+        .target(name: "TOML", swiftSettings: swiftSettings),
         .target(name: "Geo", dependencies: ["WorldModel", "DurableFiles"], swiftSettings: swiftSettings),
         .target(
             name: "DataBackup",
@@ -97,8 +97,7 @@ let package = Package(
         .target(
             name: "Simulation",
             dependencies: [
-                "WorldModel",
-                .product(name: "TOMLKit", package: "TOMLKit"),
+                "WorldModel", "TOML",
             ],
             // The crowd kernel is optimised in debug builds too, so `make test` can run real scenarios.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -127,6 +126,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DataBackupTests", dependencies: ["DataBackup", "StorageSQLite", "Storage"],
             swiftSettings: swiftSettings),
@@ -167,3 +167,24 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, one per parser of untrusted input (`make fuzz`). They exist only in a build
+// with BITGOEUL_FUZZ set and `--sanitize=fuzzer`, which supplies their `main`.
+if Context.environment["BITGOEUL_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzWire", ["Wire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzGeoJSON", ["Geo"]),
+        ("FuzzScenario", ["Simulation", "TOML"]),
+        ("FuzzWKT", ["Simulation"]),
+        ("FuzzGLB", ["Geo"]),
+        ("FuzzManifest", ["WorldModel"]),
+        ("FuzzCatalogue", ["Docent"]),
+        ("FuzzVault", ["Privacy", .product(name: "Crypto", package: "swift-crypto")]),
+        ("FuzzBackup", ["DataBackup"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: dependencies, path: "Fuzz/Targets/\(name)", swiftSettings: swiftSettings))
+    }
+}

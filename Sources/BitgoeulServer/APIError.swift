@@ -111,14 +111,38 @@ enum JSON {
         else {
             throw APIError.badRequest("the body must be JSON in UTF-8")
         }
+        let data = Data(buffer.readableBytesView)
+        // No request body of this API takes null: an explicit null is refused, not read as "absent".
+        if let path = firstNull(in: try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) {
+            throw APIError.invalid(path.isEmpty ? "body" : path, "null is not a value here; leave the field out")
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw APIError.invalid(error.fieldPath == "(document)" ? "body" : error.fieldPath, error.reason)
         } catch {
             throw APIError.badRequest("the body is not valid JSON")
         }
     }
+}
+
+/// The path (`a.b[2]`) of the first null in a parsed JSON value, or nil when it has none.
+func firstNull(in value: Any?, path: String = "") -> String? {
+    switch value {
+    case is NSNull:
+        return path
+    case let object as [String: Any]:
+        for key in object.keys.sorted() {
+            if let found = firstNull(in: object[key], path: path.isEmpty ? key : "\(path).\(key)") { return found }
+        }
+    case let array as [Any]:
+        for (i, item) in array.enumerated() {
+            if let found = firstNull(in: item, path: "\(path)[\(i)]") { return found }
+        }
+    default:
+        break
+    }
+    return nil
 }
 
 /// Refuses a request body whose `Content-Type` is not `type` (parameters allowed; a charset must be UTF-8).

@@ -114,7 +114,12 @@ public struct BitgoeulServer: Sendable {
     {
         let router = Router(context: BitgoeulRequestContext.self)
         if tls != nil { router.middlewares.add(StrictTransportSecurityMiddleware()) }
+        if !services.config.allowedOrigins.isEmpty {
+            router.middlewares.add(CORSPolicyMiddleware(origins: services.config.allowedOrigins))
+        }
         router.middlewares.add(ErrorMiddleware())
+        router.middlewares.add(
+            MethodNotAllowedMiddleware(allowed: AllowedMethods(openAPI: WorldRoutes.openAPIDocument)))
         if let web = services.config.webDirectory, FileManager.default.fileExists(atPath: web.path) {
             router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
         }

@@ -46,7 +46,9 @@ enum AccountRoutes {
             let body = try await JSON.decode(Credentials.self, from: request)
             let username = body.username.lowercased()
             let failed = APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
-            guard usernameLengths.contains(username.count), passwordLengths.contains(body.password.count) else {
+            guard usernameLengths.contains(username.unicodeScalars.count),
+                passwordLengths.contains(body.password.unicodeScalars.count)
+            else {
                 throw failed
             }
             let address = context.clientAddress(request, services: services)
@@ -86,7 +88,7 @@ enum AccountRoutes {
 
     static func validUsername(_ raw: String) throws -> String {
         let name = raw.lowercased()
-        guard usernameLengths.contains(name.count),
+        guard usernameLengths.contains(name.unicodeScalars.count),
             name.unicodeScalars.allSatisfy({
                 ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "." || $0 == "-"
             })
@@ -97,7 +99,7 @@ enum AccountRoutes {
     }
 
     static func checkPassword(_ password: String) throws {
-        guard passwordLengths.contains(password.count) else {
+        guard passwordLengths.contains(password.unicodeScalars.count) else {
             throw APIError.invalid("password", "8 to 128 characters")
         }
         guard !password.allSatisfy(\.isWhitespace) else {

@@ -217,7 +217,7 @@ enum NarrationRoutes {
             }
             let input = try await JSON.decode(Input.self, from: request)
             for (field, text) in [("ko", input.ko), ("en", input.en)] {
-                if let text, text.count > lengthMax {
+                if let text, text.unicodeScalars.count > lengthMax {
                     throw APIError.invalid(field, "narration is at most \(lengthMax) characters")
                 }
             }

@@ -178,7 +178,7 @@ enum ModerationRoutes {
         -> ModerationAction
     {
         let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= reasonLengthMax else {
+        guard !reason.isEmpty, reason.unicodeScalars.count <= reasonLengthMax else {
             throw APIError.invalid("reason", "say why in 1 to \(reasonLengthMax) characters; the person is told")
         }
         guard report.status == .open else {

@@ -80,6 +80,12 @@ enum WorldRoutes {
         }
     }
 
+    /// The HTTP API's description, served at `/openapi.json` (empty if missing from the build).
+    static let openAPIDocument: Data = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else { return Data() }
+        return (try? Data(contentsOf: url)) ?? Data()
+    }()
+
     /// Files an import writes that clients may fetch, with their media types.
     static let assetTypes = [
         "buildings.glb": "model/gltf-binary", "buildings.json": "application/json",
@@ -170,14 +176,12 @@ enum WorldRoutes {
         }
 
         router.get("/openapi.json") { _, _ -> Response in
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-                let data = try? Data(contentsOf: url)
-            else {
+            guard !openAPIDocument.isEmpty else {
                 throw APIError(.internalServerError, "internal", "the API description is missing from this build")
             }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: openAPIDocument)))
         }
     }
 }

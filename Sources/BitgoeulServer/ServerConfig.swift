@@ -33,6 +33,9 @@ public struct ServerConfig: Sendable {
     /// New WebSocket connections one client address may open per second (burst twice that), within
     /// `connectionsPerSecond`.
     public var connectionsPerAddressPerSecond = 20.0
+    /// Other sites' origins (`https://host[:port]`) allowed to call the API from a browser; none by
+    /// default (same origin only).
+    public var allowedOrigins: Set<String> = []
     /// Proxies (exact IP addresses) whose `X-Forwarded-For` names the client, e.g. nginx on 127.0.0.1.
     public var trustedProxies: Set<String> = []
     /// Failed sign-ins before back-off, its growth, and how long counts are kept.

@@ -40,7 +40,7 @@ public struct Docent: Sendable {
     public func ask(_ question: String, near: [String] = []) throws(QuestionError) -> Answer {
         let text = question.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw QuestionError(reason: "ask a question (it is empty)") }
-        guard text.count <= Self.questionLengthMax else {
+        guard text.unicodeScalars.count <= Self.questionLengthMax else {
             throw QuestionError(reason: "a question has at most \(Self.questionLengthMax) characters")
         }
         let korean = TextAnalyzer.isKorean(text)

@@ -36,14 +36,16 @@ public struct Exhibition: Sendable, Hashable, Codable, Identifiable {
         let idOK =
             !id.isEmpty && id.count <= 64 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         guard idOK else { return "id: 1–64 letters, digits and '-'" }
-        guard !title.ko.isEmpty, !title.en.isEmpty, title.ko.count <= 200, title.en.count <= 200 else {
+        guard !title.ko.isEmpty, !title.en.isEmpty, title.ko.unicodeScalars.count <= 200,
+            title.en.unicodeScalars.count <= 200
+        else {
             return "title: Korean and English, 1–200 characters each"
         }
         let date = /^\d{4}-\d{2}-\d{2}$/
         guard from.wholeMatch(of: date) != nil, to.wholeMatch(of: date) != nil, from <= to else {
             return "from/to: dates YYYY-MM-DD, from not after to"
         }
-        guard curator.count <= 200 else { return "curator: at most 200 characters" }
+        guard curator.unicodeScalars.count <= 200 else { return "curator: at most 200 characters" }
         guard !works.isEmpty, works.count <= Self.worksMax else { return "works: 1 to \(Self.worksMax)" }
         for (i, w) in works.enumerated() {
             guard ids.contains(w.artwork) else { return "works[\(i)].artwork: '\(w.artwork)' is not in the catalogue" }

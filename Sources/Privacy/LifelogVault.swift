@@ -95,10 +95,17 @@ public enum LifelogVault {
 
     public static func open(_ envelope: VaultEnvelope, passphrase: String) throws -> [UInt8] {
         if let problem = envelope.problem(ciphertextBytesMax: .max) { throw Failure.malformed(problem) }
-        guard let salt = Data(base64Encoded: envelope.kdf.salt), let nonce = Data(base64Encoded: envelope.cipher.nonce),
-            let sealed = Data(base64Encoded: envelope.ciphertext)
-        else { throw Failure.malformed("bad base64") }
+        guard let salt = Data(base64Encoded: envelope.kdf.salt) else { throw Failure.malformed("bad base64") }
         let key = try deriveKey(passphrase: passphrase, salt: Array(salt), iterations: envelope.kdf.iterations)
+        return try open(envelope, key: key)
+    }
+
+    /// Opens a checked envelope with its derived key (the part after the slow key derivation).
+    public static func open(_ envelope: VaultEnvelope, key: SymmetricKey) throws -> [UInt8] {
+        guard let nonce = Data(base64Encoded: envelope.cipher.nonce),
+            let sealed = Data(base64Encoded: envelope.ciphertext),
+            sealed.count >= 16
+        else { throw Failure.malformed("bad base64") }
         do {
             let box = try AES.GCM.SealedBox(
                 nonce: try AES.GCM.Nonce(data: nonce), ciphertext: sealed.dropLast(16), tag: sealed.suffix(16))

@@ -1,5 +1,5 @@
 import Foundation
-import TOMLKit
+import TOML
 import WorldModel
 
 /// A crowd scenario: the model, where people may walk, the exits and who comes, read from TOML.
@@ -117,7 +117,7 @@ extension Scenario {
     {
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
+            root = try TOML.parse(text)
         } catch {
             throw ScenarioError(file: file, key: "(syntax)", reason: "not valid TOML: \(error)")
         }

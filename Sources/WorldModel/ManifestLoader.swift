@@ -98,7 +98,25 @@ public enum ManifestLoader {
 
     static func loadSpace(_ url: URL, region: String, expectedId: String) throws(ManifestError) -> Space {
         let f: SpaceFile = try decode(url)
-        let path = url.path
+        // Imported building footprints, where they exist, replace the schematic obstacles.
+        let footprintsURL = url.deletingLastPathComponent().appendingPathComponent("footprints.json")
+        var footprints: [Polygon]?
+        if FileManager.default.fileExists(atPath: footprintsURL.path) { footprints = try decode(footprintsURL) }
+        return try check(f, file: url.path, region: region, expectedId: expectedId, footprints: footprints)
+    }
+
+    /// Reads and checks one `space.json` from memory (no footprints file): what the loader does
+    /// with every space, for tools and fuzzing.
+    public static func parseSpace(_ data: Data, file: String, region: String, expectedId: String)
+        throws(ManifestError) -> Space
+    {
+        let f: SpaceFile = try decode(data, path: file)
+        return try check(f, file: file, region: region, expectedId: expectedId, footprints: nil)
+    }
+
+    static func check(_ f: SpaceFile, file path: String, region: String, expectedId: String, footprints: [Polygon]?)
+        throws(ManifestError) -> Space
+    {
         func fail(_ field: String, _ reason: String) -> ManifestError {
             ManifestError(file: path, field: field, reason: reason)
         }
@@ -126,14 +144,7 @@ public enum ManifestLoader {
         guard (1...capacityMax).contains(f.capacity) else {
             throw fail("capacity", "must be within 1...\(capacityMax)")
         }
-        // Imported building footprints, where they exist, replace the schematic obstacles.
-        let footprintsURL = url.deletingLastPathComponent().appendingPathComponent("footprints.json")
-        let obstacles: [Polygon]
-        if FileManager.default.fileExists(atPath: footprintsURL.path) {
-            obstacles = try decode(footprintsURL)
-        } else {
-            obstacles = f.obstacles ?? []
-        }
+        let obstacles = footprints ?? f.obstacles ?? []
         guard obstacles.count <= obstaclesMax else { throw fail("obstacles", "at most \(obstaclesMax) polygons") }
         for (i, polygon) in obstacles.enumerated() {
             guard (3...polygonPointsMax).contains(polygon.points.count) else {
@@ -197,6 +208,13 @@ public enum ManifestLoader {
             throw error
         } catch {
             throw ManifestError(file: path, field: "(file)", reason: "cannot be read")
+        }
+        return try decode(data, path: path)
+    }
+
+    static func decode<T: Decodable>(_ data: Data, path: String) throws(ManifestError) -> T {
+        guard data.count <= fileBytesMax else {
+            throw ManifestError(file: path, field: "(file)", reason: "larger than \(fileBytesMax) bytes")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -136,8 +136,9 @@ public enum PersonaName {
     /// Returns the trimmed name, or throws with the reason it is not acceptable.
     public static func validate(_ raw: String) throws(ValidationError) -> String {
         let name = raw.trimmingWhitespace()
-        let count = name.count
-        guard count >= lengthMin, count <= lengthMax, name.utf8.count <= bytesMax else {
+        // Characters are Unicode code points, as JSON Schema's minLength and maxLength count them.
+        guard name.unicodeScalars.count >= lengthMin, raw.unicodeScalars.count <= lengthMax, name.utf8.count <= bytesMax
+        else {
             throw ValidationError(field: "name", reason: "a persona name has \(lengthMin) to \(lengthMax) characters")
         }
         for scalar in name.unicodeScalars {

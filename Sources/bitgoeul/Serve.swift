@@ -39,6 +39,8 @@ struct Serve: AsyncParsableCommand {
     var connectionsPerAddressPerSecond = 20.0
     @Option(help: "A proxy (IP address) whose X-Forwarded-For names the client; repeat for several.")
     var trustedProxy: [String] = []
+    @Option(help: "Another site's origin (https://host[:port]) allowed to call the API; repeat for several.")
+    var allowedOrigin: [String] = []
     @Option(help: "Serve HTTPS and WSS with this PEM certificate chain (with --tls-key).") var tlsCert: String?
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "PBKDF2 rounds for new password hashes (at least 1000; old hashes keep theirs).")
@@ -128,6 +130,14 @@ extension Serve {
             throw ValidationError("--password-iterations must be within 1000...10000000")
         }
         config.passwordIterations = passwordIterations
+        for origin in allowedOrigin {
+            guard let url = URL(string: origin), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+                url.path.isEmpty, url.query == nil
+            else {
+                throw ValidationError("--allowed-origin \(origin): an origin is scheme://host[:port], nothing more")
+            }
+        }
+        config.allowedOrigins = Set(allowedOrigin)
         switch (tlsCert, tlsKey) {
         case (let cert?, let key?):
             config.tls = TLSFiles(

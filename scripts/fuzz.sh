@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing (libFuzzer with AddressSanitizer) of every parser of untrusted input.
+#
+#   FUZZ_S=300 scripts/fuzz.sh            # each target for FUZZ_S seconds (make fuzz)
+#   FUZZ_TARGETS="FuzzWire" scripts/fuzz.sh
+#
+# Seeds come from Fuzz/Corpus/<target> (scripts/fuzz_seeds.py writes them); inputs libFuzzer finds
+# grow .build-fuzz/corpus/<target>. Every input that ever crashed is kept in Fuzz/Regressions/<target>
+# and replayed first. A crash leaves its input in .build-fuzz/crashes/<target>/ and fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_S=${FUZZ_S:-300}
+TARGETS=${FUZZ_TARGETS:-"FuzzWire FuzzGeoJSON FuzzScenario FuzzWKT FuzzGLB FuzzManifest FuzzCatalogue FuzzVault FuzzBackup"}
+SCRATCH=.build-fuzz
+SWIFT=${SWIFT:-swift}
+
+for target in $TARGETS; do
+  # -sanitize=fuzzer on every module (not only the executable) so the parsers carry coverage counters.
+  BITGOEUL_FUZZ=1 "$SWIFT" build --scratch-path "$SCRATCH" --sanitize=fuzzer --sanitize=address \
+    -Xswiftc -sanitize=fuzzer --product "$target" 2>&1 | grep -E "error|Build of product" || true
+  [ -x "$SCRATCH/debug/$target" ] || { echo "fuzz: $target did not build" >&2; exit 1; }
+done
+
+status=0
+for target in $TARGETS; do
+  binary="$SCRATCH/debug/$target"
+  work="$SCRATCH/corpus/$target"
+  crashes="$SCRATCH/crashes/$target"
+  log="$SCRATCH/logs/$target.log"
+  mkdir -p "$work" "$crashes" "$(dirname "$log")"
+  regressions=(Fuzz/Regressions/"$target"/*)
+  if [ -e "${regressions[0]}" ]; then
+    if ! "$binary" "${regressions[@]}" >"$log.regressions" 2>&1; then
+      echo "fuzz: $target fails a regression input (see $log.regressions)" >&2
+      status=1
+      continue
+    fi
+  fi
+  if "$binary" -max_total_time="$FUZZ_S" -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 \
+    -artifact_prefix="$crashes/" "$work" "Fuzz/Corpus/$target" >"$log" 2>&1; then
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+    echo "fuzz: $target ok: $runs inputs in ${FUZZ_S} s, $cov, corpus $(ls "$work" | wc -l) files"
+  else
+    echo "fuzz: $target FOUND A CRASH: $(ls "$crashes" | head -1) (log: $log)" >&2
+    grep -E "ERROR|Fatal error|SUMMARY" "$log" | head -5 >&2 || true
+    status=1
+  fi
+done
+exit $status
