@@ -16,6 +16,8 @@ public struct PersonalExport: Encodable, Sendable {
     let exportedAt: Date
     let account: Account
     let personas: [WorldModel.Persona]
+    /// Every name your personas have had: kept only so erasure can remove them from others' records.
+    let personaNamesEverHeld: [String]
     let blocks: [Relation]
     let mutes: [Relation]
     let friendships: [Friendship]
@@ -40,6 +42,7 @@ public struct PersonalExport: Encodable, Sendable {
         let tag = SubjectTag.make(secret: try await store.accountSecret(account: id))
         return PersonalExport(
             exportedAt: Date(), account: me, personas: try await store.personas(accountId: id),
+            personaNamesEverHeld: try await store.personaNames(everHeldBy: id),
             blocks: relations.filter { $0.kind == .block }, mutes: relations.filter { $0.kind == .mute },
             friendships: try await store.friendships(account: id), reportsFiled: filed,
             roles: try await store.roles(account: id).mapValues(\.rawValue),

@@ -89,6 +89,8 @@ enum ExhibitionRoutes {
 
     /// Works within this distance of the visitor count as "near" for the docent.
     static let nearM = 6.0
+    /// Artwork ids a question may name as near the visitor.
+    static let nearMax = 20
 
     static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
         router.get("/api/v1/exhibitions") { request, _ -> Response in
@@ -171,7 +173,10 @@ enum ExhibitionRoutes {
 
         router.post("/api/v1/docent/ask") { request, _ -> Response in
             let input = try await JSON.decode(AskInput.self, from: request)
-            var near = input.near?.prefix(20).map { $0 } ?? []
+            guard (input.near?.count ?? 0) <= nearMax else {
+                throw APIError.invalid("near", "at most \(nearMax) artwork ids")
+            }
+            var near = input.near ?? []
             if let space = input.space, let x = input.x, let y = input.y, x.isFinite, y.isFinite {
                 near += services.exhibitions.all(space: space).flatMap { $0.works(near: x, y, radius: nearM) }.map(
                     \.artwork)

@@ -67,6 +67,8 @@ public protocol Store: SafetyStore, PrivacyStore {
     func deleteExpiredSessions(now: Date) async throws -> Int
 
     func personas(accountId: Int64) async throws -> [Persona]
+    /// Every name the account's personas have had, current and former, sorted.
+    func personaNames(everHeldBy accountId: Int64) async throws -> [String]
     /// The persona, the account it belongs to and when it was made.
     func persona(id: Int64) async throws -> (accountId: Int64, persona: Persona, createdAt: Date)?
     /// Creates a persona; throws `limit` past `maxPerAccount`, `conflict` when the name is taken.

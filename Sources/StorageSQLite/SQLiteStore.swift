@@ -155,6 +155,14 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func personaNames(everHeldBy accountId: Int64) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM persona_name_history WHERE account_id = ? ORDER BY name",
+                arguments: [accountId])
+        }
+    }
+
     public func persona(id: Int64) async throws -> (accountId: Int64, persona: Persona, createdAt: Date)? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM persona WHERE id = ?", arguments: [id]) else {

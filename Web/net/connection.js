@@ -33,8 +33,8 @@ export class Connection {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.onStatus("closed", event.reason || `code ${event.code}`);
-      // Refusals that a retry cannot fix end here.
-      if ([4000, 4003].includes(event.code)) return;
+      // Refusals that a retry cannot fix end here: version, session, and an account erased or barred (4010).
+      if ([4000, 4003, 4010].includes(event.code)) return;
       setTimeout(() => this.open(this.join, this.token), this.retryMs);
       this.retryMs = Math.min(10_000, this.retryMs * 2);
     };
