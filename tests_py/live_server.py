@@ -1,11 +1,13 @@
 """Starting a real `bitgoeul serve` on a free port for the Python and browser tests."""
 import contextlib
+import os
 import pathlib
 import subprocess
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = ROOT / ".build/debug/bitgoeul"
+# BITGOEUL_BINARY runs the suites against another build (e.g. an older one, to see a test fail there).
+BINARY = pathlib.Path(os.environ.get("BITGOEUL_BINARY", ROOT / ".build/debug/bitgoeul"))
 
 
 @contextlib.contextmanager

@@ -1,14 +1,12 @@
 """`bitgoeul geo` against pyproj (PROJ's cart + topocentric pipeline) as the independent oracle."""
 import json
-import pathlib
 import random
 import subprocess
 
 import pytest
 from pyproj import Transformer
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-BINARY = ROOT / ".build/debug/bitgoeul"
+from live_server import BINARY
 ANCHORS = [(35.1484274, 126.9093966, 35.0), (37.524, 126.924, 20.0), (33.51741, 126.523457, 5.0)]
 
 

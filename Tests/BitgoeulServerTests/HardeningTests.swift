@@ -262,4 +262,46 @@ import Testing
             #expect(try await send("/api/v1/sessions", "victim", "the right one").status == .created, "after the wait")
         }
     }
+
+    @Test func otherSitesGetCORSOnlyWhenListed() async throws {
+        let partner = "https://partner.example"
+        try await Self.app { $0.allowedOrigins = [partner] }.test(.router) { client in
+            try await client.execute(uri: "/api/v1/world", method: .get, headers: [.origin: partner]) {
+                #expect($0.headers[.accessControlAllowOrigin] == partner)
+                #expect($0.headers[.vary] == "Origin")
+            }
+            try await client.execute(
+                uri: "/api/v1/sessions", method: .options,
+                headers: [.origin: partner, .accessControlRequestMethod: "POST"]
+            ) {
+                #expect($0.status == .noContent)
+                #expect($0.headers[.accessControlAllowHeaders]?.contains("Content-Type") == true)
+            }
+            for origin in ["https://evil.example", "https://partner.example.evil"] {
+                try await client.execute(uri: "/api/v1/world", method: .get, headers: [.origin: origin]) {
+                    #expect($0.headers[.accessControlAllowOrigin] == nil, "\(origin)")
+                }
+            }
+        }
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/api/v1/world", method: .get, headers: [.origin: partner]) {
+                #expect($0.status == .ok)
+                #expect($0.headers[.accessControlAllowOrigin] == nil, "same origin only by default")
+            }
+        }
+    }
+
+    @Test func aDocumentedPathAskedWithAnotherMethodIs405WithAllow() async throws {
+        try await Self.app().test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .init("TRACE")!) {
+                #expect($0.status == .methodNotAllowed)
+                #expect($0.headers[.allow] == "GET")
+            }
+            try await client.execute(uri: "/api/v1/personas/7", method: .post) {
+                #expect($0.status == .methodNotAllowed)
+                #expect($0.headers[.allow] == "DELETE, PUT")
+            }
+            try await client.execute(uri: "/api/v1/nothing-here", method: .get) { #expect($0.status == .notFound) }
+        }
+    }
 }

@@ -178,6 +178,47 @@ import WorldModel
         }
     }
 
+    @Test func aBanEndsEveryConnectionOfTheAccountAtOnce() async throws {
+        let server = try await Self.fastServer()
+        defer { Task { await server.stop() } }
+        let alice = try await citizen(server, "alice", personas: ["Alice"])
+        let bob = try await citizen(server, "bob", personas: ["Bob"])
+        let mod = try await citizen(server, "mod", personas: ["Modder"])
+        try await server.store().setRole(account: mod.accountId, space: "*", role: .moderator)
+        let a = try await alice.enter(server)
+        let b = try await bob.enter(server)
+        let idle = try await Avatar.connect(url: server.connectURL, token: bob.api.token)  // in no space
+        let bobId = try #require(await entityId(of: "Bob", seenBy: a))
+        a.report(entityId: bobId, category: 1, note: "spam")
+        #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
+        struct Queue: Decodable {
+            struct Item: Decodable { let id: Int64 }
+            let reports: [Item]
+        }
+        let queue = try JSONDecoder().decode(
+            Queue.self, from: try await mod.api.call("GET", "/api/v1/moderation/reports"))
+        struct Ban: Encodable {
+            let reportId: Int64
+            let kind: String
+            let reason: String
+        }
+        _ = try await mod.api.call(
+            "POST", "/api/v1/moderation/actions",
+            body: Ban(reportId: try #require(queue.reports.first?.id), kind: "ban", reason: "repeated spam"))
+        for c in [b, idle] {
+            #expect(await c.waitUntil(timeoutS: 3) { $0.closed != nil })
+            #expect(c.snapshot.closed?.code == CloseCode.accountEnded)
+            #expect(c.snapshot.closed?.reason?.contains("banned") == true)
+        }
+        #expect(await a.waitUntil(timeoutS: 3) { $0.view.entity(named: "Bob") == nil })
+        // The notice waits for him; a new connection cannot enter anywhere.
+        let back = try await Avatar.connect(url: server.connectURL, token: bob.api.token)
+        back.join(space: "testland/hall", personaId: bob.personas[0].id)
+        #expect(await back.waitUntil(timeoutS: 3) { $0.errors.contains { $0.code == .sanctioned } })
+        let notices = String(decoding: try await bob.api.call("GET", "/api/v1/notices"), as: UTF8.self)
+        #expect(notices.contains("banned your account: repeated spam"))
+    }
+
     @Test func muteSilencesOneListenerAndFriendsAreMutual() async throws {
         let server = try await Self.fastServer()
         defer { Task { await server.stop() } }
