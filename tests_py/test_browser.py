@@ -319,6 +319,17 @@ def call(base, method, path, body=None, token=None):
         return json.loads(response.read() or b"null")
 
 
+def sync_vault(driver, server, token, passphrase, entries):
+    """Signs the personas page in with `token`, puts `entries` in this browser's life log and syncs."""
+    driver.get(server + "/persona.html?lang=en")
+    driver.execute_script(f"localStorage.setItem('bitgoeul.token', '{token}');"
+                          f"localStorage.setItem('bitgoeul.lifelog', JSON.stringify({json.dumps(entries)}))")
+    driver.get(server + "/persona.html?lang=en")
+    wait_for(driver, "return document.getElementById('vault-sync')")
+    driver.find_element(By.ID, "vault-passphrase").send_keys(passphrase)
+    driver.find_element(By.ID, "vault-sync").click()
+
+
 def test_lifelog_vault_round_trips_between_swift_and_the_browser(server, tmp_path):
     """Swift seals a life log, the browser opens it with the passphrase, adds its own entries and
     seals it again, Swift opens that; the database never holds the plaintext. The operator's look
@@ -343,14 +354,8 @@ def test_lifelog_vault_round_trips_between_swift_and_the_browser(server, tmp_pat
 
     d = browser()
     try:
-        d.get(server + "/persona.html?lang=en")
-        d.execute_script(f"localStorage.setItem('bitgoeul.token', '{token}');"
-                         "localStorage.setItem('bitgoeul.lifelog', JSON.stringify([{kind: 'tourStop', at: 1795842000000,"
-                         " space: 'gwangju/gmap', title: 'Browser tour stop'}]))")
-        d.get(server + "/persona.html?lang=en")
-        wait_for(d, "return document.getElementById('vault-sync')")
-        d.find_element(By.ID, "vault-passphrase").send_keys(passphrase)
-        d.find_element(By.ID, "vault-sync").click()
+        sync_vault(d, server, token, passphrase,
+                   [{"kind": "tourStop", "at": 1795842000000, "space": "gwangju/gmap", "title": "Browser tour stop"}])
         wait_for(d, "return document.getElementById('timeline').textContent.includes('Swift-sealed visit')", timeout=30)
         assert "Browser tour stop" in d.find_element(By.ID, "timeline").text
         wait_for(d, "return document.getElementById('vault-status').textContent.includes('revision 2')", timeout=30)

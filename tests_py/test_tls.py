@@ -11,7 +11,6 @@ import urllib.request
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from selenium.webdriver.common.by import By
 
 from live_server import BINARY, ROOT, live_server
 import test_browser
@@ -72,13 +71,9 @@ def test_the_vault_round_trips_in_a_secure_context_over_https_and_wss(server, ce
     try:
         d.get(server + "/persona.html?lang=en")
         assert d.execute_script("return window.isSecureContext && !!crypto.subtle")
-        d.execute_script(f"localStorage.setItem('bitgoeul.token', '{token}');"
-                         "localStorage.setItem('bitgoeul.lifelog', JSON.stringify([{kind: 'visit', at: 1795838400000,"
-                         " space: 'gwangju/gmap', title: 'Sealed over TLS'}]))")
-        d.get(server + "/persona.html?lang=en")
-        wait_for(d, "return document.getElementById('vault-sync')")
-        d.find_element(By.ID, "vault-passphrase").send_keys(passphrase)
-        d.find_element(By.ID, "vault-sync").click()
+        test_browser.sync_vault(d, server, token, passphrase,
+                                [{"kind": "visit", "at": 1795838400000, "space": "gwangju/gmap",
+                                  "title": "Sealed over TLS"}])
         wait_for(d, "return document.getElementById('vault-status').textContent.includes('revision 1')", timeout=30)
         stored = call(server, cert, "GET", "/api/v1/me/vault", token=token)[0]
         passfile = tmp_path / "passphrase"

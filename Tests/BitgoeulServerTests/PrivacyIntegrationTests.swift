@@ -146,24 +146,11 @@ import WorldModel
         b.report(entityId: aliceId, category: 3, note: "Alicia Moon spams")
         #expect(await b.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
         #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
-        struct Queue: Decodable {
-            struct Item: Decodable { let id: Int64 }
-            let reports: [Item]
-        }
-        let queue = try JSONDecoder().decode(
-            Queue.self, from: try await mod.api.call("GET", "/api/v1/moderation/reports"))
-        #expect(queue.reports.count == 2)
-        for r in queue.reports { _ = try await mod.api.call("GET", "/api/v1/moderation/reports/\(r.id)") }
-        struct Act: Encodable {
-            let reportId: Int64
-            let kind: String
-            let reason: String
-        }
-        let aboutAlice = try #require(queue.reports.map(\.id).max())
+        let queue = try await mod.openReportIds()
+        #expect(queue.count == 2)
+        for id in queue { _ = try await mod.api.call("GET", "/api/v1/moderation/reports/\(id)") }
         // The moderator's reason names her: it is copied into the report's outcome, which Bob reads.
-        _ = try await mod.api.call(
-            "POST", "/api/v1/moderation/actions",
-            body: Act(reportId: aboutAlice, kind: "warn", reason: "Alicia Moon warned: no spam"))
+        try await mod.act(on: try #require(queue.max()), "warn", reason: "Alicia Moon warned: no spam")
         #expect(try await alice.api.accessLog().count == 3, "two looks at evidence naming her, one warning")
         try await alice.api.syncLifelog(Lifelog(entries: []), passphrase: Self.passphrase)
         // She renames the persona after the reports: "Alicia Moon" is now a former name.

@@ -191,20 +191,7 @@ import WorldModel
         let bobId = try #require(await entityId(of: "Bob", seenBy: a))
         a.report(entityId: bobId, category: 1, note: "spam")
         #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
-        struct Queue: Decodable {
-            struct Item: Decodable { let id: Int64 }
-            let reports: [Item]
-        }
-        let queue = try JSONDecoder().decode(
-            Queue.self, from: try await mod.api.call("GET", "/api/v1/moderation/reports"))
-        struct Ban: Encodable {
-            let reportId: Int64
-            let kind: String
-            let reason: String
-        }
-        _ = try await mod.api.call(
-            "POST", "/api/v1/moderation/actions",
-            body: Ban(reportId: try #require(queue.reports.first?.id), kind: "ban", reason: "repeated spam"))
+        try await mod.act(on: try #require(try await mod.openReportIds().first), "ban", reason: "repeated spam")
         for c in [b, idle] {
             #expect(await c.waitUntil(timeoutS: 3) { $0.closed != nil })
             #expect(c.snapshot.closed?.code == CloseCode.accountEnded)

@@ -118,6 +118,29 @@ struct Citizen {
     }
 }
 
+extension Citizen {
+    /// The ids of the open reports in this moderator's queue.
+    func openReportIds() async throws -> [Int64] {
+        struct Queue: Decodable {
+            struct Item: Decodable { let id: Int64 }
+            let reports: [Item]
+        }
+        return try JSONDecoder().decode(Queue.self, from: try await api.call("GET", "/api/v1/moderation/reports"))
+            .reports.map(\.id)
+    }
+
+    /// Acts on a report as this moderator: warn, mute, kick, suspend, ban or dismiss.
+    func act(on reportId: Int64, _ kind: String, reason: String) async throws {
+        struct Action: Encodable {
+            let reportId: Int64
+            let kind: String
+            let reason: String
+        }
+        _ = try await api.call(
+            "POST", "/api/v1/moderation/actions", body: Action(reportId: reportId, kind: kind, reason: reason))
+    }
+}
+
 /// Signs `username` up (password "correct horse battery") and makes its personas.
 func citizen(_ server: TestServer, _ username: String, personas names: [String]) async throws -> Citizen {
     let session = try await server.signUp(username, password: "correct horse battery")
