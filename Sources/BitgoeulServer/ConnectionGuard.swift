@@ -251,6 +251,43 @@ struct GuardedChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
+        var quiet = logger
+        quiet.handler = RefusalsAreNotErrors(base: logger.handler)
+        await base.handle(value: value, logger: quiet)
+    }
+}
+
+/// Hummingbird logs "Error handling upgrade result" at error level whenever a connection closes
+/// before its first request head is complete. The guard closes such connections on purpose (408,
+/// 431, 503, a silent socket), and a client that hangs up mid-head already logs at trace, so these
+/// lines go out at debug: an attacker cannot fill the log by being refused.
+struct RefusalsAreNotErrors: LogHandler {
+    var base: any LogHandler
+    static let message = "Error handling upgrade result"
+
+    func log(event: LogEvent) {
+        var event = event
+        if event.level >= .error, event.message.description == Self.message {
+            event.level = .debug
+            guard base.logLevel <= .debug else { return }
+        }
+        base.log(event: event)
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+    var metadataProvider: Logger.MetadataProvider? {
+        get { base.metadataProvider }
+        set { base.metadataProvider = newValue }
     }
 }
