@@ -108,6 +108,11 @@ public final class SpaceInstance {
     var rng: SplitMix64
     public private(set) var tickNumber: UInt32 = 0
     var spawnCursor = 0
+    /// The ground's height, the most an avatar's height may change in one tick (nil: it may not),
+    /// and the heights the bounds allow; read once, so the per-avatar step touches no `Space`.
+    let groundZ: Float
+    let heightStepMaxM: Float?
+    let heightRange: ClosedRange<Float>
 
     // Per-tick scratch, reused so the tick does not allocate per client.
     var chats: [PendingChat] = []
@@ -134,6 +139,9 @@ public final class SpaceInstance {
         self.closeSeen = visits?.closeGeneration.load(ordering: .relaxed) ?? 0
         self.authority = MovementAuthority(space: handle.space, config: config)
         let b = handle.space.bounds
+        self.groundZ = Float(handle.space.ground.z)
+        self.heightStepMaxM = handle.space.ground.verticalSpeedMaxMps.map { Float($0) * config.tickDurationS }
+        self.heightRange = Float(b.minZ)...Float(b.maxZ)
         self.grid = AOIGrid(
             minX: Float(b.minX), minY: Float(b.minY), width: Float(b.width), depth: Float(b.depth),
             preferredCellM: config.aoiRadiusM / 6)
@@ -184,7 +192,7 @@ public final class SpaceInstance {
             }
             let walker = arrival.link.walker
             // Everyone arrives on the ground, whatever height the spawn was drawn at.
-            let ground = handle.space.ground.z
+            let ground = groundZ
             let member = Member(
                 id: EntityIds.take(), link: arrival.link,
                 nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)), appearance: walker.appearance,
@@ -248,19 +256,14 @@ public final class SpaceInstance {
     /// The height the server grants for a claimed one: the ground for walking and running and in
     /// spaces that keep everyone on it; elsewhere the claim within the bounds.
     func heightTarget(claimed: Float, animation: AnimationState) -> Float {
-        let ground = Float(handle.space.ground.z)
-        guard handle.space.ground.verticalSpeedMaxMps != nil, animation != .walk, animation != .run else {
-            return ground
-        }
-        let b = handle.space.bounds
-        return min(max(claimed, Float(b.minZ)), Float(b.maxZ))
+        guard heightStepMaxM != nil, animation != .walk, animation != .run else { return groundZ }
+        return min(max(claimed, heightRange.lowerBound), heightRange.upperBound)
     }
 
     /// One tick of height: straight to the ground where nothing else is allowed, else towards the
-    /// target at no more than the space's vertical speed.
+    /// target by at most the space's vertical speed.
     func nextHeight(from z: Float, to target: Float) -> Float {
-        guard let vMax = handle.space.ground.verticalSpeedMaxMps else { return Float(handle.space.ground.z) }
-        let stepMax = Float(vMax) * config.tickDurationS
+        guard let stepMax = heightStepMaxM else { return groundZ }
         return z + min(max(target - z, -stepMax), stepMax)
     }
 
