@@ -146,11 +146,13 @@ import WorldModel
         b.report(entityId: aliceId, category: 3, note: "Alicia Moon spams")
         #expect(await b.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
         #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
-        let queue = try await mod.openReportIds()
+        let queue = try await mod.openReports()
         #expect(queue.count == 2)
-        for id in queue { _ = try await mod.api.call("GET", "/api/v1/moderation/reports/\(id)") }
+        for r in queue { _ = try await mod.api.call("GET", "/api/v1/moderation/reports/\(r.id)") }
         // The moderator's reason names her: it is copied into the report's outcome, which Bob reads.
-        try await mod.act(on: try #require(queue.max()), "warn", reason: "Alicia Moon warned: no spam")
+        // (Found by name: the two reports were filed at once, so their order is not fixed.)
+        let aboutAlice = try #require(queue.first { $0.reportedName == "Alicia Moon" }?.id)
+        try await mod.act(on: aboutAlice, "warn", reason: "Alicia Moon warned: no spam")
         #expect(try await alice.api.accessLog().count == 3, "two looks at evidence naming her, one warning")
         try await alice.api.syncLifelog(Lifelog(entries: []), passphrase: Self.passphrase)
         // She renames the persona after the reports: "Alicia Moon" is now a former name.

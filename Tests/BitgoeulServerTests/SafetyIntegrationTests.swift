@@ -191,7 +191,7 @@ import WorldModel
         let bobId = try #require(await entityId(of: "Bob", seenBy: a))
         a.report(entityId: bobId, category: 1, note: "spam")
         #expect(await a.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
-        try await mod.act(on: try #require(try await mod.openReportIds().first), "ban", reason: "repeated spam")
+        try await mod.act(on: try #require(try await mod.openReports().first?.id), "ban", reason: "repeated spam")
         for c in [b, idle] {
             #expect(await c.waitUntil(timeoutS: 3) { $0.closed != nil })
             #expect(c.snapshot.closed?.code == CloseCode.accountEnded)

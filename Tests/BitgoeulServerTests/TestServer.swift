@@ -119,14 +119,17 @@ struct Citizen {
 }
 
 extension Citizen {
-    /// The ids of the open reports in this moderator's queue.
-    func openReportIds() async throws -> [Int64] {
+    /// The open reports in this moderator's queue: id and the reported persona's name.
+    func openReports() async throws -> [(id: Int64, reportedName: String)] {
         struct Queue: Decodable {
-            struct Item: Decodable { let id: Int64 }
+            struct Item: Decodable {
+                let id: Int64
+                let reportedName: String
+            }
             let reports: [Item]
         }
         return try JSONDecoder().decode(Queue.self, from: try await api.call("GET", "/api/v1/moderation/reports"))
-            .reports.map(\.id)
+            .reports.map { ($0.id, $0.reportedName) }
     }
 
     /// Acts on a report as this moderator: warn, mute, kick, suspend, ban or dismiss.
