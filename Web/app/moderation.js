@@ -1,18 +1,13 @@
 // The moderator queue: open reports of the spaces you moderate; the reporter's evidence opens one
 // report at a time (each look goes into the transparency log the people concerned can read); and the actions (warn, mute, kick, suspend, ban, dismiss); every action is recorded with a reason.
-import { api } from "../net/api.js";
+import { api, token } from "../net/api.js";
+import { byId, element } from "../ui/dom.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 
-languageSwitch(document.getElementById("lang"), await loadLocale());
+languageSwitch(byId("lang", "select"), await loadLocale());
 const $ = (id) => document.getElementById(id);
 const ACTIONS = ["warn", "mute", "kick", "suspend", "ban", "dismiss"];
 const SVG = "http://www.w3.org/2000/svg";
-
-function element(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
 
 function say(text, error = false) {
   $("status").textContent = text;
@@ -45,7 +40,7 @@ function evidenceView(evidence) {
   const lines = evidence?.chat ?? [];
   const chat = element("table", {},
     ...lines.map((l) => element("tr", {},
-      element("td", { textContent: `-${l.agoS.toFixed(0)} s` }),
+      element("td", { textContent: t("secondsAgo", { seconds: l.agoS.toFixed(0) }) }),
       element("td", { textContent: l.name ?? l.who }),
       element("td", { textContent: l.text }))));
   return element("div", { className: "evidence" }, plot(evidence?.positions ?? []),
@@ -98,4 +93,5 @@ async function load() {
     say(error.status === 403 ? t("notModerator") : error.message, true);
   }
 }
-await load();
+// Without a session there is nothing to ask: the queue needs a moderator's sign-in.
+if (token()) await load(); else say(t("signInFirst"), true);

@@ -3,11 +3,21 @@ import * as THREE from "three";
 import { figure } from "../world/figure.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { api } from "../net/api.js";
+import { byId } from "../ui/dom.js";
 import { showSafety } from "../ui/safety.js";
 import { showPrivacy } from "../ui/privacy.js";
 
-languageSwitch(document.getElementById("lang"), await loadLocale());
+languageSwitch(byId("lang", "select"), await loadLocale());
 const $ = (id) => document.getElementById(id);
+const preview = byId("preview", "canvas");
+const nameInput = byId("name", "input");
+const username = byId("username", "input");
+const password = byId("password", "input");
+/** The look's controls, named as the API names the appearance's fields. */
+const look = {
+  bodyShape: byId("bodyShape", "select"), accessory: byId("accessory", "select"), skinColor: byId("skinColor", "input"),
+  primaryColor: byId("primaryColor", "input"), secondaryColor: byId("secondaryColor", "input"),
+};
 let token = localStorage.getItem("bitgoeul.token");
 let editing = null;  // the persona id being edited, or null for a new one
 
@@ -17,7 +27,7 @@ function say(text, error = false) {
 }
 
 // The preview: the figure turning slowly under soft light.
-const renderer = new THREE.WebGLRenderer({ canvas: $("preview"), antialias: true, preserveDrawingBuffer: true });
+const renderer = new THREE.WebGLRenderer({ canvas: preview, antialias: true, preserveDrawingBuffer: true });
 const scene = new THREE.Scene();
 scene.background = new THREE.Color(0x223650);
 scene.add(new THREE.HemisphereLight(0xffffff, 0x445566, 2));
@@ -28,8 +38,8 @@ let shown = null;
 
 function appearance() {
   return {
-    bodyShape: $("bodyShape").value, accessory: $("accessory").value, skinColor: $("skinColor").value,
-    primaryColor: $("primaryColor").value, secondaryColor: $("secondaryColor").value,
+    bodyShape: look.bodyShape.value, accessory: look.accessory.value, skinColor: look.skinColor.value,
+    primaryColor: look.primaryColor.value, secondaryColor: look.secondaryColor.value,
   };
 }
 
@@ -38,10 +48,10 @@ function redraw() {
   shown = figure(appearance());
   scene.add(shown);
 }
-for (const id of ["bodyShape", "accessory", "skinColor", "primaryColor", "secondaryColor"]) $(id).addEventListener("input", redraw);
+for (const control of Object.values(look)) control.addEventListener("input", redraw);
 redraw();
 renderer.setAnimationLoop((time) => {
-  const size = $("preview").clientWidth;
+  const size = preview.clientWidth;
   if (renderer.domElement.width !== size) renderer.setSize(size, size, false);
   if (shown) shown.rotation.y = time / 1500;
   renderer.render(scene, camera);
@@ -64,8 +74,8 @@ async function showPersonas() {
     edit.textContent = t("edit");
     edit.onclick = () => {
       editing = p.id;
-      $("name").value = p.name;
-      for (const k of ["bodyShape", "accessory", "skinColor", "primaryColor", "secondaryColor"]) $(k).value = p.appearance[k];
+      nameInput.value = p.name;
+      for (const [k, control] of Object.entries(look)) control.value = p.appearance[k];
       redraw();
     };
     const remove = document.createElement("button");
@@ -82,7 +92,7 @@ async function showPersonas() {
 $("account").addEventListener("submit", async (e) => {
   e.preventDefault();
   try {
-    const session = await api("POST", "/api/v1/sessions", { username: $("username").value, password: $("password").value });
+    const session = await api("POST", "/api/v1/sessions", { username: username.value, password: password.value });
     token = session.token;
     localStorage.setItem("bitgoeul.token", token);
     await showPersonas();
@@ -91,18 +101,18 @@ $("account").addEventListener("submit", async (e) => {
 
 $("register").addEventListener("click", async () => {
   try {
-    await api("POST", "/api/v1/accounts", { username: $("username").value, password: $("password").value });
-    $("account").requestSubmit();
+    await api("POST", "/api/v1/accounts", { username: username.value, password: password.value });
+    byId("account", "form").requestSubmit();
   } catch (error) { say(error.message, true); }
 });
 
 $("persona").addEventListener("submit", async (e) => {
   e.preventDefault();
   try {
-    const body = { name: $("name").value, appearance: appearance() };
+    const body = { name: nameInput.value, appearance: appearance() };
     if (editing) await api("PUT", `/api/v1/personas/${editing}`, body); else await api("POST", "/api/v1/personas", body);
     editing = null;
-    $("name").value = "";
+    nameInput.value = "";
     await showPersonas();
   } catch (error) { say(error.message, true); }
 });

@@ -1,11 +1,15 @@
 // Planners' view of the city's visits: hourly noisy releases per space (counts, mean dwell, the ε
 // each cost against the day's budget) and one hour's heatmap. Nobody can see a person here.
 import { api } from "../net/api.js";
+import { byId } from "../ui/dom.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 
 const lang = await loadLocale();
-languageSwitch(document.getElementById("lang"), lang);
+languageSwitch(byId("lang", "select"), lang);
 const $ = (id) => document.getElementById(id);
+const space = byId("space", "select");
+const date = byId("date", "input");
+const hour = byId("hour", "input");
 const svgNS = "http://www.w3.org/2000/svg";
 const fmt = (x, digits = 0) => (x === null || x === undefined ? t("suppressed") : x.toFixed(digits));
 
@@ -22,12 +26,12 @@ async function showDay() {
   const mine = ++dayRequest;
   $("budget").className = "meta";
   try {
-    const day = await api("GET", `/api/v1/stats/visits?space=${encodeURIComponent($("space").value)}&date=${$("date").value}`);
+    const day = await api("GET", `/api/v1/stats/visits?space=${encodeURIComponent(space.value)}&date=${date.value}`);
     if (mine !== dayRequest) return;
     $("budget").textContent = t("budgetLine", { spent: day.epsilonSpent.toFixed(2), cap: day.dailyCap, threshold: day.threshold,
-      missing: day.notReleased.length });
+      count: day.notReleased.length });
     const head = `<tr><th>${t("hour")}</th><th>${t("visits")}</th><th>${t("dwell")}</th><th>ε</th><th>${t("noiseScale")}</th></tr>`;
-    const table = $("hours");
+    const table = byId("hours", "table");
     table.innerHTML = head;
     for (const h of day.hours) {
       const row = table.insertRow();
@@ -36,7 +40,7 @@ async function showDay() {
       }
     }
     if (day.hours.length) {
-      $("hour").value = seoulHour(day.hours[day.hours.length - 1].hourStart);
+      hour.value = String(seoulHour(day.hours[day.hours.length - 1].hourStart));
       await showHeat();
     }
   } catch (error) {
@@ -50,7 +54,7 @@ async function showHeat() {
   const svg = $("heat");
   try {
     const map = await api("GET",
-      `/api/v1/stats/heatmap?space=${encodeURIComponent($("space").value)}&date=${$("date").value}&hour=${$("hour").value}`);
+      `/api/v1/stats/heatmap?space=${encodeURIComponent(space.value)}&date=${date.value}&hour=${hour.value}`);
     if (mine !== heatRequest) return;
     svg.replaceChildren();
     const g = map.grid;
@@ -65,7 +69,7 @@ async function showHeat() {
       r.append(title);
       svg.append(r);
     }
-    $("heat-note").textContent = t("heatNote", { cell: g.cellM.toFixed(0), shown: map.cells.length, threshold: map.heatThreshold.toFixed(1),
+    $("heat-note").textContent = t("heatNote", { cell: g.cellM.toFixed(0), count: map.cells.length, threshold: map.heatThreshold.toFixed(1),
       scale: map.scale.toFixed(1) });
   } catch (error) {
     if (mine !== heatRequest) return;
@@ -77,14 +81,14 @@ async function showHeat() {
 const world = await (await fetch("/api/v1/world")).json();
 for (const region of world.regions) {
   for (const s of region.spaces) {
-    $("space").append(Object.assign(document.createElement("option"), { value: s.id, textContent: s.name?.[lang] || s.id }));
+    space.append(Object.assign(document.createElement("option"), { value: s.id, textContent: s.name?.[lang] || s.id }));
   }
 }
 const wanted = new URLSearchParams(location.search).get("space");
-if (wanted) $("space").value = wanted;
-$("date").value = seoulDate();
-$("date").max = seoulDate();
-$("space").addEventListener("change", showDay);
-$("date").addEventListener("change", showDay);
-$("hour").addEventListener("change", showHeat);
+if (wanted) space.value = wanted;
+date.value = seoulDate();
+date.max = seoulDate();
+space.addEventListener("change", showDay);
+date.addEventListener("change", showDay);
+hour.addEventListener("change", showHeat);
 await showDay();

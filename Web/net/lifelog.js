@@ -57,14 +57,19 @@ export async function seal(plaintext, passphrase, { salt = random(16), nonce = r
   };
 }
 
-/** Opens an envelope; throws when the passphrase is wrong or the blob was changed. */
+/**
+ * Opens an envelope; throws when the passphrase is wrong or the blob was changed (the error's `code` is
+ * "wrongPassphrase"), or when it is no vault of this format ("notAVault").
+ */
 export async function open(envelope, passphrase) {
-  if (envelope?.format !== "bitgoeul-lifelog" || envelope.version !== 1) throw new Error("not a version 1 life-log vault");
+  if (envelope?.format !== "bitgoeul-lifelog" || envelope.version !== 1) {
+    throw Object.assign(new Error("not a version 1 life-log vault"), { code: "notAVault" });
+  }
   const key = await deriveKey(passphrase, unb64(envelope.kdf.salt), envelope.kdf.iterations);
   try {
     return new Uint8Array(await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: unb64(envelope.cipher.nonce), additionalData: AAD }, key, unb64(envelope.ciphertext)));
   } catch {
-    throw new Error("wrong passphrase, or the vault was altered");
+    throw Object.assign(new Error("wrong passphrase, or the vault was altered"), { code: "wrongPassphrase" });
   }
 }

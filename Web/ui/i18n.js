@@ -1,23 +1,54 @@
 // Strings live in locales/<lang>.json; the language comes from ?lang=, then the browser, then Korean.
-let strings = {};
+// A string that depends on a count has one key per CLDR plural category (`people_one`, `people_other`);
+// `t` picks the form for `values.count`.
 
+/** @type {Record<string, string>} */
+let strings = {};
+let plurals = new Intl.PluralRules("ko");
+
+/**
+ * Uses `table` as the strings of `lang` (loadLocale does this; tests call it directly).
+ * @param {string} lang
+ * @param {Record<string, string>} table
+ */
+export function useStrings(lang, table) {
+  strings = table;
+  plurals = new Intl.PluralRules(lang);
+}
+
+/** Loads the page's language, translates every `data-i18n` text and `data-i18n-label` aria-label, and returns it. */
 export async function loadLocale() {
   const wanted = new URLSearchParams(location.search).get("lang") || (navigator.language || "ko").slice(0, 2);
   const lang = ["ko", "en"].includes(wanted) ? wanted : "ko";
-  strings = await (await fetch(`locales/${lang}.json`)).json();
+  useStrings(lang, await (await fetch(`locales/${lang}.json`)).json());
   document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-label]")) {
+    el.setAttribute("aria-label", t(/** @type {HTMLElement} */ (el).dataset.i18nLabel));
+  }
   return lang;
 }
 
+/**
+ * The string for `key` with each `{name}` replaced by `values.name`. When `values.count` is a number, the plural
+ * form `key_<category>` is used where the locale has it (then `key_other`, then `key`).
+ * @param {string} key
+ * @param {Record<string, string | number | undefined>} [values]
+ * @returns {string}
+ */
 export function t(key, values = {}) {
-  let s = strings[key] ?? key;
-  for (const [k, v] of Object.entries(values)) s = s.replaceAll(`{${k}}`, v);
+  const plural = typeof values.count === "number"
+    ? strings[`${key}_${plurals.select(values.count)}`] ?? strings[`${key}_other`] : undefined;
+  let s = plural ?? strings[key] ?? key;
+  for (const [k, v] of Object.entries(values)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
 }
 
-/** Wires a <select> of languages: shows the current one and reloads the page in the chosen one. */
+/**
+ * Wires a <select> of languages: shows the current one and reloads the page in the chosen one.
+ * @param {HTMLSelectElement} select
+ * @param {string} lang
+ */
 export function languageSwitch(select, lang) {
   select.value = lang;
   select.addEventListener("change", () => {

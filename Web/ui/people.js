@@ -1,16 +1,11 @@
 // The menu on another person (from their name tag or the presence list): mute, block, report,
 // ask to be friends. Everything is decided by the server; this only asks.
 import { RELATE, REPORT_CATEGORIES } from "../net/protocol.js";
+import { element } from "./dom.js";
 import { t } from "./i18n.js";
 
+/** @type {HTMLDialogElement | null} */
 let dialog = null;
-
-function element(tag, { dataset, ...props } = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
-  Object.assign(e.dataset, dataset);
-  e.append(...children);
-  return e;
-}
 
 function ensureDialog() {
   if (dialog) return dialog;

@@ -4,13 +4,8 @@
 import { api } from "../net/api.js";
 import { localEntries, merge, open, saveLocal, seal } from "../net/lifelog.js";
 import { checkedAccessLog } from "../net/transparency.js";
+import { element } from "./dom.js";
 import { t } from "./i18n.js";
-
-function element(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
 
 const when = (ms) => new Date(ms).toLocaleString(document.documentElement.lang);
 
@@ -56,7 +51,7 @@ function vaultPart() {
       list.replaceChildren(timeline(entries));
       status.textContent = t("vaultSynced", { count: entries.length, revision });
     } catch (error) {
-      status.textContent = error.message;
+      status.textContent = error.code ? t(`vault_${error.code}`) : error.message;
       status.className = "error";
     }
   });
@@ -96,7 +91,7 @@ function erasePart() {
       localStorage.removeItem("bitgoeul.token");
       localStorage.removeItem("bitgoeul.lifelog");
       document.body.replaceChildren(element("main", {}, element("h1", { textContent: t("erased") }),
-        element("p", { textContent: t("erasedDetail", { personas: done.personas }) })));
+        element("p", { textContent: t("erasedDetail", { count: done.personas }) })));
     } catch (error) { status.textContent = error.message; }
   });
   return [

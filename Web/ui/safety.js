@@ -1,13 +1,8 @@
 // A citizen's safety page: who they blocked, muted or befriended (with undo), the reports they
 // filed and their outcome, notices, and every moderation action concerning them.
 import { api } from "../net/api.js";
+import { element } from "./dom.js";
 import { t } from "./i18n.js";
-
-function element(tag, props = {}, ...children) {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
 
 function list(items, render) {
   if (!items.length) return element("p", { textContent: t("none") });
