@@ -26,6 +26,22 @@ export const SNAPSHOT_CORRECTED = 2;
 export const UPDATE_POSITION = 1;
 export const UPDATE_HEADING = 2;
 export const UPDATE_ANIMATION = 4;
+/** Flags of a snapshot's enter record and of a presence entry. */
+export const ENTITY_GUEST = 1;
+export const ENTITY_SIMULATED = 2;
+/** The `move` message's animation. */
+export const ANIMATION = { idle: 0, walk: 1, run: 2, sit: 3, wave: 4, dance: 5 };
+/** Appearance accessories on the wire. */
+export const ACCESSORY = { none: 0, hat: 1, glasses: 2, scarf: 3, backpack: 4, headphones: 5 };
+
+/** WebSocket close codes (docs/protocol.md, "Close codes"). */
+export const CLOSE = {
+  normal: 1000, goingAway: 1001, tooManyConnectionsForAccount: 1008, messageTooBig: 1009,
+  versionUnsupported: 4000, noHello: 4001, invalidSession: 4003, flooding: 4008, accountEnded: 4010,
+  admissionRefused: 4029, malformed: 4400,
+};
+/** Closes a retry cannot fix: the version, the session, and an account erased or barred. */
+export const CLOSE_FINAL = [CLOSE.versionUnsupported, CLOSE.invalidSession, CLOSE.accountEnded];
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -69,7 +85,10 @@ class Writer {
   result() { return this.bytes.slice(0, this.length); }
 }
 
-/** Encodes client messages (objects with a `type`) into one frame. */
+/**
+ * Encodes client messages (objects with a `type`) into one frame.
+ * @param {...ClientMessage} messages
+ */
 export function encodeClient(...messages) {
   const w = new Writer();
   for (const m of messages) {
@@ -145,54 +164,85 @@ export function splitFrame(bytes) {
   return out;
 }
 
+/**
+ * @typedef {{ bodyShape: number, skinColor: number, primaryColor: number, secondaryColor: number, accessory: number }} Appearance
+ * @typedef {{ type: "welcome", version: number, tickHz: number, guest: boolean }} Welcome
+ * @typedef {{ type: "joined", space: string, entityId: number, originX: number, originY: number, originZ: number,
+ *   quantumM: number, x: number, y: number, z: number, heading: number, aoiRadiusM: number, aoiMax: number }} Joined
+ * @typedef {{ id: number, flags: number, x: number, y: number, z: number, heading: number, animation: number,
+ *   appearance: Appearance, name: string }} Enter
+ * @typedef {{ id: number, mask: number, x?: number, y?: number, z?: number, heading?: number, animation?: number }} Update
+ * @typedef {{ type: "snapshot", tick: number, ackSeq: number, flags: number, selfX: number, selfY: number, selfZ: number,
+ *   selfHeading: number, leaves: number[], enters: Enter[], updates: Update[] }} Snapshot
+ * @typedef {{ type: "chat", fromEntity: number, scope: number, name: string, text: string }} Chat
+ * @typedef {{ entityId: number, name: string, flags: number }} PresenceEntry
+ * @typedef {{ type: "presence", total: number, entries: PresenceEntry[] }} Presence
+ * @typedef {{ type: "error", code: number, message: string }} ServerError
+ * @typedef {{ type: "pong", clientTimeMs: number, serverTimeMs: number }} Pong
+ * @typedef {{ type: "left", reason: number }} Left
+ * @typedef {{ type: "notice", kind: number, entityId: number, text: string }} Notice
+ * @typedef {{ type: "unknown", code: number }} Unknown
+ * @typedef {Welcome | Joined | Snapshot | Chat | Presence | ServerError | Pong | Left | Notice | Unknown} ServerMessage
+ * @typedef {{ type: keyof typeof CLIENT_TYPES, [field: string]: any }} ClientMessage
+ */
+
+/** @returns {ServerMessage} */
 function decodeServerMessage(type, payload) {
   const name = SERVER_NAMES[type];
   if (!name) return { type: "unknown", code: type };
   const r = new Reader(payload, name);
+  /** @type {ServerMessage} */
   let m;
   switch (name) {
-    case "welcome": m = { type: name, version: r.u16(), tickHz: r.u8(), guest: r.u8() === 1 }; break;
+    case "welcome": m = { type: "welcome", version: r.u16(), tickHz: r.u8(), guest: r.u8() === 1 }; break;
     case "joined":
-      m = { type: name, space: r.str(1), entityId: r.u32() };
-      for (const k of ["originX", "originY", "originZ", "quantumM", "x", "y", "z", "heading", "aoiRadiusM"]) m[k] = r.f32();
-      m.aoiMax = r.u16();
+      m = { type: "joined", space: r.str(1), entityId: r.u32(), originX: r.f32(), originY: r.f32(), originZ: r.f32(),
+        quantumM: r.f32(), x: r.f32(), y: r.f32(), z: r.f32(), heading: r.f32(), aoiRadiusM: r.f32(), aoiMax: r.u16() };
       break;
     case "snapshot": {
-      m = { type: name, tick: r.u32(), ackSeq: r.u32(), flags: r.u8(), selfX: r.f32(), selfY: r.f32(), selfZ: r.f32(), selfHeading: r.f32() };
+      const header = { tick: r.u32(), ackSeq: r.u32(), flags: r.u8(), selfX: r.f32(), selfY: r.f32(), selfZ: r.f32(),
+        selfHeading: r.f32() };
       const leaves = r.u16(); const enters = r.u16(); const updates = r.u16(); r.u16();
-      m.leaves = Array.from({ length: leaves }, () => r.u32());
-      m.enters = Array.from({ length: enters }, () => {
-        const e = { id: r.u32(), flags: r.u8(), x: r.u16(), y: r.u16(), z: r.u16(), heading: r.u16(), animation: r.u8() };
-        e.appearance = r.appearance();
-        e.name = r.str(1);
-        return e;
-      });
-      m.updates = Array.from({ length: updates }, () => {
-        const u = { id: r.u32(), mask: r.u8() };
-        if (u.mask & UPDATE_POSITION) { u.x = r.u16(); u.y = r.u16(); u.z = r.u16(); }
-        if (u.mask & UPDATE_HEADING) u.heading = r.u16();
-        if (u.mask & UPDATE_ANIMATION) u.animation = r.u8();
-        return u;
-      });
+      m = {
+        type: "snapshot", ...header,
+        leaves: Array.from({ length: leaves }, () => r.u32()),
+        enters: Array.from({ length: enters }, () => {
+          const e = { id: r.u32(), flags: r.u8(), x: r.u16(), y: r.u16(), z: r.u16(), heading: r.u16(), animation: r.u8() };
+          return { ...e, appearance: r.appearance(), name: r.str(1) };
+        }),
+        updates: Array.from({ length: updates }, () => {
+          /** @type {Update} */
+          const u = { id: r.u32(), mask: r.u8() };
+          if (u.mask & UPDATE_POSITION) { u.x = r.u16(); u.y = r.u16(); u.z = r.u16(); }
+          if (u.mask & UPDATE_HEADING) u.heading = r.u16();
+          if (u.mask & UPDATE_ANIMATION) u.animation = r.u8();
+          return u;
+        }),
+      };
       break;
     }
-    case "chat": m = { type: name, fromEntity: r.u32(), scope: r.u8(), name: r.str(1), text: r.str(2) }; break;
+    case "chat": m = { type: "chat", fromEntity: r.u32(), scope: r.u8(), name: r.str(1), text: r.str(2) }; break;
     case "presence": {
-      m = { type: name, total: r.u16() };
+      const total = r.u16();
       const count = r.u16();
-      m.entries = Array.from({ length: count }, () => ({ entityId: r.u32(), name: r.str(1), flags: r.u8() }));
+      const entries = Array.from({ length: count }, () => ({ entityId: r.u32(), name: r.str(1), flags: r.u8() }));
+      m = { type: "presence", total, entries };
       break;
     }
-    case "error": m = { type: name, code: r.u16(), message: r.str(2) }; break;
-    case "pong": m = { type: name, clientTimeMs: r.f64(), serverTimeMs: r.f64() }; break;
-    case "left": m = { type: name, reason: r.u8() }; break;
-    case "notice": m = { type: name, kind: r.u8(), entityId: r.u32(), text: r.str(2) }; break;
+    case "error": m = { type: "error", code: r.u16(), message: r.str(2) }; break;
+    case "pong": m = { type: "pong", clientTimeMs: r.f64(), serverTimeMs: r.f64() }; break;
+    case "left": m = { type: "left", reason: r.u8() }; break;
+    case "notice": m = { type: "notice", kind: r.u8(), entityId: r.u32(), text: r.str(2) }; break;
   }
   r.end();
   return m;
 }
 
-/** Decodes a server frame into its messages. */
+/**
+ * Decodes a server frame into its messages.
+ * @param {Uint8Array} bytes
+ * @returns {ServerMessage[]}
+ */
 export function decodeServerFrame(bytes) {
   return splitFrame(bytes).map(([type, payload]) => decodeServerMessage(type, payload));
 }
@@ -204,7 +254,8 @@ export function decodeClientFrame(bytes) {
     const name = names[type];
     if (!name) throw new Error(`unknown client message type ${type}`);
     const r = new Reader(payload, name);
-    let m = { type: name };
+    /** @type {Record<string, any>} */
+    const m = { type: name };
     switch (name) {
       case "hello": m.version = r.u16(); m.token = r.str(2); break;
       case "join": m.space = r.str(1); m.personaId = r.i64(); break;
@@ -226,7 +277,11 @@ export function decodeClientFrame(bytes) {
   });
 }
 
-/** Metres from a quantised position, given the `joined` message's origin and quantum. */
+/**
+ * Metres from a quantised position, given the `joined` message's origin and quantum.
+ * @param {Joined} joined
+ * @returns {[number, number, number]}
+ */
 export function dequantize(joined, x, y, z) {
   return [joined.originX + x * joined.quantumM, joined.originY + y * joined.quantumM, joined.originZ + z * joined.quantumM];
 }

@@ -1,7 +1,9 @@
 // Other people in the space: one instanced body mesh (cheap for 64 avatars) plus a name tag each,
 // interpolated towards the latest snapshot so motion stays smooth between 20 Hz updates.
 import * as THREE from "three";
-import { dequantize, headingRadians } from "../net/protocol.js";
+import {
+  ACCESSORY, ENTITY_GUEST, ENTITY_SIMULATED, SNAPSHOT_RESET, UPDATE_HEADING, UPDATE_POSITION, dequantize, headingRadians,
+} from "../net/protocol.js";
 
 const MAX = 128;
 // Width and height factors per body shape (slim, regular, broad, small), as in figure.js.
@@ -37,14 +39,16 @@ export class Avatars {
     this.entities.clear();
   }
 
+  /** @param {import("../net/protocol.js").Joined} joined */
   setJoined(joined) {
     this.joined = joined;
     this.clear();
   }
 
+  /** @param {import("../net/protocol.js").Snapshot} snapshot */
   apply(snapshot) {
     if (!this.joined) return;
-    if (snapshot.flags & 1) this.clear();
+    if (snapshot.flags & SNAPSHOT_RESET) this.clear();
     for (const id of snapshot.leaves) {
       const e = this.entities.get(id);
       if (e?.tag) this.scene.remove(e.tag);
@@ -53,19 +57,20 @@ export class Avatars {
     for (const e of snapshot.enters) {
       const [x, y, z] = dequantize(this.joined, e.x, e.y, e.z);
       const a = e.appearance;
-      const entity = { id: e.id, name: e.name, shape: SHAPES[a.bodyShape] || SHAPES[1], hat: a.accessory === 1,
+      const simulated = (e.flags & ENTITY_SIMULATED) !== 0;
+      const entity = { id: e.id, name: e.name, shape: SHAPES[a.bodyShape] || SHAPES[1], hat: a.accessory === ACCESSORY.hat,
         colours: [new THREE.Color(a.secondaryColor), new THREE.Color(a.primaryColor), new THREE.Color(a.skinColor)],
-        target: [x, y, z], shown: [x, y, z], heading: headingRadians(e.heading), guest: (e.flags & 1) !== 0,
-        // Digital humans (flag 2) are part of a simulated crowd: no name tag, no menu.
-        simulated: (e.flags & 2) !== 0, tag: (e.flags & 2) ? null : nameTag(e.name) };
+        target: [x, y, z], shown: [x, y, z], heading: headingRadians(e.heading), guest: (e.flags & ENTITY_GUEST) !== 0,
+        // Digital humans are part of a simulated crowd: no name tag, no menu.
+        simulated, tag: simulated ? null : nameTag(e.name) };
       if (entity.tag) this.scene.add(entity.tag);
       this.entities.set(e.id, entity);
     }
     for (const u of snapshot.updates) {
       const entity = this.entities.get(u.id);
       if (!entity) continue;
-      if (u.mask & 1) entity.target = dequantize(this.joined, u.x, u.y, u.z);
-      if (u.mask & 2) entity.heading = headingRadians(u.heading);
+      if (u.mask & UPDATE_POSITION) entity.target = dequantize(this.joined, u.x, u.y, u.z);
+      if (u.mask & UPDATE_HEADING) entity.heading = headingRadians(u.heading);
     }
   }
 

@@ -1,0 +1,87 @@
+// What the space page does with each message from the server (docs/protocol.md).
+import * as lifelog from "../net/lifelog.js";
+import { NOTICE, RELATE } from "../net/protocol.js";
+import { t } from "../ui/i18n.js";
+import { onceButton } from "../ui/log.js";
+import { reconcile } from "../world/movement.js";
+
+/**
+ * Everything a server message may act on; app/space.js builds it once.
+ * @typedef {object} SpaceContext
+ * @property {import("./state.js").SpaceState} state
+ * @property {import("../net/connection.js").Connection} connection
+ * @property {(m: import("../net/protocol.js").ClientMessage) => void} send
+ * @property {(spaceId: string) => Promise<void>} enter  draws a space, its credit and its exhibitions (once)
+ * @property {import("../ui/hud.js").Hud} hud
+ * @property {import("../ui/log.js").Log} log
+ * @property {import("../ui/tour.js").Tours} tours
+ * @property {(person: { id: number, name: string }) => void} openMenu  the menu on another person
+ * @property {import("../net/presence.js").PresenceRequests} presence
+ * @property {import("../world/avatars.js").Avatars} avatars
+ * @property {import("../world/gallery.js").Gallery} gallery
+ * @property {import("../world/crowd.js").CrowdOverlay} crowdOverlay
+ */
+
+/**
+ * @param {import("../net/protocol.js").ServerMessage} m
+ * @param {SpaceContext} ctx
+ */
+export function handleMessage(m, ctx) {
+  const { state, hud, log } = ctx;
+  switch (m.type) {
+    case "joined": joined(m, ctx); break;
+    case "snapshot":
+      ctx.avatars.apply(m);
+      // Someone came or went: refresh the presence list (the server allows about one a second).
+      if (m.enters.length || m.leaves.length) ctx.presence.soon();
+      reconcile(state, m);
+      break;
+    case "chat": log.add(`${m.name}: ${m.text}`); break;
+    case "presence": hud.showPresence(m, state.joined?.entityId, ctx.openMenu); break;
+    case "notice": notice(m, ctx); break;
+    case "error": log.add(t("error", { message: m.message })); break;
+    case "left": state.self.joined = false; break;
+    default: break;
+  }
+}
+
+/**
+ * You are in a space (first join, teleport or a reconnect): take its frame and your place, draw it, and ask
+ * for what the page shows about it.
+ * @param {import("../net/protocol.js").Joined} m
+ * @param {SpaceContext} ctx
+ */
+function joined(m, { state, connection, send, enter, hud, avatars, gallery, crowdOverlay, presence }) {
+  state.joined = m;
+  state.spaceId = m.space;
+  connection.moveTo(m.space);
+  Object.assign(state.self, { x: m.x, y: m.y, z: m.z, heading: m.heading, joined: true });
+  avatars.setJoined(m);
+  state.portalSent = false;
+  enter(m.space).then(() => {
+    hud.say(t("connected", { space: m.space }));
+    // The visitor's own record, kept in this browser (synced only sealed: see the personas page).
+    lifelog.record(gallery.works.length ? "exhibition" : "visit", m.space, state.spaceTitle);
+  });
+  hud.joined(m.space);
+  send({ type: "setBoundary", mode: hud.boundaryMode() });
+  crowdOverlay.show(m.space, hud.densityOn());
+  presence.now();
+}
+
+/**
+ * @param {import("../net/protocol.js").Notice} m
+ * @param {SpaceContext} ctx
+ */
+function notice(m, { log, send, tours, presence }) {
+  if (m.kind === NOTICE.tour) {
+    tours.notice(m);
+  } else if (m.kind === NOTICE.friendRequest) {
+    const befriend = () => send({ type: "relate", action: RELATE.friend, entityId: m.entityId });
+    log.add(t("notice", { text: m.text }), onceButton(t("accept"), befriend));
+  } else {
+    log.add(t("notice", { text: m.text }));
+  }
+  // Someone blocked or was blocked: the presence list changes too.
+  presence.soon();
+}
