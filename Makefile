@@ -20,9 +20,10 @@ build:
 web-assets:
 	@scripts/fetch-web-assets.sh
 
-## What the tests need that the machine may lack: osmium-tool, Chromium, chromium-driver, Korean fonts and
-## openssl (Debian), and a Python venv with the OpenAPI validator, pytest, websockets, pyproj, trimesh, numpy,
-## Selenium, JuPedSim with shapely (the independent oracle for the crowd models) and schemathesis.
+## What the tests need that the machine may lack: osmium-tool, Chromium, chromium-driver, Korean fonts,
+## openssl and TypeScript's checker for the browser code (Debian), and a Python venv with the OpenAPI
+## validator, pytest, websockets, pyproj, trimesh, numpy, Selenium, JuPedSim with shapely (the independent
+## oracle for the crowd models) and schemathesis.
 test-deps: $(VENV)/.installed
 	@missing=""; \
 	command -v osmium >/dev/null || missing="$$missing osmium-tool"; \
@@ -30,6 +31,7 @@ test-deps: $(VENV)/.installed
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v tsc >/dev/null || missing="$$missing node-typescript"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
 $(VENV)/.installed: scripts/requirements-test.txt
@@ -37,8 +39,10 @@ $(VENV)/.installed: scripts/requirements-test.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 	touch $@
 
+## Swift formatting, and the browser code's types: tsc checks the ES modules of Web/ (options in Web/tsconfig.json).
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	tsc --project Web --allowJs --checkJs --noEmit
 
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
 ## client (vectors and a live server), compare the crowd models with JuPedSim, check the browser codec

@@ -1,7 +1,7 @@
 // Checks the transparency log's answers in the browser: each entry's RFC 6962 inclusion proof
 // against the tree head, and the head's Ed25519 signature against the server's published key.
 const hex = (bytes) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-const unhex = (text) => Uint8Array.from(text.match(/../g) || [], (h) => parseInt(h, 16));
+const unhex = (/** @type {string} */ text) => Uint8Array.from(text.match(/../g) || [], (h) => parseInt(h, 16));
 
 async function sha256(...parts) {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

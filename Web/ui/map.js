@@ -40,12 +40,12 @@ export async function drawOverview(svg, world, lang, onPick) {
       const name = (lang === "en" ? s.name.en : s.name.ko).split(/ [·(]/)[0];
       place.setAttribute("aria-label", name);
       const dot = document.createElementNS(svgNS, "circle");
-      dot.setAttribute("cx", x);
-      dot.setAttribute("cy", y);
-      dot.setAttribute("r", 2.5);
+      dot.setAttribute("cx", String(x));
+      dot.setAttribute("cy", String(y));
+      dot.setAttribute("r", "2.5");
       const label = document.createElementNS(svgNS, "text");
-      label.setAttribute("x", x + 3);
-      label.setAttribute("y", y - 3);
+      label.setAttribute("x", String(x + 3));
+      label.setAttribute("y", String(y - 3));
       label.textContent = name;
       place.append(dot, label);
       place.addEventListener("click", () => onPick(s));

@@ -2,6 +2,10 @@
 // space, drawn on the ground in Fruin's level-of-service colours (A blue … F red), refreshed every 2 s.
 import * as THREE from "three";
 
+/**
+ * Fruin's levels: the density each ends below (persons per m²) and its colour.
+ * @type {[number, number[]][]}
+ */
 const LEVELS = [[0.31, [44, 123, 182]], [0.43, [127, 191, 223]], [0.72, [199, 233, 160]], [1.08, [255, 224, 138]],
   [2.17, [253, 174, 97]], [Infinity, [215, 25, 28]]];
 

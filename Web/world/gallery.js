@@ -38,7 +38,9 @@ export class Gallery {
   /** Lights the frame of the tour's current stop (and dims the others). */
   highlight(artworkId) {
     for (const child of this.group.children) {
-      if (child.userData.artwork) child.material.emissive.setHex(child.userData.artwork === artworkId ? 0xffc84a : 0x0c1a2a);
+      if (!child.userData.artwork) continue;
+      const frame = /** @type {THREE.Mesh<THREE.MeshStandardMaterial>} */ (child);  // only frames name an artwork
+      frame.material.emissive.setHex(frame.userData.artwork === artworkId ? 0xffc84a : 0x0c1a2a);
     }
   }
 
