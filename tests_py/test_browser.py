@@ -437,3 +437,32 @@ def test_roofs_are_coloured_by_the_solar_analysis(server):
         d.save_screenshot(str(SHOTS / "solar.png"))
     finally:
         d.quit()
+
+
+def test_every_page_in_both_languages_without_a_console_error(server):
+    """Each page loads in Korean and English with nothing logged as an error (a failed request counts), and the
+    space page speaks its language: a guest is named in it, and one person is "1 person here"."""
+    d = browser()
+    try:
+        for lang, space in [("ko", "gwangju/biennale"), ("en", "gwangju/acc-plaza")]:
+            pages = [("/", "return document.querySelectorAll('#spaces li svg').length >= 6"),
+                     (f"/space.html?space={space}", "return window.bitgoeul && window.bitgoeul.joined"),
+                     ("/persona.html", "return document.getElementById('bodyShape').value === 'regular'"),
+                     ("/stats.html", "return document.getElementById('budget').textContent.length > 0"),
+                     ("/moderation.html", "return document.getElementById('status').textContent.length > 0")]
+            for page, ready in pages:
+                if page.startswith("/space"):
+                    d.execute_script("sessionStorage.clear()")  # a new guest name, in this language
+                d.get(f"{server}{page}{'&' if '?' in page else '?'}lang={lang}")
+                wait_for(d, ready, timeout=20)
+                if page.startswith("/space"):
+                    you = " (나)" if lang == "ko" else " (you)"
+                    me = wait_for(d, "return [...document.querySelectorAll('#names li')].map((li) => li.textContent)"
+                                     f".find((text) => text.endsWith('{you}'))")
+                    assert me.startswith("방문자 " if lang == "ko" else "Visitor "), me
+                    if lang == "en":  # nobody else visits this space in these tests
+                        wait_for(d, "return document.getElementById('people').textContent === '1 person here'")
+                errors = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
+                assert not errors, (lang, page, errors)
+    finally:
+        d.quit()
