@@ -78,3 +78,19 @@ public protocol Store: SafetyStore, PrivacyStore {
     func updatePersona(accountId: Int64, personaId: Int64, name: String, appearance: Appearance) async throws -> Persona
     func deletePersona(accountId: Int64, personaId: Int64) async throws
 }
+
+/// A stored row that holds what no version of Bitgoeul writes (an unknown kind, category or
+/// status): reading it is an error, never a guess, so a corrupt block is not taken for a mute.
+public struct CorruptRecord: Error, Hashable, Sendable, CustomStringConvertible {
+    public var table: String
+    public var column: String
+    public var value: String
+
+    public init(table: String, column: String, value: String) {
+        self.table = table
+        self.column = column
+        self.value = value
+    }
+
+    public var description: String { "corrupt record: \(table).\(column) holds '\(value)'" }
+}

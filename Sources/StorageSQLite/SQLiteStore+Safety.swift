@@ -102,14 +102,14 @@ extension SQLiteStore {
                     db, sql: "SELECT * FROM relation WHERE id = ? AND owner_account = ?", arguments: [id, owner])
             else { throw StoreError(.notFound, "no block or mute \(id) of yours") }
             try db.execute(sql: "DELETE FROM relation WHERE id = ?", arguments: [id])
-            return Self.relation(from: row)
+            return try Self.relation(from: row)
         }
     }
 
     public func relations(owner: Int64) async throws -> [Relation] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM relation WHERE owner_account = ? ORDER BY id", arguments: [owner])
-                .map(Self.relation(from:))
+                .map { try Self.relation(from: $0) }
         }
     }
 
@@ -126,9 +126,10 @@ extension SQLiteStore {
         }
     }
 
-    static func relation(from row: Row) -> Relation {
+    static func relation(from row: Row) throws -> Relation {
         Relation(
-            id: row["id"], kind: Relation.Kind(rawValue: row["kind"]) ?? .mute, ownerAccount: row["owner_account"],
+            id: row["id"], kind: try row.decoded(Relation.Kind.self, "kind", table: "relation"),
+            ownerAccount: row["owner_account"],
             targetAccount: row["target_account"], targetName: row["target_name"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
@@ -216,7 +217,9 @@ extension SQLiteStore {
 
     public func report(id: Int64) async throws -> Report? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [id]).map(Self.report(from:))
+            try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [id]).map {
+                try Self.report(from: $0)
+            }
         }
     }
 
@@ -235,7 +238,7 @@ extension SQLiteStore {
             }
             sql += " ORDER BY id DESC LIMIT ?"
             _ = arguments.append(contentsOf: [limit])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.report(from:))
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.report(from: $0) }
         }
     }
 
@@ -244,7 +247,7 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM report WHERE reporter_account = ? ORDER BY id DESC LIMIT ?",
                 arguments: [account, limit]
-            ).map(Self.report(from:))
+            ).map { try Self.report(from: $0) }
         }
     }
 
@@ -265,13 +268,13 @@ extension SQLiteStore {
         }
     }
 
-    static func report(from row: Row) -> Report {
+    static func report(from row: Row) throws -> Report {
         Report(
             id: row["id"], reporterAccount: row["reporter_account"], reportedAccount: row["reported_account"],
             reportedName: row["reported_name"], space: row["space"],
-            category: ReportCategory(rawValue: row["category"]) ?? .other, note: row["note"],
+            category: try row.decoded(ReportCategory.self, "category", table: "report"), note: row["note"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            status: Report.Status(rawValue: row["status"]) ?? .open, outcome: row["outcome"],
+            status: try row.decoded(Report.Status.self, "status", table: "report"), outcome: row["outcome"],
             resolvedAt: (row["resolved_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
@@ -296,7 +299,7 @@ extension SQLiteStore {
             for row in try Row.fetchAll(
                 db, sql: "SELECT space, role FROM space_role WHERE account_id = ?", arguments: [account])
             {
-                roles[row["space"]] = SpaceRole(rawValue: row["role"]) ?? .visitor
+                roles[row["space"]] = try row.decoded(SpaceRole.self, "role", table: "space_role")
             }
             return roles
         }
@@ -337,8 +340,9 @@ extension SQLiteStore {
                 db, sql: "SELECT * FROM moderation_action WHERE \(clause) ORDER BY id DESC LIMIT ?",
                 arguments: [account, limit]
             ).map { row in
-                ModerationAction(
-                    id: row["id"], kind: ModerationAction.Kind(rawValue: row["kind"]) ?? .warn,
+                try ModerationAction(
+                    id: row["id"],
+                    kind: try row.decoded(ModerationAction.Kind.self, "kind", table: "moderation_action"),
                     moderatorAccount: (row["moderator_account"] as Int64?) ?? 0, targetAccount: row["target_account"],
                     targetName: row["target_name"], space: row["space"], reportId: row["report_id"],
                     reason: row["reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]),

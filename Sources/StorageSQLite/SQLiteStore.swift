@@ -151,7 +151,7 @@ public final class SQLiteStore: Store {
     public func personas(accountId: Int64) async throws -> [Persona] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM persona WHERE account_id = ? ORDER BY id", arguments: [accountId])
-                .map(Self.persona(from:))
+                .map { try Self.persona(from: $0) }
         }
     }
 
@@ -168,7 +168,7 @@ public final class SQLiteStore: Store {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM persona WHERE id = ?", arguments: [id]) else {
                 return nil
             }
-            return (row["account_id"], Self.persona(from: row), Date(timeIntervalSince1970: row["created_at"]))
+            return (row["account_id"], try Self.persona(from: row), Date(timeIntervalSince1970: row["created_at"]))
         }
     }
 
@@ -236,11 +236,11 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private static func persona(from row: Row) -> Persona {
+    private static func persona(from row: Row) throws -> Persona {
         let appearance = Appearance(
-            bodyShape: BodyShape(rawValue: UInt8(clamping: row["body_shape"] as Int)) ?? .regular,
+            bodyShape: try row.decoded(BodyShape.self, "body_shape", table: "persona"),
             skinColor: row["skin_color"], primaryColor: row["primary_color"], secondaryColor: row["secondary_color"],
-            accessory: Accessory(rawValue: UInt8(clamping: row["accessory"] as Int)) ?? .none)
+            accessory: try row.decoded(Accessory.self, "accessory", table: "persona"))
         return Persona(id: row["id"], name: row["name"], appearance: appearance)
     }
 }
