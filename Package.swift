@@ -23,12 +23,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "WorldModel", swiftSettings: swiftSettings),
+        .target(name: "Clocks", swiftSettings: swiftSettings),
         .target(name: "DurableFiles", swiftSettings: swiftSettings),
         .target(name: "TOML", swiftSettings: swiftSettings),
         .target(name: "Geo", dependencies: ["WorldModel", "DurableFiles"], swiftSettings: swiftSettings),
@@ -48,13 +50,13 @@ let package = Package(
         ),
         .target(
             name: "StorageSQLite",
-            dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Storage", "WorldModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Realtime",
             dependencies: [
-                "WorldModel", "Wire", "Privacy",
+                "WorldModel", "Wire", "Privacy", "Clocks",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,10 +64,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Safety",
+            dependencies: ["Clocks", "Realtime", "Storage", "WorldModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RealtimeSession",
+            dependencies: [
+                "Accounts", "Clocks", "Realtime", "Safety", "Storage", "Wire", "WorldModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BitgoeulServer",
             dependencies: [
                 "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent", "Privacy",
-                "DurableFiles",
+                "DurableFiles", "Clocks", "Safety", "Accounts", "RealtimeSession",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -89,6 +114,7 @@ let package = Package(
         .target(
             name: "Privacy",
             dependencies: [
+                "Storage", "WorldModel", "DurableFiles",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -118,8 +144,9 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
-                "Simulation", "Docent", "Privacy", "DurableFiles", "DataBackup",
+                "Simulation", "Docent", "Privacy", "DurableFiles", "DataBackup", "Accounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,10 +155,24 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "SafetyTests", dependencies: ["Safety", "Clocks", "Realtime", "Storage", "StorageSQLite"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AccountsTests", dependencies: ["Accounts", "Clocks", "Storage", "StorageSQLite"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RealtimeSessionTests",
+            dependencies: [
+                "RealtimeSession", "Accounts", "Clocks", "Realtime", "Safety", "Storage", "Wire", "WorldModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "DataBackupTests", dependencies: ["DataBackup", "StorageSQLite", "Storage"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "PrivacyTests", dependencies: ["Privacy"], resources: [.copy("../Fixtures/privacy")],
+            name: "PrivacyTests", dependencies: ["Privacy", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("../Fixtures/privacy")],
             swiftSettings: swiftSettings),
         .testTarget(name: "DocentTests", dependencies: ["Docent"], swiftSettings: swiftSettings),
         .testTarget(
@@ -144,17 +185,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "RealtimeTests", dependencies: ["Realtime", "Wire", "WorldModel", "Privacy"],
+            name: "RealtimeTests",
+            dependencies: [
+                "Realtime", "Wire", "WorldModel", "Privacy", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StorageSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Storage", "StorageSQLite", "WorldModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BitgoeulServerTests",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
-                "Privacy",
+                "Privacy", "Accounts", "Clocks", "Safety", "RealtimeSession",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),

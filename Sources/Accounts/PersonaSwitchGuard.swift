@@ -4,21 +4,24 @@ import Synchronization
 /// Hides the moment one persona becomes another: when an account enters as persona B soon after
 /// its persona A left, the entry waits a random few seconds, so onlookers cannot pair the leave
 /// with the arrival and learn that A and B are one person.
-final class PersonaSwitchGuard: Sendable {
+public final class PersonaSwitchGuard: Sendable {
     /// Accounts remembered at once; past it the table is cleared (a missed delay, never a leak of data).
-    static let accountsMax = 100_000
+    public static let accountsMax = 100_000
     private let lastLeft = Mutex<[Int64: (persona: Int64, atS: Double)]>([:])
-    let windowS: Double
-    let delayS: ClosedRange<Double>
+    public let windowS: Double
+    public let delayS: ClosedRange<Double>
 
-    init(windowS: Double, delayS: ClosedRange<Double>) {
+    private let monotonicS: @Sendable () -> Double
+
+    public init(windowS: Double, delayS: ClosedRange<Double>, monotonicS: @escaping @Sendable () -> Double) {
+        self.monotonicS = monotonicS
         self.windowS = windowS
         self.delayS = delayS
     }
 
     /// Notes that `persona` of `account` left its space now.
-    func left(account: Int64, persona: Int64) {
-        let now = monotonicSeconds()
+    public func left(account: Int64, persona: Int64) {
+        let now = monotonicS()
         lastLeft.withLock { table in
             if table.count >= Self.accountsMax { table.removeAll(keepingCapacity: true) }
             table[account] = (persona, now)
@@ -26,8 +29,8 @@ final class PersonaSwitchGuard: Sendable {
     }
 
     /// Seconds to hold `persona`'s entry, or nil when no other persona of the account left recently.
-    func delay(account: Int64, persona: Int64) -> Double? {
-        let now = monotonicSeconds()
+    public func delay(account: Int64, persona: Int64) -> Double? {
+        let now = monotonicS()
         guard let last = lastLeft.withLock({ $0[account] }), last.persona != persona, now - last.atS < windowS,
             delayS.upperBound > 0
         else { return nil }

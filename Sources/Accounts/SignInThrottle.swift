@@ -24,31 +24,31 @@ public struct SignInPolicy: Sendable {
 /// to the (expensive) password check, `end` records how it went. An attack on one account slows
 /// that account; an attack from one address slows that address; everyone else signs in as
 /// usual. Counts live in memory only and are forgotten `forgetAfterS` after the last failure.
-struct SignInThrottle {
-    struct Record {
+public struct SignInThrottle<Address: Hashable & Sendable>: Sendable {
+    public struct Record: Sendable {
         var failures = 0
         var lastFailureS = 0.0
         var waitUntilS = 0.0
     }
 
-    enum Verdict: Equatable {
+    public enum Verdict: Equatable, Sendable {
         case proceed
         /// Refused without checking: wait this long. `account` tells which limit refused.
         case wait(seconds: Double, account: Bool)
     }
 
-    let policy: SignInPolicy
-    private(set) var accounts: [String: Record] = [:]
-    private(set) var addresses: [ClientAddress: Record] = [:]
-    private(set) var inFlight: [ClientAddress: Int] = [:]
+    public let policy: SignInPolicy
+    public private(set) var accounts: [String: Record] = [:]
+    public private(set) var addresses: [Address: Record] = [:]
+    public private(set) var inFlight: [Address: Int] = [:]
 
-    init(policy: SignInPolicy = SignInPolicy()) {
+    public init(policy: SignInPolicy = SignInPolicy()) {
         self.policy = policy
     }
 
     /// Whether an attempt on `account` from `address` may be checked now; when it may, it is
     /// counted as running until `end`.
-    mutating func begin(account: String, address: ClientAddress, nowS: Double) -> Verdict {
+    public mutating func begin(account: String, address: Address, nowS: Double) -> Verdict {
         if let r = addresses[address], r.waitUntilS > nowS {
             return .wait(seconds: r.waitUntilS - nowS, account: false)
         }
@@ -62,7 +62,7 @@ struct SignInThrottle {
     }
 
     /// Records the outcome of an attempt `begin` let through (nil: the check did not run).
-    mutating func end(account: String, address: ClientAddress, succeeded: Bool?, nowS: Double) {
+    public mutating func end(account: String, address: Address, succeeded: Bool?, nowS: Double) {
         let running = inFlight[address, default: 1] - 1
         inFlight[address] = running > 0 ? running : nil
         guard let succeeded else { return }
@@ -101,21 +101,21 @@ struct SignInThrottle {
 }
 
 /// The server's one `SignInThrottle`, behind a lock, on a clock that tests can set.
-final class SignInGuard: Sendable {
-    private let throttle: Mutex<SignInThrottle>
+public final class SignInGuard<Address: Hashable & Sendable>: Sendable {
+    private let throttle: Mutex<SignInThrottle<Address>>
     private let clock: @Sendable () -> Double
 
-    init(policy: SignInPolicy = .init(), clock: @escaping @Sendable () -> Double = monotonicSeconds) {
+    public init(policy: SignInPolicy = .init(), clock: @escaping @Sendable () -> Double) {
         throttle = Mutex(SignInThrottle(policy: policy))
         self.clock = clock
     }
 
-    func begin(account: String, address: ClientAddress) -> SignInThrottle.Verdict {
+    public func begin(account: String, address: Address) -> SignInThrottle<Address>.Verdict {
         let now = clock()
         return throttle.withLock { $0.begin(account: account, address: address, nowS: now) }
     }
 
-    func end(account: String, address: ClientAddress, succeeded: Bool?) {
+    public func end(account: String, address: Address, succeeded: Bool?) {
         let now = clock()
         throttle.withLock { $0.end(account: account, address: address, succeeded: succeeded, nowS: now) }
     }

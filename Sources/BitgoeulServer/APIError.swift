@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -59,6 +60,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response()
+        } catch is PasswordHasher.Busy {
+            return APIError.busy.response()
         } catch let error as HTTPError {
             let code: String
             switch error.status {

@@ -1,3 +1,5 @@
+import Accounts
+import Clocks
 import Docent
 import Foundation
 import Geo
@@ -9,6 +11,8 @@ import Logging
 import NIOCore
 import Privacy
 import Realtime
+import RealtimeSession
+import Safety
 import ServiceLifecycle
 import Storage
 import StorageSQLite
@@ -28,7 +32,8 @@ public struct BitgoeulServer: Sendable {
         let world = try ManifestLoader.loadWorld(directories: config.worldDirectories)
         try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: config.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
-        let engine = RealtimeEngine(world: world, config: config.realtime, threads: config.tickThreads, logger: logger)
+        let engine = RealtimeEngine(
+            world: world, config: config.realtime, threads: config.tickThreads, logger: logger, clock: config.clock)
         var boundaries = AdminAreas()
         if let dir = config.boundariesDirectory, FileManager.default.fileExists(atPath: dir.path) {
             boundaries = try AdminAreas.load(directory: dir)
@@ -76,14 +81,18 @@ public struct BitgoeulServer: Sendable {
             hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,
             admission: Admission(
                 openMax: config.connectionsMax, perSecond: config.connectionsPerSecond,
-                perAddressPerSecond: config.connectionsPerAddressPerSecond),
+                perAddressPerSecond: config.connectionsPerAddressPerSecond, clock: config.clock.monotonicS),
             logger: logger,
-            rules: SafetyRules(store: store, board: engine.safety), words: words,
-            accountLimits: AccountLimiter(limits: config.limits), docentHolder: DocentHolder(docent),
+            rules: SafetyRules(store: store, board: engine.safety, clock: config.clock), words: words,
+            accountLimits: AccountLimiter(limits: config.limits, monotonicS: config.clock.monotonicS),
+            docentHolder: DocentHolder(docent),
             exhibitions: ExhibitionRoutes.Book(shown),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
-            personaSwitch: PersonaSwitchGuard(windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS),
-            signIns: SignInGuard(policy: config.signInPolicy), sockets: SocketCounter(max: config.http.socketsMax))
+            personaSwitch: PersonaSwitchGuard(
+                windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS,
+                monotonicS: config.clock.monotonicS),
+            signIns: SignInGuard<ClientAddress>(policy: config.signInPolicy, clock: config.clock.monotonicS),
+            sockets: SocketCounter(max: config.http.socketsMax))
         if let problem = config.releasePolicy.problem {
             throw ManifestError(file: "(config)", field: "stats", reason: problem)
         }
@@ -146,7 +155,8 @@ public struct BitgoeulServer: Sendable {
             services: [
                 RealtimeService(
                     engine: services.engine, store: services.store, exhibitions: services.exhibitions,
-                    docent: services.docentHolder, retention: services.config.retention, logger: logger),
+                    docent: services.docentHolder, retention: services.config.retention, clock: services.clock,
+                    logger: logger),
                 StatsPublisher(
                     outbox: services.engine.visits, store: services.store, policy: services.config.releasePolicy,
                     timeZone: services.config.statsTimeZone, logger: logger),
@@ -192,6 +202,7 @@ struct RealtimeService: Service {
     let exhibitions: ExhibitionRoutes.Book
     let docent: DocentHolder
     let retention: Retention
+    let clock: ServiceClock
     let logger: Logger
 
     func run() async throws {
@@ -208,10 +219,10 @@ struct RealtimeService: Service {
         }
         engine.start()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if let removed = try? await store.deleteExpiredSessions(now: Date()), removed > 0 {
+            if let removed = try? await store.deleteExpiredSessions(now: clock.now()), removed > 0 {
                 logger.info("expired sessions removed", metadata: ["count": "\(removed)"])
             }
-            if let swept = try? await store.sweep(retention: retention, now: Date()), swept.total > 0 {
+            if let swept = try? await store.sweep(retention: retention, now: clock.now()), swept.total > 0 {
                 logger.info(
                     "records past retention deleted",
                     metadata: [

@@ -1,3 +1,4 @@
+import Clocks
 import Docent
 import Foundation
 import Realtime
@@ -28,8 +29,8 @@ public struct LLMConfig: Sendable {
 /// Calls to the model across the whole server: a public question box must not become a way to
 /// run up the operator's model bill. Past the rate, answers come from the catalogue alone.
 final class LLMBudget: Sendable {
-    private let bucket = Mutex(TokenBucket(ratePerS: 2, burst: 10, nowS: monotonicSeconds()))
-    func take() -> Bool { bucket.withLock { $0.take(nowS: monotonicSeconds()) } }
+    private let bucket = Mutex(TokenBucket(ratePerS: 2, burst: 10, nowS: systemMonotonicSeconds()))
+    func take() -> Bool { bucket.withLock { $0.take(nowS: systemMonotonicSeconds()) } }
 }
 
 struct LLMPhraser: Sendable {

@@ -31,7 +31,7 @@ public struct PersonalExport: Encodable, Sendable {
     let accessLog: [String]
     var neverStored = "Positions, movement, chat, presence and docent questions are never stored."
 
-    public static func make(account id: Int64, store: any Store) async throws -> PersonalExport? {
+    public static func make(account id: Int64, store: any Store, now: Date) async throws -> PersonalExport? {
         guard let me = try await store.account(id: id) else { return nil }
         let relations = try await store.relations(owner: id)
         let filed = try await store.reportsFiled(by: id, limit: 10_000).map {
@@ -41,7 +41,7 @@ public struct PersonalExport: Encodable, Sendable {
         }
         let tag = SubjectTag.make(secret: try await store.accountSecret(account: id))
         return PersonalExport(
-            exportedAt: Date(), account: me, personas: try await store.personas(accountId: id),
+            exportedAt: now, account: me, personas: try await store.personas(accountId: id),
             personaNamesEverHeld: try await store.personaNames(everHeldBy: id),
             blocks: relations.filter { $0.kind == .block }, mutes: relations.filter { $0.kind == .mute },
             friendships: try await store.friendships(account: id), reportsFiled: filed,

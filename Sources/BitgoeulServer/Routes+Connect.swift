@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOWebSocket
+import RealtimeSession
 import Synchronization
 import Wire
 
@@ -47,22 +48,24 @@ enum ConnectRoute {
             group.addTask { await write(directStream, to: outbound) }
             let helloDeadline = services.config.helloTimeoutS
             let greeted = Flag()
-            var session = ConnectionSession(services: services, direct: direct)
-            var failure: (any Error)?
-            var watched: (account: Int64, id: UInt64)?
+            var connection = Connection(
+                machine: ConnectionStateMachine(environment: services.sessionEnvironment),
+                effects: services.sessionEffects, direct: direct)
             group.addTask {
                 guard (try? await Task.sleep(for: .seconds(helloDeadline))) != nil, !greeted.isSet else { return }
                 try? await outbound.close(
                     .init(codeNumber: Int(CloseCode.helloTimeout)), reason: "no hello within \(helloDeadline) s")
             }
+            var failure: (any Error)?
+            var watched: (account: Int64, id: UInt64)?
             do {
                 loop: for try await message in inbound.messages(maxSize: WireFormat.clientFrameBytesMax) {
-                    let actions: [ConnectionSession.Action]
+                    let actions: [ConnectionStateMachine.Action]
                     switch message {
-                    case .binary(let buffer): actions = await session.receive(frame: buffer)
-                    case .text: actions = session.receiveText()
+                    case .binary(let buffer): actions = await connection.receive { $0.receive(frame: buffer) }
+                    case .text: actions = await connection.receive { $0.receiveText() }
                     }
-                    if session.phase != .awaitingHello { greeted.set() }
+                    if connection.machine.isGreeted { greeted.set() }
                     for action in actions {
                         switch action {
                         case .startWriter(let stream):
@@ -80,6 +83,8 @@ enum ConnectRoute {
                             logger.debug("closing connection", metadata: ["code": "\(code)", "reason": "\(reason)"])
                             try? await outbound.close(.init(codeNumber: Int(code)), reason: reason)
                             break loop
+                        case .send, .perform:
+                            break  // carried out by `Connection.receive`
                         }
                     }
                 }
@@ -88,7 +93,7 @@ enum ConnectRoute {
                 failure = error
             }
             if let watched { services.connections.unregister(account: watched.account, id: watched.id) }
-            session.end()
+            connection.machine.end()
             direct.finish()
             group.cancelAll()
             return failure
@@ -105,6 +110,40 @@ enum ConnectRoute {
                 return
             }
         }
+    }
+}
+
+/// A connection's state machine with what carries out its actions: messages to the client go
+/// straight to the socket's writer, requests to the effects, whose outcomes go back in.
+struct Connection {
+    var machine: ConnectionStateMachine
+    let effects: SessionEffects
+    let direct: AsyncStream<ByteBuffer>.Continuation
+
+    /// Feeds one input to the machine and carries out its sends and requests until it asks for
+    /// nothing more; returns the actions left for the socket (writer, watch, close).
+    mutating func receive(_ input: (inout ConnectionStateMachine) -> [ConnectionStateMachine.Action]) async
+        -> [ConnectionStateMachine.Action]
+    {
+        var left: [ConnectionStateMachine.Action] = []
+        var actions = input(&machine)
+        while !actions.isEmpty {
+            var next: [ConnectionStateMachine.Action] = []
+            for action in actions {
+                switch action {
+                case .send(let message):
+                    var buffer = ByteBuffer()
+                    message.encode(into: &buffer)
+                    direct.yield(buffer)
+                case .perform(let request):
+                    next += machine.receive(await effects.perform(request))
+                default:
+                    left.append(action)
+                }
+            }
+            actions = next
+        }
+        return left
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Privacy
 import Realtime
+import Safety
 import Storage
 import Wire
 
@@ -110,7 +111,8 @@ enum ModerationRoutes {
                 for subject in Set([report.reportedAccount, report.reporterAccount].compactMap { $0 }) {
                     try await services.accessLog.record(
                         .evidenceOpened, subject: subject, actor: account, role: role.rawValue, space: report.space,
-                        reportId: report.id, purpose: "report #\(report.id): \(report.category.rawValue)")
+                        reportId: report.id, purpose: "report #\(report.id): \(report.category.rawValue)",
+                        now: services.now())
                 }
             }
             return JSON.response(ReportView(report, evidence: evidence, hasEvidence: evidence != nil))
@@ -125,7 +127,8 @@ enum ModerationRoutes {
                 let role = try await services.role(of: account, in: report.space)
                 try await services.accessLog.record(
                     .moderationAction, subject: target, actor: account, role: role.rawValue, space: action.space,
-                    reportId: report.id, purpose: "report #\(report.id): \(action.kind.rawValue)")
+                    reportId: report.id, purpose: "report #\(report.id): \(action.kind.rawValue)",
+                    now: services.now())
             }
             return JSON.response(ActionView(action), status: .created)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Safety
 import Storage
 import WorldModel
 
@@ -111,7 +112,9 @@ enum SafetyRoutes {
         // Everything stored about the signed-in account, as one JSON document.
         router.get("/api/v1/me/export") { request, _ -> Response in
             let account = try await services.requireAccount(request)
-            guard let export = try await PersonalExport.make(account: account, store: services.store) else {
+            guard
+                let export = try await PersonalExport.make(account: account, store: services.store, now: services.now())
+            else {
                 throw APIError.unauthorized
             }
             return JSON.response(export)

@@ -1,6 +1,9 @@
+import Accounts
+import Clocks
 import Foundation
 import Privacy
 import Realtime
+import RealtimeSession
 import Storage
 
 #if canImport(Glibc)
@@ -46,6 +49,8 @@ public struct ServerConfig: Sendable {
     public var tls: TLSFiles?
     /// Per-connection limits, per second with a burst.
     public var limits = ConnectionLimits()
+    /// The clocks every service reads; tests set the hour with a `ManualClock`.
+    public var clock = ServiceClock.system
     /// The artwork catalogue the docent answers from (none: the docent knows nothing).
     public var catalogueFile: URL? = URL(fileURLWithPath: "worlds/catalogue/tate-media-and-korean-artworks-cc0.json")
     /// An optional language model that phrases the docent's answers (off when nil).
@@ -72,39 +77,6 @@ public struct ServerConfig: Sendable {
     public var retention = Retention()
     /// Ciphertext bytes one account's life-log vault may hold.
     public var vaultBytesMax = 256 * 1024
-
-    public init() {}
-}
-
-/// Token-bucket rates per connection: what a well-behaved client never reaches.
-public struct ConnectionLimits: Sendable {
-    public var movesPerS = 30.0
-    public var movesBurst = 40.0
-    public var chatPerS = 1.0
-    public var chatBurst = 5.0
-    public var joinsPerS = 0.5
-    public var joinsBurst = 4.0
-    public var presencePerS = 1.0
-    public var presenceBurst = 3.0
-    public var pingsPerS = 2.0
-    public var pingsBurst = 5.0
-    /// Malformed messages tolerated (per second, burst) before the connection is closed.
-    public var errorsPerS = 1.0
-    public var errorsBurst = 32.0
-    /// Messages refused for rate (per second, burst) before the connection is closed as a flood.
-    public var violationsPerS = 5.0
-    public var violationsBurst = 100.0
-    /// Blocks, mutes and friend requests per connection.
-    public var relatePerS = 0.5
-    public var relateBurst = 5.0
-    /// Per account, across its connections.
-    public var accountChatPerS = 2.0
-    public var accountChatBurst = 8.0
-    public var accountJoinsPerS = 1.0
-    public var accountJoinsBurst = 6.0
-    /// Reports per account (or guest connection): one every 30 s, three at once.
-    public var reportsPerS = 1.0 / 30
-    public var reportsBurst = 3.0
 
     public init() {}
 }

@@ -1,8 +1,13 @@
+import Accounts
+import Clocks
 import Docent
 import Foundation
 import Geo
 import Logging
+import Privacy
 import Realtime
+import RealtimeSession
+import Safety
 import Storage
 import Synchronization
 import WorldModel
@@ -38,18 +43,31 @@ public struct Services: Sendable {
     /// Delays an account's entry as another persona right after one left.
     let personaSwitch: PersonaSwitchGuard
     /// Failed sign-ins per account and per address, with back-off.
-    let signIns: SignInGuard
+    let signIns: SignInGuard<ClientAddress>
     /// Live connections by account, so erasure and bans can end them.
     let connections = ConnectionRegistry()
     /// Open sockets, against `config.http.socketsMax`.
     let sockets: SocketCounter
 
+    /// The wall and monotonic clocks every handler reads.
+    public var clock: ServiceClock { config.clock }
+
     /// The account behind a bearer token, or nil when it is unknown or expired.
     func account(forToken token: String) async throws -> Int64? {
-        guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
-        guard let session = try await store.session(tokenHash: SessionToken.hash(token)) else { return nil }
-        guard session.expiresAt > Date() else { return nil }
-        return session.accountId
+        try await SessionToken.account(forToken: token, in: store, now: clock.now())
+    }
+
+    /// What every real-time connection's state machine reads.
+    var sessionEnvironment: SessionEnvironment {
+        SessionEnvironment(
+            directory: engine.directory, board: engine.safety, limits: config.limits, accountLimits: accountLimits,
+            personaSwitch: personaSwitch, words: words, clock: clock, realtime: config.realtime,
+            connectionsPerAccountMax: config.connectionsPerAccountMax, reportsPerDayMax: config.reportsPerDayMax)
+    }
+
+    /// What carries out the requests of real-time connections.
+    var sessionEffects: SessionEffects {
+        SessionEffects(store: store, rules: rules, evidence: evidence, clock: clock)
     }
 }
 
@@ -71,7 +89,7 @@ final class Admission: Sendable {
 
     init(
         openMax: Int, perSecond: Double, perAddressPerSecond: Double,
-        clock: @escaping @Sendable () -> Double = monotonicSeconds
+        clock: @escaping @Sendable () -> Double = systemMonotonicSeconds
     ) {
         self.openMax = openMax
         self.perAddressPerS = perAddressPerSecond
@@ -105,11 +123,6 @@ final class Admission: Sendable {
 
     func leave() { open.subtract(1, ordering: .relaxed) }
     var current: Int { open.load(ordering: .relaxed) }
-}
-
-/// Seconds on a monotonic clock, for rate limits.
-func monotonicSeconds() -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
 }
 
 extension Services {

@@ -1,8 +1,6 @@
 import Crypto
 import DurableFiles
 import Foundation
-import Geo
-import Privacy
 import Storage
 import WorldModel
 
@@ -49,7 +47,7 @@ public actor AccessLog {
     @discardableResult
     public func record(
         _ kind: AccessEntry.Kind, subject: Int64, actor: Int64?, role: String, space: String? = nil,
-        reportId: Int64? = nil, purpose: String, now: Date = Date()
+        reportId: Int64? = nil, purpose: String, now: Date
     ) async throws -> Int {
         var actorTag = "operator"
         if let actor { actorTag = try await tag(account: actor) }

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Logging
 import Metrics
@@ -22,13 +23,18 @@ public final class RealtimeEngine: Sendable {
     private let stopFlag = Atomic<Bool>(false)
     private let running = Atomic<Int>(0)
     private let logger: Logger
+    /// The wall clock every space reads for sanctions and visit hours.
+    public let clock: ServiceClock
 
-    public init(world: World, config: RealtimeConfig, threads: Int = 1, logger: Logger) {
+    public init(
+        world: World, config: RealtimeConfig, threads: Int = 1, logger: Logger, clock: ServiceClock = .system
+    ) {
         precondition(threads >= 1)
         self.directory = SpaceDirectory(world: world)
         self.config = config
         self.threadCount = min(threads, max(1, directory.ordered.count))
         self.logger = logger
+        self.clock = clock
     }
 
     /// Starts the tick threads.
@@ -58,7 +64,8 @@ public final class RealtimeEngine: Sendable {
     private func runLoop(handles: [SpaceHandle]) {
         // The instances are created on, and never leave, this thread.
         let spaces = handles.map {
-            SpaceInstance(handle: $0, directory: directory, config: config, board: safety, visits: visits)
+            SpaceInstance(
+                handle: $0, directory: directory, config: config, board: safety, visits: visits, clock: clock)
         }
         let metrics = spaces.map { TickMetrics(space: $0.handle.id) }
         let periodNs = UInt64(1_000_000_000 / config.tickHz)

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import NIOCore
 import Wire
@@ -13,7 +14,7 @@ extension SpaceInstance {
                 appendEvent(.error(code: .notAllowed, message: "only a tour's guide speaks to the whole tour"), to: i)
                 return nil
             }
-            if config.safety && members[i].rules.isMuted(in: handle.id, now: Date()) {
+            if config.safety && members[i].rules.isMuted(in: handle.id, now: clock.now()) {
                 appendEvent(.error(code: .sanctioned, message: "a moderator muted you in this space for now"), to: i)
                 return nil
             }
@@ -98,7 +99,7 @@ extension SpaceInstance {
             return nil
         }
         let link = members[i].link
-        if config.safety, let until = members[i].rules.barred(from: target, now: Date()) {
+        if config.safety, let until = members[i].rules.barred(from: target, now: clock.now()) {
             appendEvent(
                 .error(code: .sanctioned, message: "a moderator barred you from '\(target)' until \(until) (UTC)"),
                 to: i)
@@ -178,7 +179,7 @@ extension SpaceInstance {
         guard version != boardVersion else { return }
         boardVersion = version
         let rules = board.rules(members.map(\.party))
-        let now = Date()
+        let now = clock.now()
         for i in members.indices {
             members[i].rules = rules[i]
             if let until = rules[i].barred(from: handle.id, now: now) {

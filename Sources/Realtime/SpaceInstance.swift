@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import NIOCore
 import Privacy
@@ -85,6 +86,8 @@ struct PendingChat {
 public final class SpaceInstance {
     public let handle: SpaceHandle
     public let config: RealtimeConfig
+    /// The wall clock for sanctions and visit hours.
+    let clock: ServiceClock
     let directory: SpaceDirectory
     let authority: MovementAuthority
     let board: SafetyBoard
@@ -127,15 +130,16 @@ public final class SpaceInstance {
 
     public init(
         handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig, board: SafetyBoard = SafetyBoard(),
-        visits: VisitOutbox? = nil
+        visits: VisitOutbox? = nil, clock: ServiceClock = .system
     ) {
+        self.clock = clock
         self.handle = handle
         self.directory = directory
         self.config = config
         self.board = board
         self.evidence = EvidenceBuffer(config: config)
         self.visitOutbox = visits
-        self.visits = VisitTally(hourStart: hourStart(Date()), grid: Self.heatGrid(handle.space))
+        self.visits = VisitTally(hourStart: hourStart(clock.now()), grid: Self.heatGrid(handle.space))
         self.closeSeen = visits?.closeGeneration.load(ordering: .relaxed) ?? 0
         self.authority = MovementAuthority(space: handle.space, config: config)
         let b = handle.space.bounds

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Privacy
 import Synchronization
@@ -53,7 +54,7 @@ extension SpaceInstance {
         }
         guard phase == 0 else { return }
         let generation = outbox.closeGeneration.load(ordering: .relaxed)
-        let hour = hourStart(Date())
+        let hour = hourStart(clock.now())
         if hour != visits.hourStart || generation != closeSeen {
             closeSeen = generation
             outbox.send(ClosedHour(space: handle.id, tally: visits))

@@ -42,13 +42,13 @@ struct AuditCommand: AsyncParsableCommand {
             guard let account = try await store.accountId(personaName: persona) else {
                 throw ValidationError("no persona named '\(persona)'")
             }
-            guard let export = try await PersonalExport.make(account: account, store: store) else {
+            guard let export = try await PersonalExport.make(account: account, store: store, now: Date()) else {
                 throw ValidationError("the account is gone")
             }
             // Logged before anything is shown, so no look escapes the record.
             let index = try await log.record(
                 out == nil ? .accountLookup : .authorityExport, subject: account, actor: nil, role: "operator",
-                purpose: why)
+                purpose: why, now: Date())
             if let out {
                 try Data(export.json()).write(to: URL(fileURLWithPath: out), options: .atomic)
                 print("exported to \(out); logged as transparency entry \(index)")

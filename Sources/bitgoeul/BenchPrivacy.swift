@@ -33,12 +33,14 @@ extension Bench {
                 // Fill quickly to `target`, then time 20 real appends.
                 while size < target - 20 {
                     try await log.record(
-                        .accountLookup, subject: account, actor: nil, role: "operator", purpose: "fill")
+                        .accountLookup, subject: account, actor: nil, role: "operator", purpose: "fill", now: Date())
                     size += 1
                 }
                 let start = ContinuousClock.now
                 for _ in 0..<20 {
-                    try await log.record(.accountLookup, subject: account, actor: nil, role: "operator", purpose: "t")
+                    try await log.record(
+                        .accountLookup, subject: account, actor: nil, role: "operator", purpose: "t",
+                        now: Date())
                     size += 1
                 }
                 let appendMs = (ContinuousClock.now - start).milliseconds / 20

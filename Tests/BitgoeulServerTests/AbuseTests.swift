@@ -2,6 +2,7 @@ import BitgoeulClient
 import BitgoeulServer
 import Foundation
 import NIOCore
+import RealtimeSession
 import Testing
 import Wire
 import WorldModel

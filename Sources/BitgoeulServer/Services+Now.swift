@@ -1,0 +1,7 @@
+import Clocks
+import Foundation
+
+extension Services {
+    /// Now on the service's wall clock (`ServerConfig.clock`; tests set it).
+    func now() -> Date { clock.now() }
+}

@@ -1,0 +1,116 @@
+import Accounts
+import Clocks
+import Foundation
+import Realtime
+import Storage
+import Wire
+import WorldModel
+
+/// Hello, and entering a space as a persona or a guest.
+extension ConnectionStateMachine {
+    mutating func hello(version: UInt16, token: String) -> [Action] {
+        guard version == WireFormat.version else {
+            let reason = "protocol version \(version) is not supported; this server speaks \(WireFormat.version)"
+            return [.close(code: CloseCode.versionUnsupported, reason: reason)]
+        }
+        state = .greeting
+        guard token.isEmpty else {
+            pending = .authenticating
+            return ask(.authenticate(token: token))
+        }
+        return welcome(Identity(account: nil, party: SafetyBoard.newGuestParty()), rules: nil)
+    }
+
+    mutating func authenticated(_ account: Int64?) -> [Action] {
+        guard let account else {
+            return [.close(code: CloseCode.unauthorized, reason: "invalid or expired session token; sign in again")]
+        }
+        let most = environment.connectionsPerAccountMax
+        guard environment.board.connections(of: account) < most else {
+            return [
+                .close(code: CloseCode.policyViolation, reason: "this account has \(most) connections open already")
+            ]
+        }
+        pending = .loadingAccount(account)
+        return ask(.loadAccount(account))
+    }
+
+    mutating func accountLoaded(_ account: Int64, rules: PartyRules, roles: [String: SpaceRole]) -> [Action] {
+        let who = Identity(
+            account: account, party: account, moderatedSpaces: Set(roles.filter { $0.value >= .moderator }.keys),
+            guideSpaces: Set(roles.filter { $0.value >= .docent }.keys))
+        return welcome(who, rules: rules) + [.watch(account: account)]
+    }
+
+    private mutating func welcome(_ who: Identity, rules: PartyRules?) -> [Action] {
+        environment.board.attach(who.party, rules: rules)
+        state = .ready(who)
+        let tickHz = UInt8(environment.realtime.tickHz)
+        return [.send(.welcome(version: WireFormat.version, tickHz: tickHz, guest: who.account == nil))]
+    }
+
+    mutating func join(space id: String, personaId: Int64, as who: Identity) -> [Action] {
+        guard let handle = environment.directory[id] else { return reply(.unknownSpace, "no space '\(id)'") }
+        guard who.account != nil else {
+            return reply(.unknownPersona, "guests have no personas: sign in, or use joinGuest")
+        }
+        state = .entering(who)
+        pending = .loadingPersona(id: personaId, space: handle)
+        return ask(.loadPersona(id: personaId))
+    }
+
+    mutating func personaLoaded(
+        _ found: (accountId: Int64, persona: Persona, createdAt: Date)?, id personaId: Int64, space handle: SpaceHandle
+    ) -> [Action] {
+        guard case .entering(let who) = state, let account = who.account else { return [] }
+        guard let found, found.accountId == account else {
+            state = .ready(who)
+            return reply(.unknownPersona, "persona \(personaId) is not one of yours")
+        }
+        let walker = Walker(
+            accountId: account, personaId: personaId, name: found.persona.name, appearance: found.persona.appearance,
+            party: who.party)
+        if let wait = environment.personaSwitch.delay(account: account, persona: personaId) {
+            // Another persona of this account just left: enter a little later, at a random moment.
+            pending = .delayedEntry(handle, walker, createdAt: found.createdAt)
+            return ask(.wait(seconds: wait))
+        }
+        return enter(handle, as: walker, createdAt: found.createdAt, who: who)
+    }
+
+    mutating func joinGuest(space id: String, name: String, appearance: Appearance, as who: Identity) -> [Action] {
+        guard let handle = environment.directory[id] else { return reply(.unknownSpace, "no space '\(id)'") }
+        guard handle.space.allowGuests || who.account != nil else {
+            return reply(.guestsNotAllowed, "'\(id)' is for signed-in visitors")
+        }
+        let valid: String
+        do {
+            valid = try PersonaName.validate(name)
+        } catch {
+            return reply(.badName, error.reason)
+        }
+        let walker = Walker(
+            accountId: who.account, personaId: nil, name: valid, appearance: appearance, party: who.party)
+        return enter(handle, as: walker, createdAt: nil, who: who)
+    }
+
+    /// Puts the walker into the space, unless barred or full; the connection is then joined.
+    mutating func enter(_ handle: SpaceHandle, as walker: Walker, createdAt: Date?, who: Identity) -> [Action] {
+        state = .ready(who)
+        if let until = environment.board.rules(who.party).barred(from: handle.id, now: environment.clock.now()) {
+            return reply(.sanctioned, "a moderator barred you from '\(handle.id)' until \(until) (UTC)")
+        }
+        var walker = walker
+        walker.moderatedSpaces = who.moderatedSpaces
+        walker.guideSpaces = who.guideSpaces
+        let rt = environment.realtime
+        let (link, stream) = ClientLink.makeStreaming(
+            walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)
+        guard handle.admit(link) else {
+            link.close()
+            return reply(.spaceFull, "'\(handle.id)' is full (\(handle.space.capacity) people); try another space")
+        }
+        state = .joined(who, Presence(link: link, personaCreatedAt: createdAt))
+        return [.startWriter(stream)]
+    }
+}

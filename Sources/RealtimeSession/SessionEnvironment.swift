@@ -1,0 +1,66 @@
+import Accounts
+import Clocks
+import Realtime
+import Safety
+
+/// What a connection's state machine reads and posts to without waiting: the spaces, the safety
+/// board, the shared rate limits and the clock. Store look-ups are not here: the machine asks for
+/// them as actions (`ConnectionStateMachine.Request`).
+public struct SessionEnvironment: Sendable {
+    public var directory: SpaceDirectory
+    public var board: SafetyBoard
+    public var limits: ConnectionLimits
+    public var accountLimits: AccountLimiter
+    public var personaSwitch: PersonaSwitchGuard
+    public var words: WordFilter
+    public var clock: ServiceClock
+    public var realtime: RealtimeConfig
+    /// Connections one account may hold open at once.
+    public var connectionsPerAccountMax: Int
+    /// Reports one account may file in a day.
+    public var reportsPerDayMax: Int
+
+    public init(
+        directory: SpaceDirectory, board: SafetyBoard, limits: ConnectionLimits, accountLimits: AccountLimiter,
+        personaSwitch: PersonaSwitchGuard, words: WordFilter, clock: ServiceClock, realtime: RealtimeConfig,
+        connectionsPerAccountMax: Int, reportsPerDayMax: Int
+    ) {
+        self.directory = directory
+        self.board = board
+        self.limits = limits
+        self.accountLimits = accountLimits
+        self.personaSwitch = personaSwitch
+        self.words = words
+        self.clock = clock
+        self.realtime = realtime
+        self.connectionsPerAccountMax = connectionsPerAccountMax
+        self.reportsPerDayMax = reportsPerDayMax
+    }
+}
+
+/// The connection's own token buckets: what one socket may send, whoever it speaks for.
+struct ConnectionBuckets {
+    var moves: TokenBucket
+    var chats: TokenBucket
+    var joins: TokenBucket
+    var presence: TokenBucket
+    var pings: TokenBucket
+    var errors: TokenBucket
+    var violations: TokenBucket
+    var relates: TokenBucket
+    var reports: TokenBucket
+    /// Moves dropped for rate; every tenth counts as a violation.
+    var movesDropped = 0
+
+    init(_ l: ConnectionLimits, nowS now: Double) {
+        moves = TokenBucket(ratePerS: l.movesPerS, burst: l.movesBurst, nowS: now)
+        chats = TokenBucket(ratePerS: l.chatPerS, burst: l.chatBurst, nowS: now)
+        joins = TokenBucket(ratePerS: l.joinsPerS, burst: l.joinsBurst, nowS: now)
+        presence = TokenBucket(ratePerS: l.presencePerS, burst: l.presenceBurst, nowS: now)
+        pings = TokenBucket(ratePerS: l.pingsPerS, burst: l.pingsBurst, nowS: now)
+        errors = TokenBucket(ratePerS: l.errorsPerS, burst: l.errorsBurst, nowS: now)
+        violations = TokenBucket(ratePerS: l.violationsPerS, burst: l.violationsBurst, nowS: now)
+        relates = TokenBucket(ratePerS: l.relatePerS, burst: l.relateBurst, nowS: now)
+        reports = TokenBucket(ratePerS: l.reportsPerS, burst: l.reportsBurst, nowS: now)
+    }
+}
