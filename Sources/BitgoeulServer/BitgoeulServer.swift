@@ -85,7 +85,7 @@ public struct BitgoeulServer: Sendable {
             logger: logger,
             rules: SafetyRules(store: store, board: engine.safety, clock: config.clock), words: words,
             accountLimits: AccountLimiter(limits: config.limits, monotonicS: config.clock.monotonicS),
-            docentHolder: DocentHolder(docent),
+            docentHolder: DocentHolder(docent), llmBudget: LLMBudget(monotonicS: config.clock.monotonicS),
             exhibitions: ExhibitionRoutes.Book(shown),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
             personaSwitch: PersonaSwitchGuard(

@@ -1,5 +1,6 @@
 import Accounts
 import Clocks
+import Docent
 import Foundation
 import Privacy
 import Realtime

@@ -32,7 +32,7 @@ public struct Services: Sendable {
     /// The docent over the catalogue, and the exhibitions on show.
     let docentHolder: DocentHolder
     /// Model calls allowed per second, server-wide.
-    let llmBudget = LLMBudget()
+    let llmBudget: LLMBudget
     /// The docent as it stands now (narration edits rebuild it).
     var docent: Docent { docentHolder.current }
     let exhibitions: ExhibitionRoutes.Book

@@ -340,7 +340,7 @@ extension SQLiteStore {
                 db, sql: "SELECT * FROM moderation_action WHERE \(clause) ORDER BY id DESC LIMIT ?",
                 arguments: [account, limit]
             ).map { row in
-                try ModerationAction(
+                ModerationAction(
                     id: row["id"],
                     kind: try row.decoded(ModerationAction.Kind.self, "kind", table: "moderation_action"),
                     moderatorAccount: (row["moderator_account"] as Int64?) ?? 0, targetAccount: row["target_account"],

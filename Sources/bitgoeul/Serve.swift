@@ -1,6 +1,7 @@
 import Accounts
 import ArgumentParser
 import BitgoeulServer
+import Docent
 import Foundation
 import Hummingbird
 import Logging

@@ -1,5 +1,6 @@
 import BitgoeulClient
 import BitgoeulServer
+import Docent
 import Foundation
 import Hummingbird
 import Logging

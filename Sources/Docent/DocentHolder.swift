@@ -1,16 +1,15 @@
-import Docent
 import Synchronization
 
 /// The docent shared by all requests; a curator's narration edit swaps in a rebuilt one.
-final class DocentHolder: Sendable {
+public final class DocentHolder: Sendable {
     private let docent: Mutex<Docent>
 
-    init(_ docent: Docent) { self.docent = Mutex(docent) }
+    public init(_ docent: Docent) { self.docent = Mutex(docent) }
 
-    var current: Docent { docent.withLock { $0 } }
+    public var current: Docent { docent.withLock { $0 } }
 
     /// Adds curator narration to the records and rebuilds the index.
-    func setNarrations(_ narrations: [(artwork: String, ko: String?, en: String?)]) {
+    public func setNarrations(_ narrations: [(artwork: String, ko: String?, en: String?)]) {
         let byId = Dictionary(narrations.map { ($0.artwork, $0) }, uniquingKeysWith: { _, b in b })
         docent.withLock { current in
             let artworks = current.index.artworks.map { art -> Artwork in

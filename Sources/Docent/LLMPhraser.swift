@@ -1,8 +1,4 @@
-import Clocks
-import Docent
 import Foundation
-import Realtime
-import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -26,20 +22,17 @@ public struct LLMConfig: Sendable {
     }
 }
 
-/// Calls to the model across the whole server: a public question box must not become a way to
-/// run up the operator's model bill. Past the rate, answers come from the catalogue alone.
-final class LLMBudget: Sendable {
-    private let bucket = Mutex(TokenBucket(ratePerS: 2, burst: 10, nowS: systemMonotonicSeconds()))
-    func take() -> Bool { bucket.withLock { $0.take(nowS: systemMonotonicSeconds()) } }
-}
+public struct LLMPhraser: Sendable {
+    public let config: LLMConfig
+    public static let passagesMax = 5
 
-struct LLMPhraser: Sendable {
-    let config: LLMConfig
-    static let passagesMax = 5
+    public init(config: LLMConfig) { self.config = config }
 
     /// The docent's answer, phrased by the model when it answers in time; else the retrieval answer
     /// with a note saying the model was not used.
-    func phrase(question: String, answer: Docent.Answer, passages: [Artwork]) async -> (text: String, byModel: Bool) {
+    public func phrase(question: String, answer: Docent.Answer, passages: [Artwork]) async -> (
+        text: String, byModel: Bool
+    ) {
         let korean = answer.language == "ko"
         let context = passages.prefix(Self.passagesMax).map { a in
             "[\(a.id)] \(a.title) — \(a.artist)" + (a.artistDates.map { " (\($0))" } ?? "")
