@@ -39,9 +39,11 @@ $(VENV)/.installed: scripts/requirements-test.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 	touch $@
 
-## Swift formatting, and the browser code's types: tsc checks the ES modules of Web/ (options in Web/tsconfig.json).
+## Swift formatting, every imported module declared in Package.swift, and the browser code's types: tsc checks the ES modules of Web/ (options in Web/tsconfig.json).
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	mkdir -p .build && $(SWIFT) package describe --type json > .build/describe.json
+	python3 scripts/code_shape.py .build/describe.json imports
 	tsc --project Web --allowJs --checkJs --noEmit
 
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
