@@ -26,8 +26,8 @@ enum AccountRoutes {
     }
 
     static func add(to router: Router<BitgoeulRequestContext>, services: Services) {
-        router.post("/api/v1/accounts") { request, _ -> Response in
-            let body = try await JSON.decode(Credentials.self, from: request)
+        router.post("/api/v1/accounts") { request, context -> Response in
+            let body = try await request.decode(as: Credentials.self, context: context)
             let username = try validUsername(body.username)
             try checkPassword(body.password)
             let hash = try await services.hasher.hash(body.password)
@@ -43,7 +43,7 @@ enum AccountRoutes {
         }
 
         router.post("/api/v1/sessions") { request, context -> Response in
-            let body = try await JSON.decode(Credentials.self, from: request)
+            let body = try await request.decode(as: Credentials.self, context: context)
             let username = body.username.lowercased()
             let failed = APIError(.unauthorized, "invalid_credentials", "the username or password is wrong")
             guard usernameLengths.contains(username.unicodeScalars.count),

@@ -114,9 +114,9 @@ enum ExhibitionRoutes {
                     works: e.works.compactMap { p in byId[p.artwork].map { Shown(placement: p, artwork: $0) } }))
         }
 
-        router.post("/api/v1/exhibitions") { request, _ -> Response in
+        router.post("/api/v1/exhibitions") { request, context -> Response in
             let account = try await services.requireAccount(request)
-            let e = try await JSON.decode(Exhibition.self, from: request)
+            let e = try await request.decode(as: Exhibition.self, context: context)
             guard services.engine.directory[e.space] != nil else {
                 throw APIError.invalid("space", "no space '\(e.space)'")
             }
@@ -143,7 +143,7 @@ enum ExhibitionRoutes {
             guard try await services.role(of: account, in: id) >= .docent else {
                 throw APIError(.forbidden, "not_allowed", "docents (and up) of '\(id)' send the NPC docent on tours")
             }
-            let input = try await JSON.decode(GuideInput.self, from: request)
+            let input = try await request.decode(as: GuideInput.self, context: context)
             let dwell = input.dwellS ?? 60
             guard (5...600).contains(dwell) else { throw APIError.invalid("dwellS", "5 to 600 seconds") }
             let start =
@@ -156,8 +156,8 @@ enum ExhibitionRoutes {
             return JSON.response(plan, status: .created)
         }
 
-        router.post("/api/v1/docent/tour") { request, _ -> Response in
-            let input = try await JSON.decode(TourInput.self, from: request)
+        router.post("/api/v1/docent/tour") { request, context -> Response in
+            let input = try await request.decode(as: TourInput.self, context: context)
             guard let space = services.world.space(id: input.space) else {
                 throw APIError.invalid("space", "no space '\(input.space)'")
             }
@@ -171,8 +171,8 @@ enum ExhibitionRoutes {
                 ).0)
         }
 
-        router.post("/api/v1/docent/ask") { request, _ -> Response in
-            let input = try await JSON.decode(AskInput.self, from: request)
+        router.post("/api/v1/docent/ask") { request, context -> Response in
+            let input = try await request.decode(as: AskInput.self, context: context)
             guard (input.near?.count ?? 0) <= nearMax else {
                 throw APIError.invalid("near", "at most \(nearMax) artwork ids")
             }
@@ -220,7 +220,7 @@ enum NarrationRoutes {
             guard let id = context.parameters.get("id"), services.docent.artworksById[id] != nil else {
                 throw APIError(.notFound, "not_found", "no such artwork in the catalogue")
             }
-            let input = try await JSON.decode(Input.self, from: request)
+            let input = try await request.decode(as: Input.self, context: context)
             for (field, text) in [("ko", input.ko), ("en", input.en)] {
                 if let text, text.unicodeScalars.count > lengthMax {
                     throw APIError.invalid(field, "narration is at most \(lengthMax) characters")

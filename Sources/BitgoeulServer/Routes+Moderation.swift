@@ -116,9 +116,9 @@ enum ModerationRoutes {
             return JSON.response(ReportView(report, evidence: evidence, hasEvidence: evidence != nil))
         }
 
-        router.post("/api/v1/moderation/actions") { request, _ -> Response in
+        router.post("/api/v1/moderation/actions") { request, context -> Response in
             let account = try await services.requireAccount(request)
-            let input = try await JSON.decode(ActionInput.self, from: request)
+            let input = try await request.decode(as: ActionInput.self, context: context)
             let report = try await moderatableReport(account, input.reportId, services)
             let action = try await act(on: report, input: input, by: account, services: services)
             if let target = report.reportedAccount {
@@ -137,9 +137,9 @@ enum ModerationRoutes {
             return JSON.response(["actions": actions.map(ActionView.init)])
         }
 
-        router.put("/api/v1/moderation/roles") { request, _ -> Response in
+        router.put("/api/v1/moderation/roles") { request, context -> Response in
             let account = try await services.requireAccount(request)
-            let input = try await JSON.decode(RoleInput.self, from: request)
+            let input = try await request.decode(as: RoleInput.self, context: context)
             guard try await services.role(of: account, in: input.space) == .owner else {
                 throw APIError(.forbidden, "not_allowed", "only an owner of '\(input.space)' gives roles there")
             }

@@ -22,9 +22,9 @@ enum PersonaRoutes {
             return JSON.response(PersonaList(personas: personas, max: services.config.personasPerAccountMax))
         }
 
-        router.post("/api/v1/personas") { request, _ -> Response in
+        router.post("/api/v1/personas") { request, context -> Response in
             let account = try await services.requireAccount(request)
-            let input = try await JSON.decode(PersonaInput.self, from: request)
+            let input = try await request.decode(as: PersonaInput.self, context: context)
             let (name, appearance) = try validate(input)
             do {
                 let persona = try await services.store.createPersona(
@@ -39,7 +39,7 @@ enum PersonaRoutes {
         router.put("/api/v1/personas/{id}") { request, context -> Response in
             let account = try await services.requireAccount(request)
             let id = try personaId(context)
-            let input = try await JSON.decode(PersonaInput.self, from: request)
+            let input = try await request.decode(as: PersonaInput.self, context: context)
             let (name, appearance) = try validate(input)
             do {
                 let persona = try await services.store.updatePersona(

@@ -59,11 +59,12 @@ enum PrivacyRoutes {
                     vault: envelope))
         }
 
-        router.put("/api/v1/me/vault") { request, _ -> Response in
+        router.put("/api/v1/me/vault") { request, context -> Response in
             let account = try await services.requireAccount(request)
             let limit = services.config.vaultBytesMax
             // Base64 grows 4/3; the envelope's other fields fit in 4 KiB.
-            let envelope = try await JSON.decode(VaultEnvelope.self, from: request, limit: limit * 4 / 3 + 4096)
+            let envelope = try await request.decode(
+                as: VaultEnvelope.self, context: context.allowingBodies(upTo: limit * 4 / 3 + 4096))
             if let problem = envelope.problem(ciphertextBytesMax: limit) {
                 throw APIError.invalid("vault", problem)
             }
@@ -137,9 +138,9 @@ enum PrivacyRoutes {
             ])
         }
 
-        router.delete("/api/v1/me") { request, _ -> Response in
+        router.delete("/api/v1/me") { request, context -> Response in
             let account = try await services.requireAccount(request)
-            let input = try await JSON.decode(ErasureInput.self, from: request)
+            let input = try await request.decode(as: ErasureInput.self, context: context)
             guard let found = try await services.store.account(id: account),
                 let stored = try await services.store.account(username: found.username),
                 try await services.hasher.verify(input.password, against: stored.passwordHash)
