@@ -124,16 +124,14 @@ public struct BitgoeulServer: Sendable {
             router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
         }
         WorldRoutes.add(to: router, services: services)
-        AccountRoutes.add(to: router, services: services)
-        PersonaRoutes.add(to: router, services: services)
         SafetyRoutes.add(to: router, services: services)
         ModerationRoutes.add(to: router, services: services)
         SimulationRoutes.add(to: router, services: services)
         ExhibitionRoutes.add(to: router, services: services)
         NarrationRoutes.add(to: router, services: services)
-        PrivacyRoutes.add(to: router, services: services)
         StatsRoutes.add(to: router, services: services)
         SolarRoutes.add(to: router, services: services)
+        addControllers(to: router)
 
         let wsRouter = Router(context: ConnectRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)
@@ -157,6 +155,14 @@ public struct BitgoeulServer: Sendable {
 }
 
 extension BitgoeulServer {
+    /// Every HTTP resource's controller, after the middleware (a route keeps the middleware added before it).
+    func addControllers(to router: Router<BitgoeulRequestContext>) {
+        router.addRoutes(AccountsController(services: services).endpoints)
+        router.addRoutes(PersonasController(services: services).endpoints)
+        router.addRoutes(PrivacyController(services: services).endpoints)
+        router.addRoutes(TransparencyController(services: services).endpoints)
+    }
+
     /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard
     /// (socket cap, head deadline and size), kept-alive connections closed when idle.
     static func serverBuilder(

@@ -1,0 +1,5 @@
+import Foundation
+
+extension Services {
+    func now() -> Date { Date() }
+}
