@@ -124,8 +124,6 @@ public struct BitgoeulServer: Sendable {
             router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
         }
         WorldRoutes.add(to: router, services: services)
-        SafetyRoutes.add(to: router, services: services)
-        ModerationRoutes.add(to: router, services: services)
         SimulationRoutes.add(to: router, services: services)
         ExhibitionRoutes.add(to: router, services: services)
         NarrationRoutes.add(to: router, services: services)
@@ -159,6 +157,8 @@ extension BitgoeulServer {
     func addControllers(to router: Router<BitgoeulRequestContext>) {
         router.addRoutes(AccountsController(services: services).endpoints)
         router.addRoutes(PersonasController(services: services).endpoints)
+        router.addRoutes(SafetyController(services: services).endpoints)
+        router.addRoutes(ModerationController(services: services).endpoints)
         router.addRoutes(PrivacyController(services: services).endpoints)
         router.addRoutes(TransparencyController(services: services).endpoints)
     }

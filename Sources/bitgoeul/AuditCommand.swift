@@ -42,7 +42,7 @@ struct AuditCommand: AsyncParsableCommand {
             guard let account = try await store.accountId(personaName: persona) else {
                 throw ValidationError("no persona named '\(persona)'")
             }
-            guard let export = try await PersonalExport.make(account: account, store: store) else {
+            guard let export = try await PersonalExport.make(account: account, store: store, now: Date()) else {
                 throw ValidationError("the account is gone")
             }
             // Logged before anything is shown, so no look escapes the record.
