@@ -80,7 +80,7 @@ public struct BitgoeulServer: Sendable {
             logger: logger,
             rules: SafetyRules(store: store, board: engine.safety), words: words,
             accountLimits: AccountLimiter(limits: config.limits), docentHolder: DocentHolder(docent),
-            exhibitions: ExhibitionRoutes.Book(shown),
+            exhibitions: ExhibitionBook(shown),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
             personaSwitch: PersonaSwitchGuard(windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS),
             signIns: SignInGuard(policy: config.signInPolicy), sockets: SocketCounter(max: config.http.socketsMax))
@@ -125,8 +125,6 @@ public struct BitgoeulServer: Sendable {
         }
         WorldRoutes.add(to: router, services: services)
         SimulationRoutes.add(to: router, services: services)
-        ExhibitionRoutes.add(to: router, services: services)
-        NarrationRoutes.add(to: router, services: services)
         StatsRoutes.add(to: router, services: services)
         SolarRoutes.add(to: router, services: services)
         addControllers(to: router)
@@ -159,6 +157,10 @@ extension BitgoeulServer {
         router.addRoutes(PersonasController(services: services).endpoints)
         router.addRoutes(SafetyController(services: services).endpoints)
         router.addRoutes(ModerationController(services: services).endpoints)
+        router.addRoutes(ExhibitionsController(services: services).endpoints)
+        router.addRoutes(DocentController(services: services).endpoints)
+        router.addRoutes(ToursController(services: services).endpoints)
+        router.addRoutes(NarrationController(services: services).endpoints)
         router.addRoutes(PrivacyController(services: services).endpoints)
         router.addRoutes(TransparencyController(services: services).endpoints)
     }
@@ -195,7 +197,7 @@ extension BitgoeulServer {
 struct RealtimeService: Service {
     let engine: RealtimeEngine
     let store: any Store
-    let exhibitions: ExhibitionRoutes.Book
+    let exhibitions: ExhibitionBook
     let docent: DocentHolder
     let retention: Retention
     let logger: Logger

@@ -30,7 +30,7 @@ public struct Services: Sendable {
     let llmBudget = LLMBudget()
     /// The docent as it stands now (narration edits rebuild it).
     var docent: Docent { docentHolder.current }
-    let exhibitions: ExhibitionRoutes.Book
+    let exhibitions: ExhibitionBook
     /// Crowds of digital humans started in live spaces.
     let crowds = SimulationRoutes.Registry()
     /// The transparency log of staff accesses to personal data.
