@@ -119,14 +119,10 @@ public struct BitgoeulServer: Sendable {
         }
         router.middlewares.add(ErrorMiddleware())
         router.middlewares.add(
-            MethodNotAllowedMiddleware(allowed: AllowedMethods(openAPI: WorldRoutes.openAPIDocument)))
+            MethodNotAllowedMiddleware(allowed: AllowedMethods(openAPI: OperationsController.openAPIDocument)))
         if let web = services.config.webDirectory, FileManager.default.fileExists(atPath: web.path) {
             router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
         }
-        WorldRoutes.add(to: router, services: services)
-        SimulationRoutes.add(to: router, services: services)
-        StatsRoutes.add(to: router, services: services)
-        SolarRoutes.add(to: router, services: services)
         addControllers(to: router)
 
         let wsRouter = Router(context: ConnectRequestContext.self)
@@ -153,16 +149,21 @@ public struct BitgoeulServer: Sendable {
 extension BitgoeulServer {
     /// Every HTTP resource's controller, after the middleware (a route keeps the middleware added before it).
     func addControllers(to router: Router<BitgoeulRequestContext>) {
+        router.addRoutes(OperationsController().endpoints)
+        router.addRoutes(WorldController(services: services).endpoints)
         router.addRoutes(AccountsController(services: services).endpoints)
         router.addRoutes(PersonasController(services: services).endpoints)
         router.addRoutes(SafetyController(services: services).endpoints)
         router.addRoutes(ModerationController(services: services).endpoints)
+        router.addRoutes(SimulationsController(services: services).endpoints)
         router.addRoutes(ExhibitionsController(services: services).endpoints)
         router.addRoutes(DocentController(services: services).endpoints)
         router.addRoutes(ToursController(services: services).endpoints)
         router.addRoutes(NarrationController(services: services).endpoints)
         router.addRoutes(PrivacyController(services: services).endpoints)
         router.addRoutes(TransparencyController(services: services).endpoints)
+        router.addRoutes(StatsController(services: services).endpoints)
+        router.addRoutes(SolarController(services: services).endpoints)
     }
 
     /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard

@@ -32,7 +32,7 @@ public struct Services: Sendable {
     var docent: Docent { docentHolder.current }
     let exhibitions: ExhibitionBook
     /// Crowds of digital humans started in live spaces.
-    let crowds = SimulationRoutes.Registry()
+    let crowds = CrowdRegistry()
     /// The transparency log of staff accesses to personal data.
     public let accessLog: AccessLog
     /// Delays an account's entry as another persona right after one left.
