@@ -86,7 +86,7 @@ public struct BitgoeulServer: Sendable {
             rules: SafetyRules(store: store, board: engine.safety, clock: config.clock), words: words,
             accountLimits: AccountLimiter(limits: config.limits, monotonicS: config.clock.monotonicS),
             docentHolder: DocentHolder(docent), llmBudget: LLMBudget(monotonicS: config.clock.monotonicS),
-            exhibitions: ExhibitionRoutes.Book(shown),
+            exhibitions: ExhibitionBook(shown),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
             personaSwitch: PersonaSwitchGuard(
                 windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS,
@@ -128,21 +128,11 @@ public struct BitgoeulServer: Sendable {
         }
         router.middlewares.add(ErrorMiddleware())
         router.middlewares.add(
-            MethodNotAllowedMiddleware(allowed: AllowedMethods(openAPI: WorldRoutes.openAPIDocument)))
+            MethodNotAllowedMiddleware(allowed: AllowedMethods(openAPI: OperationsController.openAPIDocument)))
         if let web = services.config.webDirectory, FileManager.default.fileExists(atPath: web.path) {
             router.middlewares.add(FileMiddleware(web.path, searchForIndexHtml: true, logger: logger))
         }
-        WorldRoutes.add(to: router, services: services)
-        AccountRoutes.add(to: router, services: services)
-        PersonaRoutes.add(to: router, services: services)
-        SafetyRoutes.add(to: router, services: services)
-        ModerationRoutes.add(to: router, services: services)
-        SimulationRoutes.add(to: router, services: services)
-        ExhibitionRoutes.add(to: router, services: services)
-        NarrationRoutes.add(to: router, services: services)
-        PrivacyRoutes.add(to: router, services: services)
-        StatsRoutes.add(to: router, services: services)
-        SolarRoutes.add(to: router, services: services)
+        addControllers(to: router)
 
         let wsRouter = Router(context: ConnectRequestContext.self)
         ConnectRoute.add(to: wsRouter, services: services)
@@ -167,6 +157,25 @@ public struct BitgoeulServer: Sendable {
 }
 
 extension BitgoeulServer {
+    /// Every HTTP resource's controller, after the middleware (a route keeps the middleware added before it).
+    func addControllers(to router: Router<BitgoeulRequestContext>) {
+        router.addRoutes(OperationsController().endpoints)
+        router.addRoutes(WorldController(services: services).endpoints)
+        router.addRoutes(AccountsController(services: services).endpoints)
+        router.addRoutes(PersonasController(services: services).endpoints)
+        router.addRoutes(SafetyController(services: services).endpoints)
+        router.addRoutes(ModerationController(services: services).endpoints)
+        router.addRoutes(SimulationsController(services: services).endpoints)
+        router.addRoutes(ExhibitionsController(services: services).endpoints)
+        router.addRoutes(DocentController(services: services).endpoints)
+        router.addRoutes(ToursController(services: services).endpoints)
+        router.addRoutes(NarrationController(services: services).endpoints)
+        router.addRoutes(PrivacyController(services: services).endpoints)
+        router.addRoutes(TransparencyController(services: services).endpoints)
+        router.addRoutes(StatsController(services: services).endpoints)
+        router.addRoutes(SolarController(services: services).endpoints)
+    }
+
     /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard
     /// (socket cap, head deadline and size), kept-alive connections closed when idle.
     static func serverBuilder(
@@ -199,7 +208,7 @@ extension BitgoeulServer {
 struct RealtimeService: Service {
     let engine: RealtimeEngine
     let store: any Store
-    let exhibitions: ExhibitionRoutes.Book
+    let exhibitions: ExhibitionBook
     let docent: DocentHolder
     let retention: Retention
     let clock: ServiceClock

@@ -21,9 +21,9 @@ public struct PersonalExport: Encodable, Sendable {
     let blocks: [Relation]
     let mutes: [Relation]
     let friendships: [Friendship]
-    let reportsFiled: [SafetyRoutes.FiledReport]
+    let reportsFiled: [SafetyController.FiledReport]
     let roles: [String: String]
-    let moderationConcerningMe: [ModerationRoutes.ActionView]
+    let moderationConcerningMe: [ModerationController.ActionView]
     let notices: [Notice]
     let lifelogVault: Vault?
     /// Your tag in the transparency log and the staff looks logged under it.
@@ -34,11 +34,7 @@ public struct PersonalExport: Encodable, Sendable {
     public static func make(account id: Int64, store: any Store, now: Date) async throws -> PersonalExport? {
         guard let me = try await store.account(id: id) else { return nil }
         let relations = try await store.relations(owner: id)
-        let filed = try await store.reportsFiled(by: id, limit: 10_000).map {
-            SafetyRoutes.FiledReport(
-                id: $0.id, reportedName: $0.reportedName, space: $0.space, category: $0.category,
-                createdAt: $0.createdAt, status: $0.status, outcome: $0.outcome)
-        }
+        let filed = try await store.reportsFiled(by: id, limit: 10_000).map(SafetyController.FiledReport.init)
         let tag = SubjectTag.make(secret: try await store.accountSecret(account: id))
         return PersonalExport(
             exportedAt: now, account: me, personas: try await store.personas(accountId: id),
@@ -47,7 +43,7 @@ public struct PersonalExport: Encodable, Sendable {
             friendships: try await store.friendships(account: id), reportsFiled: filed,
             roles: try await store.roles(account: id).mapValues(\.rawValue),
             moderationConcerningMe: try await store.actions(concerning: id, limit: 10_000).map(
-                ModerationRoutes.ActionView.init),
+                ModerationController.ActionView.init),
             notices: try await store.notices(account: id, limit: 10_000),
             lifelogVault: try await store.vault(account: id).map {
                 Vault(revision: $0.revision, updatedAt: $0.updatedAt, envelope: $0.blob)

@@ -5,14 +5,24 @@ import NIOCore
 import WorldModel
 
 /// The context of an HTTP request: Hummingbird's basics plus the peer's socket address, which
-/// per-client limits key on.
+/// per-client limits key on, and the checked JSON decoder behind `request.decode(as:context:)`.
 public struct BitgoeulRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The largest request body `request.decode(as:context:)` reads, in bytes (Hummingbird's name).
+    public private(set) var maxUploadSize = JSON.bodyBytesMax
+    public var requestDecoder: JSONBodyDecoder { JSONBodyDecoder() }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+    }
+
+    /// This context with another body limit, for a route whose bodies are larger than most.
+    func allowingBodies(upTo bytesMax: Int) -> Self {
+        var context = self
+        context.maxUploadSize = bytesMax
+        return context
     }
 }
 

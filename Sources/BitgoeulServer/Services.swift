@@ -35,9 +35,9 @@ public struct Services: Sendable {
     let llmBudget: LLMBudget
     /// The docent as it stands now (narration edits rebuild it).
     var docent: Docent { docentHolder.current }
-    let exhibitions: ExhibitionRoutes.Book
+    let exhibitions: ExhibitionBook
     /// Crowds of digital humans started in live spaces.
-    let crowds = SimulationRoutes.Registry()
+    let crowds = CrowdRegistry()
     /// The transparency log of staff accesses to personal data.
     public let accessLog: AccessLog
     /// Delays an account's entry as another persona right after one left.

@@ -29,7 +29,7 @@ struct StatsPublisher: Service {
             let json = String(decoding: try JSONEncoder().encode(release), as: UTF8.self)
             try await store.storeRelease(
                 space: hour.space, hourStart: release.hourStart,
-                day: StatsRoutes.day(of: release.hourStart, in: timeZone), epsilon: policy.epsilon,
+                day: StatsController.day(of: release.hourStart, in: timeZone), epsilon: policy.epsilon,
                 dailyCap: policy.dailyCap, json: json)
         } catch let e as StoreError where e.code == .limit || e.code == .conflict {
             logger.debug("hour not released", metadata: ["space": "\(hour.space)", "why": "\(e.message)"])

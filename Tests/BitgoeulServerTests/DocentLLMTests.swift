@@ -9,8 +9,9 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// The optional language model that phrases docent answers, against a local fake endpoint: used
-/// when it answers, told only the retrieved passages, and skipped (saying so) when it is too slow.
+/// The optional language model that phrases docent answers, against a local fake endpoint (a live
+/// socket: the server calls it over HTTP) while the server is driven at its router: used when it
+/// answers, told only the retrieved passages, and skipped (saying so) when it is too slow.
 @Suite struct DocentLLMTests {
     /// An OpenAI-compatible endpoint that answers at once (`/v1`) or too late (`/slow/v1`).
     final class FakeLLM: Sendable {
@@ -59,8 +60,8 @@ import Testing
         let near: [String]
     }
 
-    func server(llm: URL) async throws -> TestServer {
-        try await TestServer.start { config in
+    func server(llm: URL) throws -> RouterServer {
+        try RouterServer { config in
             config.catalogueFile = TestServer.repoRoot.appendingPathComponent(
                 "worlds/catalogue/tate-media-and-korean-artworks-cc0.json")
             config.docentLLM = LLMConfig(url: llm, model: "fake", timeoutS: 1)
@@ -70,24 +71,24 @@ import Testing
     @Test func theModelPhrasesFromThePassagesAndASlowModelFallsBack() async throws {
         let (fake, port) = try await FakeLLM.start()
         defer { fake.stop() }
-        let fast = try await server(llm: URL(string: "http://127.0.0.1:\(port)/v1")!)
-        defer { Task { await fast.stop() } }
-        let phrased = try JSONDecoder().decode(
-            Phrased.self,
-            from: try await fast.api.call(
-                "POST", "/api/v1/docent/ask", body: Ask(question: "Who made this work?", near: ["T07303"])))
-        #expect(phrased.phrasedBy == "model" && phrased.answer.hasPrefix("FAKE-MODEL"))
-        #expect(phrased.artworks.first == "T07303", "the works it relied on are still listed")
+        try await server(llm: URL(string: "http://127.0.0.1:\(port)/v1")!).test { client in
+            let phrased = try JSONDecoder().decode(
+                Phrased.self,
+                from: try await client.api.call(
+                    "POST", "/api/v1/docent/ask", body: Ask(question: "Who made this work?", near: ["T07303"])))
+            #expect(phrased.phrasedBy == "model" && phrased.answer.hasPrefix("FAKE-MODEL"))
+            #expect(phrased.artworks.first == "T07303", "the works it relied on are still listed")
+        }
         let prompt = fake.lastPrompt.withLock { $0 }
         #expect(prompt.contains("[T07303] Correspondence") && prompt.contains("only the catalogue passages"))
 
-        let slow = try await server(llm: URL(string: "http://127.0.0.1:\(port)/slow/v1")!)
-        defer { Task { await slow.stop() } }
-        let fallback = try JSONDecoder().decode(
-            Phrased.self,
-            from: try await slow.api.call(
-                "POST", "/api/v1/docent/ask", body: Ask(question: "Who made this work?", near: ["T07303"])))
-        #expect(fallback.phrasedBy == "catalogue")
-        #expect(fallback.answer.contains("Lee Ufan") && fallback.answer.contains("did not answer"))
+        try await server(llm: URL(string: "http://127.0.0.1:\(port)/slow/v1")!).test { client in
+            let fallback = try JSONDecoder().decode(
+                Phrased.self,
+                from: try await client.api.call(
+                    "POST", "/api/v1/docent/ask", body: Ask(question: "Who made this work?", near: ["T07303"])))
+            #expect(fallback.phrasedBy == "catalogue")
+            #expect(fallback.answer.contains("Lee Ufan") && fallback.answer.contains("did not answer"))
+        }
     }
 }

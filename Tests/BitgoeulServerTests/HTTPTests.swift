@@ -1,5 +1,8 @@
 import BitgoeulClient
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
 import Wire
 import WorldModel
@@ -8,7 +11,8 @@ import WorldModel
     import FoundationNetworking
 #endif
 
-/// The HTTP API against a live server: health, world, errors, accounts, personas, metrics.
+/// The HTTP API: errors, accounts and personas at the router; health, world occupancy and metrics,
+/// which count WebSocket guests, against a live server.
 @Suite struct HTTPTests {
     func get(_ server: TestServer, _ path: String) async throws -> (Int, [String: Any]) {
         let (data, response) = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent(path))
@@ -41,85 +45,89 @@ import WorldModel
     }
 
     @Test func unknownRoutesAndBadBodiesGiveJSONErrors() async throws {
-        let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
-        let (status, body) = try await get(server, "/api/v1/nothing-here")
-        #expect(status == 404)
-        #expect((body["error"] as? [String: Any])?["code"] as? String == "not_found")
+        try await RouterServer().test { client in
+            let (status, body) = try await client.get("/api/v1/nothing-here")
+            #expect(status == 404)
+            #expect((body["error"] as? [String: Any])?["code"] as? String == "not_found")
 
-        await #expect(throws: BitgoeulAPI.Failure.self) {
-            try await server.api.register(username: "ab", password: "long enough")
+            await #expect(throws: BitgoeulAPI.Failure.self) {
+                try await client.api.register(username: "ab", password: "long enough")
+            }
+            do {
+                _ = try await client.api.call("POST", "/api/v1/accounts", body: ["username": "valid_name"])
+                Issue.record("a body without password was accepted")
+            } catch let failure as BitgoeulAPI.Failure {
+                #expect(failure.status == 422)
+                #expect(failure.message.contains("password"))
+            }
+            let (spaceStatus, space) = try await client.get("/api/v1/spaces/testland/nowhere")
+            #expect(spaceStatus == 404)
+            #expect((space["error"] as? [String: Any])?["code"] as? String == "unknown_space")
         }
-        do {
-            _ = try await server.api.call("POST", "/api/v1/accounts", body: ["username": "valid_name"])
-            Issue.record("a body without password was accepted")
-        } catch let failure as BitgoeulAPI.Failure {
-            #expect(failure.status == 422)
-            #expect(failure.message.contains("password"))
-        }
-        let (spaceStatus, space) = try await get(server, "/api/v1/spaces/testland/nowhere")
-        #expect(spaceStatus == 404)
-        #expect((space["error"] as? [String: Any])?["code"] as? String == "unknown_space")
     }
 
     @Test func accountsSessionsAndPersonasFollowTheRules() async throws {
-        let server = try await TestServer.start()
-        defer { Task { await server.stop() } }
-        try await server.api.register(username: "Minji", password: "correct horse")
-        await #expect(throws: BitgoeulAPI.Failure.self, "the same username, any case, is taken") {
-            try await server.api.register(username: "minji", password: "another pass")
-        }
-        await #expect(throws: BitgoeulAPI.Failure.self, "a wrong password is refused") {
-            _ = try await server.api.signIn(username: "minji", password: "wrong horse")
-        }
-        let api = try await server.api.signIn(username: "minji", password: "correct horse")
-        #expect(api.token?.utf8.count == 43, "256-bit token in base64url")
+        try await RouterServer().test { client in
+            try await client.api.register(username: "Minji", password: "correct horse")
+            await #expect(throws: BitgoeulAPI.Failure.self, "the same username, any case, is taken") {
+                try await client.api.register(username: "minji", password: "another pass")
+            }
+            await #expect(throws: BitgoeulAPI.Failure.self, "a wrong password is refused") {
+                _ = try await client.api.signIn(username: "minji", password: "wrong horse")
+            }
+            let api = try await client.api.signIn(username: "minji", password: "correct horse")
+            #expect(api.token?.utf8.count == 43, "256-bit token in base64url")
 
-        for i in 1...5 {
-            _ = try await api.createPersona(
-                name: "빛고을 \(i)", appearance: Appearance(bodyShape: .broad, accessory: .hat))
-        }
-        do {
-            _ = try await api.createPersona(name: "Sixth")
-            Issue.record("a sixth persona was accepted")
-        } catch let failure as BitgoeulAPI.Failure {
-            #expect(failure.code == "persona_limit")
-        }
-        let personas = try await api.personas()
-        #expect(personas.count == 5)
-        #expect(personas[0].appearance.accessory == .hat)
+            for i in 1...5 {
+                _ = try await api.createPersona(
+                    name: "빛고을 \(i)", appearance: Appearance(bodyShape: .broad, accessory: .hat))
+            }
+            do {
+                _ = try await api.createPersona(name: "Sixth")
+                Issue.record("a sixth persona was accepted")
+            } catch let failure as BitgoeulAPI.Failure {
+                #expect(failure.code == "persona_limit")
+            }
+            let personas = try await api.personas()
+            #expect(personas.count == 5)
+            #expect(personas[0].appearance.accessory == .hat)
 
-        do {
-            _ = try await api.createPersona(name: "<script>")
-            Issue.record("a name with markup was accepted")
-        } catch let failure as BitgoeulAPI.Failure {
-            #expect(failure.status == 422)
-        }
-        let stranger = BitgoeulAPI(baseURL: server.baseURL, token: "not-a-real-token")
-        do {
-            _ = try await stranger.personas()
-            Issue.record("a bad token was accepted")
-        } catch let failure as BitgoeulAPI.Failure {
-            #expect(failure.status == 401)
+            do {
+                _ = try await api.createPersona(name: "<script>")
+                Issue.record("a name with markup was accepted")
+            } catch let failure as BitgoeulAPI.Failure {
+                #expect(failure.status == 422)
+            }
+            var stranger = client.api
+            stranger.token = "not-a-real-token"
+            do {
+                _ = try await stranger.personas()
+                Issue.record("a bad token was accepted")
+            } catch let failure as BitgoeulAPI.Failure {
+                #expect(failure.status == 401)
+            }
         }
     }
 
     @Test func restartKeepsAccountsAndPersonas() async throws {
-        let first = try await TestServer.start()
-        try await first.api.register(username: "keeper", password: "persist me")
-        let api = try await first.api.signIn(username: "keeper", password: "persist me")
-        let persona = try await api.createPersona(name: "Keeper")
-        await first.stop()
+        let first = try RouterServer()
+        let (token, persona) = try await first.test { client in
+            try await client.api.register(username: "keeper", password: "persist me")
+            let api = try await client.api.signIn(username: "keeper", password: "persist me")
+            return (api.token, try await api.createPersona(name: "Keeper"))
+        }
 
-        let second = try await TestServer.start(dataDirectory: first.dataDirectory)
-        defer { Task { await second.stop() } }
-        let again = try await second.api.signIn(username: "keeper", password: "persist me")
-        let personas = try await again.personas()
-        #expect(personas.map(\.id) == [persona.id])
-        #expect(personas.first?.name == "Keeper")
-        // The old session token survives the restart too.
-        let old = BitgoeulAPI(baseURL: second.baseURL, token: api.token)
-        #expect(try await old.personas().count == 1)
+        let second = try RouterServer(dataDirectory: first.dataDirectory)
+        try await second.test { client in
+            let again = try await client.api.signIn(username: "keeper", password: "persist me")
+            let personas = try await again.personas()
+            #expect(personas.map(\.id) == [persona.id])
+            #expect(personas.first?.name == "Keeper")
+            // The old session token survives the restart too.
+            var old = client.api
+            old.token = token
+            #expect(try await old.personas().count == 1)
+        }
     }
 
     @Test func metricsAndOpenAPIAreServed() async throws {
@@ -149,27 +157,24 @@ import WorldModel
     }
 }
 
-/// Imported geodata served to clients, and used for collision.
+/// Imported geodata served to clients (at the router), and used for collision (live).
 @Suite struct AssetTests {
     static let seoul = TestServer.repoRoot.appendingPathComponent("worlds/seoul")
 
     @Test func importedAssetsAreServedWithETags() async throws {
-        let server = try await TestServer.start(world: Self.seoul)
-        defer { Task { await server.stop() } }
-        let url = server.baseURL.appendingPathComponent("/api/v1/spaces/seoul/yeouido/assets/buildings.glb")
-        let (data, response) = try await URLSession.shared.data(from: url)
-        let http = try #require(response as? HTTPURLResponse)
-        #expect(http.statusCode == 200)
-        #expect(http.value(forHTTPHeaderField: "Content-Type") == "model/gltf-binary")
-        #expect(data.prefix(4) == Data("glTF".utf8))
-        let etag = try #require(http.value(forHTTPHeaderField: "ETag"))
-        var request = URLRequest(url: url)
-        request.setValue(etag, forHTTPHeaderField: "If-None-Match")
-        let (_, again) = try await URLSession.shared.data(for: request)
-        #expect((again as? HTTPURLResponse)?.statusCode == 304)
-        let (_, missing) = try await URLSession.shared.data(
-            from: server.baseURL.appendingPathComponent("/api/v1/spaces/seoul/yeouido/assets/passwords.txt"))
-        #expect((missing as? HTTPURLResponse)?.statusCode == 404)
+        try await RouterServer(world: Self.seoul).test { client in
+            let path = "/api/v1/spaces/seoul/yeouido/assets/buildings.glb"
+            let response = try await client.client.execute(uri: path, method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "model/gltf-binary")
+            #expect(Data(response.body.readableBytesView).prefix(4) == Data("glTF".utf8))
+            let etag = try #require(response.headers[.eTag])
+            let again = try await client.client.execute(uri: path, method: .get, headers: [.ifNoneMatch: etag])
+            #expect(again.status == .notModified)
+            let missing = try await client.client.execute(
+                uri: "/api/v1/spaces/seoul/yeouido/assets/passwords.txt", method: .get)
+            #expect(missing.status == .notFound)
+        }
     }
 
     @Test func importedFootprintsStopWalkers() async throws {

@@ -2,128 +2,139 @@ import BitgoeulClient
 import BitgoeulServer
 import Foundation
 import Privacy
-import Realtime
 import Storage
 import StorageSQLite
 import Testing
 import Wire
 import WorldModel
 
-/// The privacy guarantees against a live server: the vault holds only ciphertext, statistics
-/// leave only as noisy budgeted releases, and an account's personal data is gone after erasure.
+@testable import Realtime
+
+/// The privacy guarantees: the vault holds only ciphertext and statistics leave only as noisy
+/// budgeted releases (at the router), and an account's personal data is gone after erasure (against
+/// a live server, since erasure ends live connections).
 @Suite struct PrivacyIntegrationTests {
     static let passphrase = "a long walk along the Gwangju stream"
 
-    /// Whether the database file or its WAL holds `text` anywhere, in any page.
-    static func onDisk(_ server: TestServer, _ text: String) -> Bool {
+    /// Whether the database file or its WAL in `dataDirectory` holds `text` anywhere, in any page.
+    static func onDisk(_ dataDirectory: URL, _ text: String) -> Bool {
         ["bitgoeul.sqlite", "bitgoeul.sqlite-wal"].contains { file in
-            let bytes = (try? Data(contentsOf: server.dataDirectory.appendingPathComponent(file))) ?? Data()
+            let bytes = (try? Data(contentsOf: dataDirectory.appendingPathComponent(file))) ?? Data()
             return bytes.range(of: Data(text.utf8)) != nil
         }
     }
 
     @Test func theVaultHoldsOnlyCiphertextAndRefusesBadEnvelopes() async throws {
-        let server = try await TestServer.fast { $0.vaultBytesMax = 4096 }
-        defer { Task { await server.stop() } }
-        let mina = try await citizen(server, "mina", personas: ["Mina"])
-        #expect(try await mina.api.openLifelog(passphrase: Self.passphrase) == nil)
-        let log = Lifelog(entries: [
-            .init(kind: "visit", at: 1.8e12, space: "testland/plaza", title: "secret garden visit 7731"),
-            .init(kind: "tourStop", at: 1.8e12 + 60_000, space: "testland/hall", title: "빛의 정원"),
-        ])
-        #expect(try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 0) == 1)
-        let opened = try #require(try await mina.api.openLifelog(passphrase: Self.passphrase))
-        #expect(opened.log == log && opened.revision == 1)
-        await #expect(throws: LifelogVault.Failure.self, "a wrong passphrase opens nothing") {
-            _ = try await mina.api.openLifelog(passphrase: "a long walk along the Han river")
-        }
-        // A second device that last saw revision 0 must merge first.
-        do {
-            try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 0)
-            Issue.record("a stale write was accepted")
-        } catch let failure as BitgoeulAPI.Failure {
-            #expect(failure.status == 412 && failure.code == "vault_changed")
-        }
-        #expect(try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 1) == 2)
-
-        func refusal(_ envelope: VaultEnvelope) async -> BitgoeulAPI.Failure? {
-            do {
-                _ = try await mina.api.call("PUT", "/api/v1/me/vault", body: envelope)
-                return nil
-            } catch { return error as? BitgoeulAPI.Failure }
-        }
-        var future = try LifelogVault.seal(Array("{}".utf8), passphrase: Self.passphrase)
-        future.version = 2
-        #expect(await refusal(future)?.message.contains("version 2") == true)
-        var weak = future
-        weak.version = 1
-        weak.kdf.iterations = 10_000
-        #expect(await refusal(weak)?.status == 422)
-        let big = try LifelogVault.seal(Array(repeating: 65, count: 5000), passphrase: Self.passphrase)
-        #expect(await refusal(big)?.message.contains("over 4096 bytes") == true)
-        // Without a session there is no vault or access log to read, and the answer says only that.
-        for path in ["/api/v1/me/vault", "/api/v1/me/access-log", "/api/v1/me/export"] {
-            do {
-                _ = try await server.api.call("GET", path)
-                Issue.record("\(path) answered without a session")
-            } catch let failure as BitgoeulAPI.Failure {
-                #expect(failure.status == 401 && failure.code == "unauthorized")
+        let server = try RouterServer { $0.vaultBytesMax = 4096 }
+        try await server.test { client in
+            let mina = try await client.citizen("mina", personas: ["Mina"])
+            #expect(try await mina.api.openLifelog(passphrase: Self.passphrase) == nil)
+            let log = Lifelog(entries: [
+                .init(kind: "visit", at: 1.8e12, space: "testland/plaza", title: "secret garden visit 7731"),
+                .init(kind: "tourStop", at: 1.8e12 + 60_000, space: "testland/hall", title: "빛의 정원"),
+            ])
+            #expect(try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 0) == 1)
+            let opened = try #require(try await mina.api.openLifelog(passphrase: Self.passphrase))
+            #expect(opened.log == log && opened.revision == 1)
+            await #expect(throws: LifelogVault.Failure.self, "a wrong passphrase opens nothing") {
+                _ = try await mina.api.openLifelog(passphrase: "a long walk along the Han river")
             }
+            // A second device that last saw revision 0 must merge first.
+            do {
+                try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 0)
+                Issue.record("a stale write was accepted")
+            } catch let failure as BitgoeulAPI.Failure {
+                #expect(failure.status == 412 && failure.code == "vault_changed")
+            }
+            #expect(try await mina.api.syncLifelog(log, passphrase: Self.passphrase, overRevision: 1) == 2)
+
+            func refusal(_ envelope: VaultEnvelope) async -> BitgoeulAPI.Failure? {
+                do {
+                    _ = try await mina.api.call("PUT", "/api/v1/me/vault", body: envelope)
+                    return nil
+                } catch { return error as? BitgoeulAPI.Failure }
+            }
+            var future = try LifelogVault.seal(Array("{}".utf8), passphrase: Self.passphrase)
+            future.version = 2
+            #expect(await refusal(future)?.message.contains("version 2") == true)
+            var weak = future
+            weak.version = 1
+            weak.kdf.iterations = 10_000
+            #expect(await refusal(weak)?.status == 422)
+            let big = try LifelogVault.seal(Array(repeating: 65, count: 5000), passphrase: Self.passphrase)
+            #expect(await refusal(big)?.message.contains("over 4096 bytes") == true)
+            // Without a session there is no vault or access log to read, and the answer says only that.
+            for path in ["/api/v1/me/vault", "/api/v1/me/access-log", "/api/v1/me/export"] {
+                do {
+                    _ = try await client.api.call("GET", path)
+                    Issue.record("\(path) answered without a session")
+                } catch let failure as BitgoeulAPI.Failure {
+                    #expect(failure.status == 401 && failure.code == "unauthorized")
+                }
+            }
+            // The server never saw the plaintext: not in the database, not in its WAL.
+            #expect(
+                !Self.onDisk(server.dataDirectory, "secret garden") && !Self.onDisk(server.dataDirectory, "빛의 정원"))
+            // The export hands the sealed vault back to its owner.
+            let export = String(decoding: try await mina.api.call("GET", "/api/v1/me/export"), as: UTF8.self)
+            #expect(export.contains("bitgoeul-lifelog") && !export.contains("secret garden"))
         }
-        // The server never saw the plaintext: not in the database, not in its WAL.
-        #expect(!Self.onDisk(server, "secret garden") && !Self.onDisk(server, "빛의 정원"))
-        // The export hands the sealed vault back to its owner.
-        let export = String(decoding: try await mina.api.call("GET", "/api/v1/me/export"), as: UTF8.self)
-        #expect(export.contains("bitgoeul-lifelog") && !export.contains("secret garden"))
     }
 
+    /// Three visitors' hour, closed as a space hands it over (how a space counts them is
+    /// `VisitCountingTests`' business), leaves the server only as a noisy, budgeted release.
     @Test func visitStatisticsLeaveOnlyAsNoisyBudgetedReleases() async throws {
-        let server = try await TestServer.fast {
+        let server = try RouterServer {
             $0.releasePolicy.epsilon = 1
             $0.releasePolicy.dailyCap = 2
             $0.releasePolicy.threshold = 0
         }
-        defer { Task { await server.stop() } }
-        var guests: [Avatar] = []
-        for name in ["Ha", "Jun", "Seo"] { guests.append(try await server.guest(name)) }
-        try await Task.sleep(for: .milliseconds(1500))
-        server.engine.visits.closeAllNow()
-        var visits: BitgoeulAPI.VisitStats?
-        for _ in 0..<50 {
-            visits = try await server.api.visitStats(space: "testland/plaza")
-            if visits?.hours.isEmpty == false { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let released = try #require(visits?.hours.first)
-        #expect(visits?.epsilonSpent == 1 && visits?.dailyCap == 2)
-        #expect(released.epsilon == 1 && released.scales["visits"] == 2.5)
-        if let v = released.visits { #expect(v != 3, "the raw count never leaves") }
+        try await server.test { client in
+            let plaza = try #require(server.services.world.space(id: "testland/plaza"))
+            var tally = VisitTally(hourStart: hourStart(Date()), grid: SpaceInstance.heatGrid(plaza))
+            for visitor: UInt64 in 1...3 {
+                tally.arrive(visitor: visitor)
+                tally.observe(visitor: visitor, x: 10, y: 10, seconds: 1)
+            }
+            server.services.engine.visits.send(ClosedHour(space: plaza.id, tally: tally))
+            var visits: BitgoeulAPI.VisitStats?
+            for _ in 0..<50 {
+                visits = try await client.api.visitStats(space: "testland/plaza")
+                if visits?.hours.isEmpty == false { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let released = try #require(visits?.hours.first)
+            #expect(visits?.epsilonSpent == 1 && visits?.dailyCap == 2)
+            #expect(released.epsilon == 1 && released.scales["visits"] == 2.5)
+            if let v = released.visits { #expect(v != 3, "the raw count never leaves") }
 
-        // The heatmap of the hour: a coarse grid, noisy cells only above the threshold.
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Seoul")!
-        let hour = calendar.component(.hour, from: Date())
-        let heat = String(
-            decoding: try await server.api.call("GET", "/api/v1/stats/heatmap?space=testland/plaza&hour=\(hour)"),
-            as: UTF8.self)
-        #expect(heat.contains("\"cellM\"") && heat.contains("\"heatThreshold\""))
+            // The heatmap of the hour: a coarse grid, noisy cells only above the threshold.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Seoul")!
+            let hour = calendar.component(.hour, from: Date())
+            let heat = String(
+                decoding: try await client.api.call(
+                    "GET", "/api/v1/stats/heatmap?space=testland/plaza&hour=\(hour)"),
+                as: UTF8.self)
+            #expect(heat.contains("\"cellM\"") && heat.contains("\"heatThreshold\""))
 
-        // Bad questions get clear answers.
-        func failure(_ path: String) async -> BitgoeulAPI.Failure? {
-            do {
-                _ = try await server.api.call("GET", path)
-                return nil
-            } catch { return error as? BitgoeulAPI.Failure }
+            // Bad questions get clear answers.
+            func failure(_ path: String) async -> BitgoeulAPI.Failure? {
+                do {
+                    _ = try await client.api.call("GET", path)
+                    return nil
+                } catch { return error as? BitgoeulAPI.Failure }
+            }
+            #expect(await failure("/api/v1/stats/visits?space=nowhere/at-all")?.code == "unknown_space")
+            #expect(await failure("/api/v1/stats/visits?space=testland/plaza&date=2026-13-01")?.status == 422)
+            let tomorrow = StatsDay.string(Date() + 86_400 * 2)
+            #expect(await failure("/api/v1/stats/visits?space=testland/plaza&date=\(tomorrow)")?.code == "future_date")
+            #expect(await failure("/api/v1/stats/heatmap?space=testland/plaza&hour=24")?.status == 422)
+            if hour < 23 {
+                #expect(
+                    await failure("/api/v1/stats/heatmap?space=testland/plaza&hour=\(hour + 1)")?.code == "future_hour")
+            }
         }
-        #expect(await failure("/api/v1/stats/visits?space=nowhere/at-all")?.code == "unknown_space")
-        #expect(await failure("/api/v1/stats/visits?space=testland/plaza&date=2026-13-01")?.status == 422)
-        let tomorrow = StatsDay.string(Date() + 86_400 * 2)
-        #expect(await failure("/api/v1/stats/visits?space=testland/plaza&date=\(tomorrow)")?.code == "future_date")
-        #expect(await failure("/api/v1/stats/heatmap?space=testland/plaza&hour=24")?.status == 422)
-        if hour < 23 {
-            #expect(await failure("/api/v1/stats/heatmap?space=testland/plaza&hour=\(hour + 1)")?.code == "future_hour")
-        }
-        for g in guests { g.close() }
     }
 
     @Test func erasureLeavesNoTraceOfTheAccount() async throws {
@@ -199,8 +210,8 @@ import WorldModel
         }
         #expect(!dump.accountIds.contains(alice.accountId), "no row refers to her account")
         #expect(
-            !Self.onDisk(server, "Alicia Moon") && !Self.onDisk(server, "Alicia Sun")
-                && !Self.onDisk(server, "alice-erased"), "nor any free page")
+            !Self.onDisk(server.dataDirectory, "Alicia Moon") && !Self.onDisk(server.dataDirectory, "Alicia Sun")
+                && !Self.onDisk(server.dataDirectory, "alice-erased"), "nor any free page")
         // What she filed stays, with her replaced by a tombstone; Bob's own data is intact.
         #expect(dump.text.contains("Bobby keeps following (erased)"))
         #expect(try await bob.api.personas().map(\.name) == ["Bobby"])
