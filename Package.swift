@@ -103,6 +103,11 @@ let package = Package(
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
+            name: "Solar",
+            // Ray casting against the BVH is optimised in debug builds too, so `make test` stays fast.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        .target(
             name: "BitgoeulClient",
             dependencies: [
                 "Wire", "WorldModel", "Privacy",
@@ -118,7 +123,7 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
-                "Simulation", "Docent", "Privacy", "DurableFiles", "DataBackup",
+                "Simulation", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,6 +141,7 @@ let package = Package(
         .testTarget(name: "DocentTests", dependencies: ["Docent"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "SolarTests", dependencies: ["Solar"], swiftSettings: swiftSettings),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WireTests",

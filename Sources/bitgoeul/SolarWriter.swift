@@ -1,7 +1,7 @@
 import DurableFiles
 import Foundation
 import Geo
-import Simulation
+import Solar
 import WorldModel
 
 /// Writes a solar analysis: `buildings.csv`, `points.csv`, `roofs.geojson`, `roofs.svg` and
