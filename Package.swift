@@ -104,6 +104,7 @@ let package = Package(
         ),
         .target(
             name: "Solar",
+            dependencies: ["WorldModel", "Geo", "DurableFiles"],
             // Ray casting against the BVH is optimised in debug builds too, so `make test` stays fast.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
@@ -141,7 +142,8 @@ let package = Package(
         .testTarget(name: "DocentTests", dependencies: ["Docent"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "WorldModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "SolarTests", dependencies: ["Solar"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SolarTests", dependencies: ["Solar", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WireTests",
