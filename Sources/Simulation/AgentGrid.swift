@@ -3,7 +3,7 @@ import WorldModel
 /// Agents bucketed by a counting sort each step, for neighbour queries within the cut-off. Only the
 /// rows between the lowest and highest occupied one are rebuilt and read, so a few people in a large
 /// area (the last walkers of a district's egress) cost little.
-struct AgentGrid {
+struct AgentGrid: Sendable {
     let minX: Double
     let minY: Double
     let cellM: Double
@@ -55,10 +55,14 @@ struct AgentGrid {
     /// Buckets the agents; with `periodic` (a corridor's x range) agents within `reach` of one end
     /// also appear shifted past the other end, as ghosts (order −1) that others see but that never move.
     mutating func rebuild(
-        x: [Double], y: [Double], radius: [Double], vx: [Double], vy: [Double],
-        periodic: ClosedRange<Double>? = nil, reach: Double = 0,
+        _ agents: Agents, periodic: ClosedRange<Double>? = nil, reach: Double = 0,
         fixed: [(x: Double, y: Double, radius: Double)] = []
     ) {
+        let x = agents.x
+        let y = agents.y
+        let radius = agents.radius
+        let vx = agents.ox
+        let vy = agents.oy
         var ghosts: [(from: Int, shift: Double)] = []
         if let p = periodic {
             let length = p.upperBound - p.lowerBound

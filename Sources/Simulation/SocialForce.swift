@@ -17,18 +17,18 @@ public struct SocialForceParameters: Sendable, Hashable {
     public init() {}
 }
 
-extension CrowdSimulation {
-    /// One Euler step of the social force model for agents in `range`, reading only the current state.
-    func computeSocialForce(_ range: Range<Int>, view: AgentsView, into out: StepOutput) {
-        let p = scenario.socialForce
-        let dt = scenario.dt
-        let x = self.x
-        let y = self.y
-        let vx = self.ox
-        let vy = self.oy
-        let v0 = self.v0
-        let radius = self.radius
-        let goal = self.goal
+extension CrowdStep {
+    /// One Euler step of the social force model for the agents at `range` of the cell order,
+    /// reading only the current state and writing only their rows of `out`.
+    func socialForce(_ range: Range<Int>, view: StepView, into out: Agents.MotionOutput) {
+        let p = socialForceParameters
+        let x = agents.x
+        let y = agents.y
+        let vx = agents.ox
+        let vy = agents.oy
+        let v0 = agents.v0
+        let radius = agents.radius
+        let goal = agents.goal
         let grid = self.grid
         let walls = self.walls
         let fieldGrid = self.fieldGrid
