@@ -3,6 +3,8 @@ import WorldModel
 /// Agents bucketed by a counting sort each step, for neighbour queries within the cut-off. Only the
 /// rows between the lowest and highest occupied one are rebuilt and read, so a few people in a large
 /// area (the last walkers of a district's egress) cost little.
+/// Its neighbour walk, `slots(aroundX:y:reachM:start:)`, is in CrowdStep.swift, beside the models
+/// that run it for every agent.
 struct AgentGrid: Sendable {
     let minX: Double
     let minY: Double
@@ -128,17 +130,6 @@ struct AgentGrid: Sendable {
         for id in order where id >= 0 {
             agentsInCellOrder[next] = id
             next += 1
-        }
-    }
-
-    /// Calls `body` with every agent index in the cells overlapping the square around (x, y).
-    @inline(__always)
-    func forEach(nearX x: Double, y: Double, radius: Double, _ body: (Int) -> Void) {
-        let c0 = max(0, Int((x - radius - minX) / cellM))
-        let c1 = min(cols - 1, Int((x + radius - minX) / cellM))
-        guard c0 <= c1, let rows = rows(from: y - radius, to: y + radius) else { return }
-        for r in rows {
-            for k in Int(start[r * cols + c0])..<Int(start[r * cols + c1 + 1]) { body(Int(order[k])) }
         }
     }
 }

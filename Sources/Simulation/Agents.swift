@@ -47,6 +47,7 @@ struct Agents: Sendable {
     var isEmpty: Bool { x.isEmpty }
 
     /// Agent `i`'s row.
+    @inline(__always)
     subscript(i: Int) -> Row {
         Row(
             x: x[i], y: y[i], ox: ox[i], oy: oy[i], v0: v0[i], radiusM: radius[i], timeGapS: timeGap[i],

@@ -149,11 +149,15 @@ extension CrowdSimulation {
 
     /// Whether nobody the grid holds near `p` (by their position now) overlaps a person of radius `r` there.
     func gridClear(_ p: Point, _ r: Double) -> Bool {
+        let grid = self.grid
         let agents = self.agents
         var clear = true
-        grid.forEach(nearX: p.x, y: p.y, radius: 1) { j in
-            if j < agents.count, (Point(agents.x[j], agents.y[j]) - p).length <= r + agents.radius[j] + 0.05 {
-                clear = false
+        grid.start.withUnsafeBufferPointer { start in
+            for k in grid.slots(aroundX: p.x, y: p.y, reachM: 1, start: start) {
+                let j = Int(grid.order[k])
+                if j < agents.count, (Point(agents.x[j], agents.y[j]) - p).length <= r + agents.radius[j] + 0.05 {
+                    clear = false
+                }
             }
         }
         return clear
