@@ -147,7 +147,8 @@ extension CrowdSimulation {
         return nil
     }
 
-    /// Whether nobody the grid holds near `p` (by their position now) overlaps a person of radius `r` there.
+    /// Whether nobody the grid holds near `p` overlaps a person of radius `r` there: agents where
+    /// they are now, ghosts and fixed obstacles (avatars; index −1) where the grid holds them.
     func gridClear(_ p: Point, _ r: Double) -> Bool {
         let grid = self.grid
         let agents = self.agents
@@ -155,9 +156,12 @@ extension CrowdSimulation {
         grid.start.withUnsafeBufferPointer { start in
             for k in grid.slots(aroundX: p.x, y: p.y, reachM: 1, start: start) {
                 let j = Int(grid.order[k])
-                if j < agents.count, (Point(agents.x[j], agents.y[j]) - p).length <= r + agents.radius[j] + 0.05 {
-                    clear = false
-                }
+                let overlaps =
+                    j >= 0
+                    ? j < agents.count
+                        && (Point(agents.x[j], agents.y[j]) - p).length <= r + agents.radius[j] + 0.05
+                    : (Point(grid.sx[k], grid.sy[k]) - p).length <= r + grid.sr[k] + 0.05
+                if overlaps { clear = false }
             }
         }
         return clear
