@@ -48,9 +48,9 @@ lint:
 
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
 ## client (vectors and a live server), compare the crowd models with JuPedSim, check the browser codec
-## (node --test), then run every Swift test suite: the CPU-heavy crowd suites on their own, so they do not
-## starve the live-server tests' timing.
-CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests
+## (node --test), then run every Swift test suite: the CPU-heavy crowd and solar suites on their own, so they
+## do not starve the live-server tests' timing.
+CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests|SolarTests
 test: test-deps web-assets lint
 	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
 	$(SWIFT) build --build-tests

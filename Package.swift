@@ -129,6 +129,12 @@ let package = Package(
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
+            name: "Solar",
+            dependencies: ["WorldModel", "Geo", "DurableFiles"],
+            // Ray casting against the BVH is optimised in debug builds too, so `make test` stays fast.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
+        .target(
             name: "BitgoeulClient",
             dependencies: [
                 "Wire", "WorldModel", "Privacy",
@@ -144,7 +150,7 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
-                "Simulation", "Docent", "Privacy", "DurableFiles", "DataBackup", "Accounts",
+                "Simulation", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup", "Accounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -177,6 +183,8 @@ let package = Package(
         .testTarget(name: "DocentTests", dependencies: ["Docent"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SolarTests", dependencies: ["Solar", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WireTests",

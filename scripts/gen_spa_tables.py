@@ -1,4 +1,4 @@
-"""Writes Sources/Simulation/Solar/SPATables.swift: the periodic terms of NREL's Solar Position
+"""Writes Sources/Solar/SPATables.swift: the periodic terms of NREL's Solar Position
 Algorithm (Reda & Andreas 2004, NREL/TP-560-34302, Tables A4.2 and A4.3), read from pvlib's
 transcription of the paper so the numbers are not retyped by hand."""
 import sys
@@ -21,4 +21,4 @@ for series in ("L", "B", "R"):
 out.append(rows("nutationABCD", spa.NUTATION_ABCD_ARRAY, "Nutation coefficients (a, b, c, d) in 0.0001″."))
 out.append(rows("nutationY", spa.NUTATION_YTERM_ARRAY, "Multipliers of X0…X4 for each nutation term."))
 out.append("}")
-open(sys.argv[1] if len(sys.argv) > 1 else "Sources/Simulation/Solar/SPATables.swift", "w").write("\n".join(out) + "\n")
+open(sys.argv[1] if len(sys.argv) > 1 else "Sources/Solar/SPATables.swift", "w").write("\n".join(out) + "\n")

@@ -3,7 +3,9 @@ import WorldModel
 /// Agents bucketed by a counting sort each step, for neighbour queries within the cut-off. Only the
 /// rows between the lowest and highest occupied one are rebuilt and read, so a few people in a large
 /// area (the last walkers of a district's egress) cost little.
-struct AgentGrid {
+/// Its neighbour walk, `slots(aroundX:y:reachM:start:)`, is in CrowdStep.swift, beside the models
+/// that run it for every agent.
+struct AgentGrid: Sendable {
     let minX: Double
     let minY: Double
     let cellM: Double
@@ -55,10 +57,14 @@ struct AgentGrid {
     /// Buckets the agents; with `periodic` (a corridor's x range) agents within `reach` of one end
     /// also appear shifted past the other end, as ghosts (order −1) that others see but that never move.
     mutating func rebuild(
-        x: [Double], y: [Double], radius: [Double], vx: [Double], vy: [Double],
-        periodic: ClosedRange<Double>? = nil, reach: Double = 0,
+        _ agents: Agents, periodic: ClosedRange<Double>? = nil, reach: Double = 0,
         fixed: [(x: Double, y: Double, radius: Double)] = []
     ) {
+        let x = agents.x
+        let y = agents.y
+        let radius = agents.radius
+        let vx = agents.ox
+        let vy = agents.oy
         var ghosts: [(from: Int, shift: Double)] = []
         if let p = periodic {
             let length = p.upperBound - p.lowerBound
@@ -124,17 +130,6 @@ struct AgentGrid {
         for id in order where id >= 0 {
             agentsInCellOrder[next] = id
             next += 1
-        }
-    }
-
-    /// Calls `body` with every agent index in the cells overlapping the square around (x, y).
-    @inline(__always)
-    func forEach(nearX x: Double, y: Double, radius: Double, _ body: (Int) -> Void) {
-        let c0 = max(0, Int((x - radius - minX) / cellM))
-        let c1 = min(cols - 1, Int((x + radius - minX) / cellM))
-        guard c0 <= c1, let rows = rows(from: y - radius, to: y + radius) else { return }
-        for r in rows {
-            for k in Int(start[r * cols + c0])..<Int(start[r * cols + c1 + 1]) { body(Int(order[k])) }
         }
     }
 }

@@ -159,11 +159,12 @@ extension CrowdSimulation {
         var density = DensityRecorder(bounds: scenario.walkable.outer.boundingBox, cellM: scenario.densityCellM)
         let start = DispatchTime.now().uptimeNanoseconds
         let frameSteps = max(1, Int((scenario.frameIntervalS / scenario.dt).rounded()))
-        while time < scenario.maxTimeS - 1e-9 && (!x.isEmpty || hasPendingInflow) {
+        while time < scenario.maxTimeS - 1e-9 && (!agents.isEmpty || hasPendingInflow) {
             if iterations % frameSteps == 0 {
                 density.record(
-                    t: time, x: x, y: y, alertDensity: scenario.alertDensity, alertDurationS: scenario.alertDurationS)
-                progress(time / scenario.maxTimeS, x.count)
+                    t: time, x: agents.x, y: agents.y, alertDensity: scenario.alertDensity,
+                    alertDurationS: scenario.alertDurationS)
+                progress(time / scenario.maxTimeS, agents.count)
             }
             step()
         }
@@ -171,12 +172,12 @@ extension CrowdSimulation {
         let summary = RunSummary(
             model: scenario.model.rawValue, dt: scenario.dt, seed: scenario.seed, agents: placed, exited: exited,
             exited_by_exit: Dictionary(uniqueKeysWithValues: zip(scenario.exits.map(\.id), exitedBy)),
-            evacuation_time_s: x.isEmpty ? lastExitS ?? time : nil,
+            evacuation_time_s: agents.isEmpty ? lastExitS ?? time : nil,
             mean_exit_time_s: exited > 0 ? exitTimeSumS / Double(exited) : nil, simulated_time_s: time,
             iterations: iterations,
             agent_steps: agentSteps, wall_s: wall, agent_steps_per_s: wall > 0 ? Double(agentSteps) / wall : 0,
             max_density_ppm2: density.maxDensity, alerts: density.alerts,
-            still_inside: x.indices.prefix(100).map { [($0 < x.count ? x[$0] : 0), y[$0]] },
+            still_inside: (0..<agents.count).prefix(100).map { [agents.x[$0], agents.y[$0]] },
             groups: zip(scenario.groups, groupTallies).map { GroupSummary(name: $0.name, tally: $1) })
         return (summary, density)
     }

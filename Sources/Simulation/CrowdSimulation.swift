@@ -6,11 +6,13 @@ import WorldModel
 /// JuPedSim implements it: each agent turns from its route direction by exponential repulsion from
 /// neighbours and walls, then walks at the speed its free spacing ahead allows, `min(v0, s / T)`.
 ///
-/// State is arrays (one entry per agent); a step reads the current arrays and writes the next ones,
-/// so agents can be updated on several cores in any order and a seed gives the same run.
-/// One owner drives it; only `step()` shares it with its worker threads, which read the current
-/// state (written by nobody meanwhile) and write disjoint ranges of the next.
-public final class CrowdSimulation: @unchecked Sendable {
+/// State is arrays (`Agents`, one row per agent); a step reads the current arrays and writes the
+/// next ones, so agents can be updated on several cores in any order and a seed gives the same run.
+///
+/// Not Sendable: one owner drives it. A step's worker threads get values (`CrowdStep`) and raw
+/// views, never the simulation; to run it on another thread, hand it over with `sending` (region
+/// isolation then proves the sender kept no reference).
+public final class CrowdSimulation {
     public let scenario: Scenario
     let fields: [DistanceField]
     /// Every field's directions, one after another on the grid they share (for the step's workers).
@@ -23,30 +25,19 @@ public final class CrowdSimulation: @unchecked Sendable {
     var grid: AgentGrid
     var rng: SplitMix64
 
-    // Agents, structure of arrays.
-    public internal(set) var x: [Double] = []
-    public internal(set) var y: [Double] = []
-    var ox: [Double] = []
-    var oy: [Double] = []
-    var v0: [Double] = []
-    var radius: [Double] = []
-    var timeGap: [Double] = []
-    var goal: [Int32] = []
-    /// Each agent's group, when it came in and its route length to the exit then (for the group figures).
-    var group: [Int32] = []
-    var startS: [Double] = []
-    var routeM: [Double] = []
+    var agents = Agents()
+    /// The step's scratch columns for the next positions and orientations.
+    var nextMotion = Agents.Motion()
+    /// The agents' positions, in metres.
+    public var x: [Double] { agents.x }
+    public var y: [Double] { agents.y }
     public internal(set) var groupTallies: [GroupTally]
     /// A stable number per agent (never reused in a run), so a live view can follow each one.
-    public internal(set) var agentIds: [UInt32] = []
+    public var agentIds: [UInt32] { agents.id }
     var nextAgentId: UInt32 = 1
     /// People who are not simulated but must be walked around (avatars in a live space): positions
     /// and radii, seen as fixed neighbours during the next steps.
     public var fixedObstacles: [(x: Double, y: Double, radius: Double)] = []
-    var nx: [Double] = []
-    var ny: [Double] = []
-    var nox: [Double] = []
-    var noy: [Double] = []
 
     public internal(set) var time = 0.0
     public internal(set) var iterations = 0
@@ -60,17 +51,17 @@ public final class CrowdSimulation: @unchecked Sendable {
     /// JuPedSim's neighbour cut-off (metres).
     static let cutOffM = 3.0
 
-    public var agentCount: Int { x.count }
+    public var agentCount: Int { agents.count }
     /// Agents out through each exit, in scenario order.
     public internal(set) var exitedBy: [Int] = []
     /// Sum of every exited agent's exit time, for the mean.
     public internal(set) var exitTimeSumS = 0.0
 
-    /// The agents now, as CSV (`x,y,v0,radius,time_gap,goal`): to give another simulator the same crowd.
     /// Where agent `i` is and which way it walks (for a live view).
     public func agent(_ i: Int) -> (id: UInt32, x: Double, y: Double, heading: Double) {
-        let moving = scenario.model == .socialForce ? (ox[i] * ox[i] + oy[i] * oy[i]) > 1e-6 : true
-        return (agentIds[i], x[i], y[i], moving ? atan2(oy[i], ox[i]) : 0)
+        let a = agents[i]
+        let moving = scenario.model == .socialForce ? (a.ox * a.ox + a.oy * a.oy) > 1e-6 : true
+        return (a.id, a.x, a.y, moving ? atan2(a.oy, a.ox) : 0)
     }
 
     /// Advances by about `seconds` of simulated time (whole steps of `dt`).
@@ -79,11 +70,12 @@ public final class CrowdSimulation: @unchecked Sendable {
         for _ in 0..<steps { step() }
     }
 
+    /// The agents now, as CSV (`x,y,v0,radius,time_gap,goal`): to give another simulator the same crowd.
     public func agentsCSV() -> String {
         var lines = ["x,y,v0,radius,time_gap,goal"]
-        for i in x.indices {
-            lines.append(
-                "\(x[i]),\(y[i]),\(v0[i]),\(radius[i]),\(timeGap[i]),\(scenario.exits[Int(goal[i])].id)")
+        for i in 0..<agents.count {
+            let a = agents[i]
+            lines.append("\(a.x),\(a.y),\(a.v0),\(a.radiusM),\(a.timeGapS),\(scenario.exits[Int(a.goal)].id)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -190,21 +182,14 @@ public final class CrowdSimulation: @unchecked Sendable {
         let goal = goalIndex(group)
         let field = fields[Int(goal)]
         let direction = field.direction(at: p)
-        x.append(p.x)
-        y.append(p.y)
         // The speed model keeps an orientation; the social force model a velocity, from rest.
         let atRest = scenario.model == .socialForce
-        ox.append(atRest ? 0 : direction.x)
-        oy.append(atRest ? 0 : direction.y)
-        v0.append(speed)
-        radius.append(group.radius)
-        timeGap.append(group.timeGap)
-        self.goal.append(goal)
-        self.group.append(Int32(g))
-        startS.append(time)
-        routeM.append(Double(field.distance(at: p)))
+        agents.append(
+            Agents.Row(
+                x: p.x, y: p.y, ox: atRest ? 0 : direction.x, oy: atRest ? 0 : direction.y, v0: speed,
+                radiusM: group.radius, timeGapS: group.timeGap, goal: goal, group: Int32(g), startS: time,
+                routeM: Double(field.distance(at: p)), id: nextAgentId))
         groupTallies[g].placed(speed: speed)
-        agentIds.append(nextAgentId)
         nextAgentId &+= 1
         placed += 1
     }

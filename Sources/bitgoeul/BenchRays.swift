@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Geo
-import Simulation
+import Solar
 import Synchronization
 
 extension Bench {

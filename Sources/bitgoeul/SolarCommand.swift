@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Simulation
+import Solar
 
 /// `bitgoeul solar`: the sun over the mirror world.
 struct SolarCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Geo
-import Simulation
+import Solar
 import WorldModel
 
 extension SolarCommand {
@@ -60,12 +60,14 @@ extension SolarCommand {
 
             guard let footprint = planFootprint else { return }
             let plan = try Self.planBuilding(footprint, height: planHeight)
-            let neighbours = Self.neighbours(of: plan, in: scene, height: planHeight)
+            let neighbours = SolarAnalysis.neighbours(of: plan, in: scene, height: planHeight)
             FileHandle.standardError.write(Data("what if: \(neighbours.count) neighbours within reach\n".utf8))
             scene.append(plan)
             let changed = try SolarAnalysis(scene: scene, settings: settings).run(
                 only: neighbours, progress: ProgressBar(label: "what if").update(fraction:))
-            try SolarWriter.writeWhatIf(before: result, after: changed, names: records.names, to: outURL)
+            let (losers, compared) = try SolarWriter.writeWhatIf(
+                before: result, after: changed, names: records.names, to: outURL)
+            print("what if: \(losers) of \(compared) neighbouring roofs lose irradiation (whatif.csv)")
         }
 
         static func hours(_ text: String) throws -> Double {
@@ -124,23 +126,6 @@ extension SolarCommand {
             }
             let mesh = try Extruder.prism(clean, base: 0, top: height)
             return SolarAnalysis.Building(id: "planned", triangles: mesh.enuTriangles)
-        }
-
-        /// Buildings the plan could shade: within height / tan(3°) of it (lower suns carry little energy).
-        static func neighbours(of plan: SolarAnalysis.Building, in scene: [SolarAnalysis.Building], height: Double)
-            -> Set<Int>
-        {
-            let reach = height / tan(3 * Double.pi / 180)
-            let xs = plan.triangles.flatMap { [$0.0.x, $0.1.x, $0.2.x] }
-            let ys = plan.triangles.flatMap { [$0.0.y, $0.1.y, $0.2.y] }
-            let lo = SIMD2(xs.min()! - reach, ys.min()! - reach)
-            let hi = SIMD2(xs.max()! + reach, ys.max()! + reach)
-            return Set(
-                scene.indices.filter { i in
-                    scene[i].triangles.contains { t in
-                        t.0.x >= lo.x && t.0.x <= hi.x && t.0.y >= lo.y && t.0.y <= hi.y
-                    }
-                })
         }
     }
 }

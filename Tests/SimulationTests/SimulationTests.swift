@@ -158,7 +158,7 @@ import WorldModel
         scenario.groups[0].speed = .normal(mean: 0.5, sd: 0)
         let simulation = try CrowdSimulation(scenario: scenario, workers: 1)
         simulation.add(at: Point(9.2, 5), group: 0)
-        simulation.v0[1] = 1.5
+        simulation.agents.v0[1] = 1.5
         for _ in 0..<2000 { simulation.step() }
         let gap = simulation.x[0] - simulation.x[1] - 0.4
         // Steady state: the follower walks at the leader's 0.5 m/s, so its spacing is v × T = 0.5 m.
@@ -192,6 +192,43 @@ import WorldModel
         #expect(a.evacuation_time_s == b.evacuation_time_s && a.agent_steps == b.agent_steps)
         #expect(a.mean_exit_time_s == b.mean_exit_time_s, "workers do not change the result")
         #expect(a.agent_steps != c.agent_steps, "another seed, another crowd")
+    }
+
+    /// A live crowd's entrance with avatars standing in it: the grid holds them as nobody's
+    /// (index −1), and the spawn check trapped on them; newcomers must keep clear of them instead.
+    @Test func arrivalsKeepClearOfAvatarsInTheEntrance() throws {
+        let text = Self.scenario(
+            group: "inflow = 5\ninflow_until = 20\narea = \"POLYGON ((1 1, 5 1, 5 19, 1 19, 1 1))\"\ngoal = \"out\"")
+        let simulation = try CrowdSimulation(scenario: try Scenario.parse(text), workers: 1)
+        let avatarRadiusM = 0.25
+        let avatars = stride(from: 2.0, through: 18, by: 2).map { (x: 3.0, y: $0, radius: avatarRadiusM) }
+        simulation.fixedObstacles = avatars
+        let clearance = simulation.scenario.groups[0].radius + avatarRadiusM + 0.05
+        var seen = Set<UInt32>()
+        for _ in 0..<1000 {
+            simulation.step()
+            // Newcomers stand where they were placed until the next step.
+            for i in 0..<simulation.agentCount where seen.insert(simulation.agentIds[i]).inserted {
+                let p = Point(simulation.x[i], simulation.y[i])
+                let nearest = avatars.map { (Point($0.x, $0.y) - p).length }.min()!
+                #expect(nearest > clearance, "agent \(simulation.agentIds[i]) placed \(nearest) m from an avatar")
+            }
+        }
+        #expect(simulation.placed >= 40, "5 a second for 10 s, \(simulation.placed) came in")
+    }
+
+    /// Runs `simulation` to its end on another thread. `sending`: region isolation checks that the
+    /// caller keeps no reference to it, which is what lets a non-Sendable simulation move.
+    static func runElsewhere(_ simulation: sending CrowdSimulation) async -> RunSummary {
+        await Task.detached { simulation.run().0 }.value
+    }
+
+    @Test func aSimulationHandedToAnotherThreadRunsTheSameThere() async throws {
+        let here = try CrowdSimulation(scenario: try Scenario.parse(Self.scenario()), workers: 1).run().0
+        let there = await Self.runElsewhere(
+            try CrowdSimulation(scenario: try Scenario.parse(Self.scenario()), workers: 1))
+        #expect(there.agent_steps == here.agent_steps && there.evacuation_time_s == here.evacuation_time_s)
+        #expect(there.mean_exit_time_s == here.mean_exit_time_s)
     }
 
     @Test func densityAboveTheLevelForLongEnoughRaisesAnAlert() {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Simulation
+@testable import Solar
 
 /// The solar part: the BVH against brute force, the clear-sky model's limits, roof sampling, and
 /// an open roof receiving exactly the clear-sky horizontal irradiation.

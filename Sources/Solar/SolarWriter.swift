@@ -1,12 +1,11 @@
 import DurableFiles
 import Foundation
 import Geo
-import Simulation
 import WorldModel
 
 /// Writes a solar analysis: `buildings.csv`, `points.csv`, `roofs.geojson`, `roofs.svg` and
-/// `result.json`, each by temp file and rename.
-enum SolarWriter {
+/// `result.json`, each by temp file and rename (a crash never leaves half of one).
+public enum SolarWriter {
     /// Suitability by the roof's mean against an open horizontal surface under the same sky.
     static func roofClass(_ mean: Double, open: Double) -> String {
         let share = open > 0 ? mean / open : 0
@@ -15,7 +14,8 @@ enum SolarWriter {
 
     static let colours = ["excellent": "#d7301f", "good": "#fc8d59", "fair": "#fdcc8a", "poor": "#6b7b8f"]
 
-    static func summaryLine(_ r: SolarAnalysis.Result, settings: SolarAnalysis.Settings) -> String {
+    /// One line for the terminal: what was analysed, how fast, and the open-sky reference.
+    public static func summaryLine(_ r: SolarAnalysis.Result, settings: SolarAnalysis.Settings) -> String {
         String(
             format:
                 "%d roofs, %d points, %d sun steps, %.0f M rays in %.1f s (%.2f M rays/s); open horizontal %.0f kWh/m²",
@@ -23,9 +23,13 @@ enum SolarWriter {
             Double(r.rays) / 1e6 / max(r.seconds, 1e-9), r.openHorizontalKWhPerM2)
     }
 
-    static func write(
+    /// Writes the five files into `dir` (created if missing). `scene` is the analysed scene (the
+    /// result's points index it), `names` the buildings' names by id, `anchor` the space's origin
+    /// (for WGS84 in the GeoJSON), `step` the time step as the user gave it and `credit` the data's
+    /// attribution; `generatedAt` is stamped into `result.json`. Throws what writing a file throws.
+    public static func write(
         _ r: SolarAnalysis.Result, scene: [SolarAnalysis.Building], names: [String: String], anchor: GeoAnchor,
-        settings: SolarAnalysis.Settings, step: String, credit: String, to dir: URL
+        settings: SolarAnalysis.Settings, step: String, credit: String, generatedAt: Date = Date(), to dir: URL
     ) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let open = r.openHorizontalKWhPerM2
@@ -97,14 +101,16 @@ enum SolarWriter {
             + String(
                 format: #""openHorizontalKWhPerM2":%.1f,"points":%d,"sunSteps":%d,"rays":%d,"seconds":%.2f,"#,
                 open, r.points.count, r.sunSteps, r.rays, r.seconds)
-            + #""generatedAt":\#(json(ISO8601DateFormatter().string(from: Date()))),"attribution":\#(json(credit)),"#
+            + #""generatedAt":\#(json(ISO8601DateFormatter().string(from: generatedAt))),"attribution":\#(json(credit)),"#
             + #""buildings":[\#(items.joined(separator: ","))]}"# + "\n"
         try AtomicFile.write(Data(result.utf8), to: dir.appendingPathComponent("result.json"))
     }
 
-    static func writeWhatIf(
+    /// Writes `whatif.csv`: each neighbouring roof's mean before and after a planned building, the
+    /// biggest loss first. Returns how many of the compared roofs lose more than 0.05 kWh/m².
+    public static func writeWhatIf(
         before: SolarAnalysis.Result, after: SolarAnalysis.Result, names: [String: String], to dir: URL
-    ) throws {
+    ) throws -> (losers: Int, compared: Int) {
         let old = Dictionary(uniqueKeysWithValues: before.buildings.map { ($0.id, $0) })
         var csv = "id,name,before_kwh_m2,after_kwh_m2,change_kwh_m2,change_percent\n"
         var lines: [(Double, String)] = []
@@ -121,8 +127,7 @@ enum SolarWriter {
         }
         for line in lines.sorted(by: { $0.0 < $1.0 }) { csv += line.1 }
         try AtomicFile.write(Data(csv.utf8), to: dir.appendingPathComponent("whatif.csv"))
-        let losers = lines.filter { $0.0 < -0.05 }.count
-        print("what if: \(losers) of \(lines.count) neighbouring roofs lose irradiation (whatif.csv)")
+        return (lines.filter { $0.0 < -0.05 }.count, lines.count)
     }
 
     /// A top view: roofs coloured by class, a legend and the credit.
