@@ -6,7 +6,7 @@
 /// beat structs and classes per agent, STYLE.md). A row index is valid until the next `compact`;
 /// `id` is what names an agent for good.
 struct Agents: Sendable {
-    /// One agent's fields: what `append` takes and `compact` shows.
+    /// One agent's fields: what `append` takes and the subscript reads.
     struct Row: Sendable, Hashable {
         var x: Double
         var y: Double
@@ -70,15 +70,18 @@ struct Agents: Sendable {
         id.append(row.id)
     }
 
-    /// Keeps the agents for which `survives` returns true, in their order, and drops the rest.
-    /// `survives` sees every agent once, first to last (so it may count those who go).
-    /// Complexity: O(count), in place.
-    mutating func compact(keeping survives: (Row) -> Bool) {
+    /// Removes the agents at `rows` (row indices, ascending) and closes the gaps: the survivors keep
+    /// their order. Complexity: O(count), in place.
+    mutating func compact(removing rows: [Int]) {
+        precondition(zip(rows, rows.dropFirst()).allSatisfy { $0 < $1 }, "rows to remove ascend")
+        var next = 0
         var kept = 0
         for i in x.indices {
-            let row = self[i]
-            guard survives(row) else { continue }
-            if kept != i { set(kept, to: row) }
+            if next < rows.count && rows[next] == i {
+                next += 1
+                continue
+            }
+            if kept != i { set(kept, to: self[i]) }
             kept += 1
         }
         let gone = count - kept
@@ -119,7 +122,8 @@ struct Agents: Sendable {
     ///
     /// `@unchecked Sendable` because raw pointers are not Sendable. Sound because the views live
     /// only inside `move(using:_:)`, which holds the arrays exclusively meanwhile, and each worker
-    /// writes only the rows of its own range (the ranges are disjoint), so no element is shared.
+    /// writes only the rows of the agents in its own range of the cell order (a permutation of the
+    /// rows, split into disjoint ranges), so no element is written twice or read while written.
     struct MotionOutput: @unchecked Sendable {
         let x: UnsafeMutableBufferPointer<Double>
         let y: UnsafeMutableBufferPointer<Double>

@@ -10,7 +10,30 @@ extension CrowdSimulation {
         grid.rebuild(
             agents, periodic: scenario.periodicX, reach: max(Self.cutOffM, SocialForceParameters.cutOffM),
             fixed: fixedObstacles)
-        // What the workers share: values and raw views, not `self`.
+        moveAgents()
+        if let p = scenario.periodicX {
+            let length = p.upperBound - p.lowerBound
+            for i in agents.x.indices {
+                if agents.x[i] >= p.upperBound {
+                    agents.x[i] -= length
+                } else if agents.x[i] < p.lowerBound {
+                    agents.x[i] += length
+                }
+            }
+        }
+        time += scenario.dt
+        iterations += 1
+        agentSteps += n
+        removeExited()
+        arrive()
+    }
+
+    /// Every agent's next position and orientation by the scenario's model, computed from the
+    /// current ones by the worker threads, each for its own range of agents in cell order.
+    func moveAgents() {
+        let n = agents.count
+        // What the workers share: values and raw views, not `self`. It ends with this function, so
+        // the columns it shares are unshared again before the step changes them in place.
         let kernel = CrowdStep(
             agents: agents, grid: grid, walls: walls, fieldGrid: fieldGrid,
             speedModelParameters: scenario.parameters, socialForceParameters: scenario.socialForce, dt: scenario.dt)
@@ -35,21 +58,6 @@ extension CrowdSimulation {
                 }
             }
         }
-        if let p = scenario.periodicX {
-            let length = p.upperBound - p.lowerBound
-            for i in agents.x.indices {
-                if agents.x[i] >= p.upperBound {
-                    agents.x[i] -= length
-                } else if agents.x[i] < p.lowerBound {
-                    agents.x[i] += length
-                }
-            }
-        }
-        time += scenario.dt
-        iterations += 1
-        agentSteps += n
-        removeExited()
-        arrive()
     }
 
     /// Calls `body` with raw views of the neighbour grid's cell-ordered copies, the route
@@ -86,24 +94,29 @@ extension CrowdSimulation {
         }
     }
 
-    /// Agents inside their exit's area leave; the rest keep their order.
+    /// Agents inside their exit's area leave, counted in their order; the rest keep their order.
     func removeExited() {
-        let before = agents.count
-        agents.compact { a in
-            let g = Int(a.goal)
-            let box = exitBoxes[g]
-            let p = Point(a.x, a.y)
-            guard
-                p.x >= box.min.x && p.x <= box.max.x && p.y >= box.min.y && p.y <= box.max.y
-                    && scenario.exits[g].area.contains(p)
-            else { return true }
-            exited += 1
-            exitedBy[g] += 1
-            exitTimeSumS += time
-            groupTallies[Int(a.group)].left(routeM: a.routeM, travelS: time - a.startS)
-            return false
+        var leaving: [Int] = []
+        do {
+            // A copy for reading (no access check per element), gone before `compact` changes the columns.
+            let agents = self.agents
+            for i in 0..<agents.count {
+                let g = Int(agents.goal[i])
+                let box = exitBoxes[g]
+                let p = Point(agents.x[i], agents.y[i])
+                guard
+                    p.x >= box.min.x && p.x <= box.max.x && p.y >= box.min.y && p.y <= box.max.y
+                        && scenario.exits[g].area.contains(p)
+                else { continue }
+                exited += 1
+                exitedBy[g] += 1
+                exitTimeSumS += time
+                groupTallies[Int(agents.group[i])].left(routeM: agents.routeM[i], travelS: time - agents.startS[i])
+                leaving.append(i)
+            }
         }
-        guard agents.count < before else { return }
+        guard !leaving.isEmpty else { return }
+        agents.compact(removing: leaving)
         if agents.isEmpty && !hasPendingInflow { lastExitS = time }
     }
 
