@@ -27,71 +27,25 @@ enum ConnectRoute {
         inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, from address: ClientAddress,
         services: Services, logger: Logger
     ) async throws {
-        switch services.admission.enter(from: address) {
-        case .tooFast:
-            try? await outbound.close(
-                .init(codeNumber: Int(CloseCode.busy)), reason: "too many new connections; retry in a second")
-            return
-        case .full:
-            try? await outbound.close(.init(codeNumber: Int(CloseCode.busy)), reason: "the server is full")
-            return
-        case .admitted:
-            break
-        }
+        guard await admit(from: address, services: services, outbound: outbound) else { return }
         connected.increment()
         defer {
             connected.decrement()
             services.admission.leave()
         }
         let (directStream, direct) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(64))
+        let socket = Socket(outbound: outbound, services: services, logger: logger)
         let ended: (any Error)? = await withTaskGroup(of: Void.self) { group in
             group.addTask { await write(directStream, to: outbound) }
-            let helloDeadline = services.config.helloTimeoutS
             let greeted = Flag()
+            let helloDeadlineS = services.config.helloTimeoutS
+            group.addTask { await socket.closeUnlessGreeted(greeted, withinS: helloDeadlineS) }
             var connection = Connection(
                 machine: ConnectionStateMachine(environment: services.sessionEnvironment),
                 effects: services.sessionEffects, direct: direct)
-            group.addTask {
-                guard (try? await Task.sleep(for: .seconds(helloDeadline))) != nil, !greeted.isSet else { return }
-                try? await outbound.close(
-                    .init(codeNumber: Int(CloseCode.helloTimeout)), reason: "no hello within \(helloDeadline) s")
-            }
-            var failure: (any Error)?
             var watched: (account: Int64, id: UInt64)?
-            do {
-                loop: for try await message in inbound.messages(maxSize: WireFormat.clientFrameBytesMax) {
-                    let actions: [ConnectionStateMachine.Action]
-                    switch message {
-                    case .binary(let buffer): actions = await connection.receive { $0.receive(frame: buffer) }
-                    case .text: actions = await connection.receive { $0.receiveText() }
-                    }
-                    if connection.machine.isGreeted { greeted.set() }
-                    for action in actions {
-                        switch action {
-                        case .startWriter(let stream):
-                            group.addTask { await write(stream, to: outbound) }
-                        case .watch(let account):
-                            let (id, endings) = services.connections.register(account: account)
-                            watched = (account, id)
-                            group.addTask {
-                                for await ending in endings {
-                                    try? await outbound.close(
-                                        .init(codeNumber: Int(ending.code)), reason: ending.reason)
-                                }
-                            }
-                        case .close(let code, let reason):
-                            logger.debug("closing connection", metadata: ["code": "\(code)", "reason": "\(reason)"])
-                            try? await outbound.close(.init(codeNumber: Int(code)), reason: reason)
-                            break loop
-                        case .send, .perform:
-                            break  // carried out by `Connection.receive`
-                        }
-                    }
-                }
-            } catch {
-                logger.debug("connection ended", metadata: ["error": "\(type(of: error))"])
-                failure = error
-            }
+            let failure = await socket.read(
+                inbound, into: &connection, greeted: greeted, group: &group, watched: &watched)
             if let watched { services.connections.unregister(account: watched.account, id: watched.id) }
             connection.machine.end()
             direct.finish()
@@ -99,6 +53,20 @@ enum ConnectRoute {
             return failure
         }
         if let ended { throw ended }
+    }
+
+    /// Takes a place for the connection, or closes it when the server is full or the address too fast.
+    static func admit(from address: ClientAddress, services: Services, outbound: WebSocketOutboundWriter) async
+        -> Bool
+    {
+        let reason: String
+        switch services.admission.enter(from: address) {
+        case .admitted: return true
+        case .tooFast: reason = "too many new connections; retry in a second"
+        case .full: reason = "the server is full"
+        }
+        try? await outbound.close(.init(codeNumber: Int(CloseCode.busy)), reason: reason)
+        return false
     }
 
     /// Writes frames until the stream ends or the socket fails.
@@ -110,6 +78,71 @@ enum ConnectRoute {
                 return
             }
         }
+    }
+}
+
+/// The socket's side of a connection: reads frames into the state machine and carries out the
+/// actions that touch the socket (writers, account watches, closes).
+struct Socket: Sendable {
+    let outbound: WebSocketOutboundWriter
+    let services: Services
+    let logger: Logger
+
+    /// Reads until the client leaves or an action closes; returns what ended the stream, if it failed.
+    func read(
+        _ inbound: WebSocketInboundStream, into connection: inout Connection, greeted: Flag,
+        group: inout TaskGroup<Void>, watched: inout (account: Int64, id: UInt64)?
+    ) async -> (any Error)? {
+        do {
+            for try await message in inbound.messages(maxSize: WireFormat.clientFrameBytesMax) {
+                let actions: [ConnectionStateMachine.Action]
+                switch message {
+                case .binary(let buffer): actions = await connection.receive { $0.receive(frame: buffer) }
+                case .text: actions = await connection.receive { $0.receiveText() }
+                }
+                if connection.machine.isGreeted { greeted.set() }
+                guard await carryOut(actions, group: &group, watched: &watched) else { break }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(type(of: error))"])
+            return error
+        }
+        return nil
+    }
+
+    /// Carries out the socket's actions; false when the connection is to be closed.
+    private func carryOut(
+        _ actions: [ConnectionStateMachine.Action], group: inout TaskGroup<Void>,
+        watched: inout (account: Int64, id: UInt64)?
+    ) async -> Bool {
+        for action in actions {
+            switch action {
+            case .startWriter(let stream):
+                group.addTask { await ConnectRoute.write(stream, to: outbound) }
+            case .watch(let account):
+                let (id, endings) = services.connections.register(account: account)
+                watched = (account, id)
+                group.addTask { [outbound] in
+                    for await ending in endings {
+                        try? await outbound.close(.init(codeNumber: Int(ending.code)), reason: ending.reason)
+                    }
+                }
+            case .close(let code, let reason):
+                logger.debug("closing connection", metadata: ["code": "\(code)", "reason": "\(reason)"])
+                try? await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                return false
+            case .send, .perform:
+                break  // carried out by `Connection.receive`
+            }
+        }
+        return true
+    }
+
+    /// Closes the connection when no hello has come within the deadline.
+    func closeUnlessGreeted(_ greeted: Flag, withinS deadlineS: Double) async {
+        guard (try? await Task.sleep(for: .seconds(deadlineS))) != nil, !greeted.isSet else { return }
+        try? await outbound.close(
+            .init(codeNumber: Int(CloseCode.helloTimeout)), reason: "no hello within \(deadlineS) s")
     }
 }
 
