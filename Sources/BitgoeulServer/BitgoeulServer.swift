@@ -34,48 +34,11 @@ public struct BitgoeulServer: Sendable {
         let store = try SQLiteStore(path: config.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
         let engine = RealtimeEngine(
             world: world, config: config.realtime, threads: config.tickThreads, logger: logger, clock: config.clock)
-        var boundaries = AdminAreas()
-        if let dir = config.boundariesDirectory, FileManager.default.fileExists(atPath: dir.path) {
-            boundaries = try AdminAreas.load(directory: dir)
-        }
-        let areas = Dictionary(
-            uniqueKeysWithValues: world.spaces.map {
-                ($0.id, boundaries.locate(latitude: $0.anchor.latitude, longitude: $0.anchor.longitude))
-            })
-        var words = WordFilter(words: [])
-        if let file = config.wordListFile, FileManager.default.fileExists(atPath: file.path) {
-            words = try WordFilter(contentsOf: file)
-        }
-        var artworks: [Artwork] = []
-        // A catalogue imported with `bitgoeul import artworks` wins over the one shipped with the world.
-        let imported = config.dataDirectory.appendingPathComponent("catalogue.json")
-        if FileManager.default.fileExists(atPath: imported.path) {
-            artworks = try Catalogue.load(file: imported).artworks
-        } else if let file = config.catalogueFile, FileManager.default.fileExists(atPath: file.path) {
-            artworks = try Catalogue.load(file: file).artworks
-        }
+        let areas = try Self.areas(of: world, config: config)
+        let words = try Self.wordFilter(config)
+        let artworks = try Self.catalogue(config)
         let docent = Docent(artworks: artworks)
-        let catalogueIds = Set(artworks.map(\.id))
-        var shown: [Exhibition] = []
-        for dir in config.worldDirectories.map({ $0.appendingPathComponent("exhibitions") })
-        where FileManager.default.fileExists(atPath: dir.path) {
-            for file in try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
-            where file.pathExtension == "json" {
-                let e: Exhibition
-                do {
-                    e = try JSONDecoder().decode(Exhibition.self, from: Data(contentsOf: file))
-                } catch {
-                    throw ManifestError(file: file.path, field: "(document)", reason: "not an exhibition: \(error)")
-                }
-                if let problem = e.problem(catalogue: catalogueIds) {
-                    throw ManifestError(file: file.path, field: "exhibition", reason: problem)
-                }
-                guard world.space(id: e.space) != nil else {
-                    throw ManifestError(file: file.path, field: "space", reason: "no space '\(e.space)'")
-                }
-                shown.append(e)
-            }
-        }
+        let shown = try Self.exhibitions(config, world: world, catalogue: Set(artworks.map(\.id)))
         services = Services(
             config: config, store: store, world: world, engine: engine,
             hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,

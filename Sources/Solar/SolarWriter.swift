@@ -29,7 +29,7 @@ public enum SolarWriter {
     /// attribution; `generatedAt` is stamped into `result.json`. Throws what writing a file throws.
     public static func write(
         _ r: SolarAnalysis.Result, scene: [SolarAnalysis.Building], names: [String: String], anchor: GeoAnchor,
-        settings: SolarAnalysis.Settings, step: String, credit: String, generatedAt: Date = Date(), to dir: URL
+        settings: SolarAnalysis.Settings, step: String, credit: String, generatedAt: Date, to dir: URL
     ) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let open = r.openHorizontalKWhPerM2

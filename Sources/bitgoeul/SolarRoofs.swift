@@ -55,7 +55,7 @@ extension SolarCommand {
             let outURL = URL(fileURLWithPath: out)
             try SolarWriter.write(
                 result, scene: scene, names: records.names, anchor: records.anchor, settings: settings, step: step,
-                credit: records.attribution, to: outURL)
+                credit: records.attribution, generatedAt: Date(), to: outURL)
             print(SolarWriter.summaryLine(result, settings: settings))
 
             guard let footprint = planFootprint else { return }

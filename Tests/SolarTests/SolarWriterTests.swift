@@ -15,6 +15,7 @@ import WorldModel
     static let names = ["a": #"Hall "A", east wing"#, "b": "Annex"]
     static let anchor = GeoAnchor(latitude: 37.5255, longitude: 126.9245, height: 10)
     static let credit = "© OpenStreetMap contributors & friends"
+    static let generatedAt = Date(timeIntervalSince1970: 1_790_000_000)
 
     static var settings: SolarAnalysis.Settings {
         var s = SolarAnalysis.Settings(
@@ -61,7 +62,7 @@ import WorldModel
         defer { try? FileManager.default.removeItem(at: dir) }
         try SolarWriter.write(
             Self.result, scene: Self.scene, names: Self.names, anchor: Self.anchor, settings: Self.settings,
-            step: "1h", credit: Self.credit, to: dir)
+            step: "1h", credit: Self.credit, generatedAt: Self.generatedAt, to: dir)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         #expect(files == ["buildings.csv", "points.csv", "result.json", "roofs.geojson", "roofs.svg"])
     }
@@ -72,7 +73,7 @@ import WorldModel
         defer { try? FileManager.default.removeItem(at: dir) }
         try SolarWriter.write(
             Self.result, scene: Self.scene, names: Self.names, anchor: Self.anchor, settings: Self.settings,
-            step: "1h", credit: Self.credit, to: dir)
+            step: "1h", credit: Self.credit, generatedAt: Self.generatedAt, to: dir)
         let lines = try Self.text(dir, "buildings.csv").split(separator: "\n", omittingEmptySubsequences: false)
         #expect(
             lines == [
@@ -89,7 +90,7 @@ import WorldModel
         defer { try? FileManager.default.removeItem(at: dir) }
         try SolarWriter.write(
             Self.result, scene: Self.scene, names: Self.names, anchor: Self.anchor, settings: Self.settings,
-            step: "1h", credit: Self.credit, to: dir)
+            step: "1h", credit: Self.credit, generatedAt: Self.generatedAt, to: dir)
         let lines = try Self.text(dir, "points.csv").split(separator: "\n")
         #expect(
             lines == [
@@ -107,7 +108,7 @@ import WorldModel
         defer { try? FileManager.default.removeItem(at: dir) }
         try SolarWriter.write(
             Self.result, scene: Self.scene, names: Self.names, anchor: Self.anchor, settings: Self.settings,
-            step: "1h", credit: Self.credit, to: dir)
+            step: "1h", credit: Self.credit, generatedAt: Self.generatedAt, to: dir)
         let root = try Self.json(dir, "roofs.geojson")
         #expect(root["type"] as? String == "FeatureCollection")
         #expect(root["attribution"] as? String == Self.credit)
@@ -170,7 +171,7 @@ import WorldModel
         defer { try? FileManager.default.removeItem(at: dir) }
         try SolarWriter.write(
             Self.result, scene: Self.scene, names: Self.names, anchor: Self.anchor, settings: Self.settings,
-            step: "1h", credit: Self.credit, to: dir)
+            step: "1h", credit: Self.credit, generatedAt: Self.generatedAt, to: dir)
         let svg = try Self.text(dir, "roofs.svg")
         #expect(
             svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1000 ") && svg.hasSuffix("</svg>\n"))
