@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 8080
 VENV := .venv
 
-.PHONY: run test build release web-assets test-deps lint bench bots solar fuzz clean
+.PHONY: run test test-suites build release web-assets test-deps lint bench bots solar fuzz clean
 
 ## Build in release mode, fetch the web assets, and serve the Gwangju demo world on 127.0.0.1:$(PORT).
 run: release web-assets
@@ -21,7 +21,7 @@ web-assets:
 	@scripts/fetch-web-assets.sh
 
 ## What the tests need that the machine may lack: osmium-tool, Chromium, chromium-driver, Korean fonts,
-## openssl and TypeScript's checker for the browser code (Debian), and a Python venv with the OpenAPI
+## openssl, TypeScript's checker for the browser code and PostgreSQL 15 (Debian), and a Python venv with the OpenAPI
 ## validator, pytest, websockets, pyproj, trimesh, numpy, Selenium, JuPedSim with shapely (the independent
 ## oracle for the crowd models) and schemathesis.
 test-deps: $(VENV)/.installed
@@ -32,7 +32,9 @@ test-deps: $(VENV)/.installed
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v tsc >/dev/null || missing="$$missing node-typescript"; \
-	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql-15"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi; \
+	case "$$missing" in *postgresql*) pg_ctlcluster 15 main stop 2>/dev/null || true ;; esac
 
 $(VENV)/.installed: scripts/requirements-test.txt
 	python3 -m venv $(VENV)
@@ -49,9 +51,14 @@ lint:
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
 ## client (vectors and a live server), compare the crowd models with JuPedSim, check the browser codec
 ## (node --test), then run every Swift test suite: the CPU-heavy crowd and solar suites on their own, so they
-## do not starve the live-server tests' timing.
+## do not starve the live-server tests' timing. Everything runs beside one throwaway PostgreSQL
+## (scripts/postgres.sh run: its URL in BITGOEUL_TEST_PG), which the storage suite and the cluster
+## tests use, stopped and removed at the end whatever the outcome.
 CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests|SolarTests
 test: test-deps web-assets lint
+	scripts/postgres.sh run $(MAKE) --no-print-directory test-suites
+
+test-suites:
 	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
 	$(SWIFT) build --build-tests
 	$(VENV)/bin/python -m pytest -q tests_py

@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(name: "WorldModel", swiftSettings: swiftSettings),
@@ -51,6 +52,17 @@ let package = Package(
         .target(
             name: "StorageSQLite",
             dependencies: ["Storage", "WorldModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "StoragePostgres",
+            dependencies: [
+                "Storage", "WorldModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -148,7 +160,7 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
-                "Simulation", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup", "Accounts",
+                "StoragePostgres", "Simulation", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup", "Accounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -198,7 +210,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StorageSQLite", "WorldModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Storage", "StorageSQLite", "StoragePostgres", "WorldModel", "Privacy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "BitgoeulServerTests",

@@ -6,8 +6,9 @@ import WorldModel
 
 /// Appends staff accesses to the transparency log and signs a new tree head each time.
 ///
-/// One writer per process (an actor), with the leaves cached; an append that finds the log grew
-/// elsewhere (the `bitgoeul audit` command on the same database) reloads and retries.
+/// One writer per process (an actor, appending one entry at a time), with the leaves cached; an
+/// append that finds the log grew elsewhere (another node, or `bitgoeul audit` on the same
+/// database) reloads and retries. The store orders appends, so the log never forks.
 public actor AccessLog {
     public let store: any Store
     private let key: Curve25519.Signing.PrivateKey
@@ -15,6 +16,8 @@ public actor AccessLog {
     public nonisolated let publicKey: Data
     private var leaves: [[UInt8]]?
     private var frontier = MerkleFrontier()
+    /// The last append this node started; the next waits for it.
+    private var appending: Task<Void, Never>?
 
     public init(store: any Store, key: Curve25519.Signing.PrivateKey) {
         self.store = store
@@ -55,9 +58,23 @@ public actor AccessLog {
             at: Int64(now.timeIntervalSince1970), kind: kind, subject: try await tag(account: subject),
             actor: actorTag, role: role, space: space,
             reportId: reportId, purpose: purpose)
+        // One append at a time from this node (the actor alone would interleave them at each await);
+        // only another node's append can then make one retry.
+        let previous = appending
+        let append = Task { [entry] in
+            _ = await previous?.result
+            return try await self.append(entry)
+        }
+        appending = Task { _ = await append.result }
+        return try await append.value
+    }
+
+    /// Appends one entry at the log's current end; when another node appended first, reloads the
+    /// leaves and tries again after a short random pause (at most `appendAttemptsMax` times).
+    private func append(_ entry: AccessEntry) async throws -> Int {
         let json = entry.canonicalJSON()
         let leaf = MerkleTree.leafHash(Array(json.utf8))
-        for _ in 0..<5 {
+        for _ in 0..<Self.appendAttemptsMax {
             let index = try await currentLeaves().count
             var grown = frontier
             grown.append(leaf)
@@ -72,10 +89,14 @@ public actor AccessLog {
                 return index
             } catch let e as StoreError where e.code == .conflict {
                 leaves = nil
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
             }
         }
         throw StoreError(.conflict, "the transparency log kept changing; try again")
     }
+
+    /// Attempts one append makes before it gives up (each lost only to another node's append).
+    public static let appendAttemptsMax = 32
 
     /// All leaf hashes (cached; reloaded when the log grew elsewhere, e.g. by `bitgoeul audit`).
     public func currentLeaves() async throws -> [[UInt8]] {

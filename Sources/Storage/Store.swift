@@ -35,6 +35,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case notFound
         /// A per-account limit (personas) is reached.
         case limit
+        /// The database did not answer (unreachable, restarting, or slower than the operation's limit).
+        case unavailable
     }
 
     public var code: Code

@@ -1,20 +1,17 @@
 import Foundation
-import GRDB
 import Storage
-import StorageSQLite
 import Testing
 
-/// The privacy tables: the ε ledger, the append-only access log, and vault revisions.
+/// The privacy tables on every backend: the ε ledger, the append-only access log, and vault revisions.
 @Suite struct PrivacyStoreTests {
-    func store() throws -> (SQLiteStore, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("privacy-\(UUID().uuidString).sqlite")
-            .path
-        return (try SQLiteStore(path: path), path)
-    }
+    static let hour: Int64 = 1_800_000_000 / 3600 * 3600
 
-    @Test func theBudgetRefusesTheReleaseThatWouldPassTheCap() async throws {
-        let (store, _) = try store()
-        let hour: Int64 = 1_800_000_000 / 3600 * 3600
+    @Test(arguments: Backend.available) func theBudgetRefusesTheReleaseThatWouldPassTheCap(_ backend: Backend)
+        async throws
+    {
+        let db = try await backend.fresh()
+        let store = try await db.open()
+        let hour = Self.hour
         for h in 0..<4 {
             try await store.storeRelease(
                 space: "g/acc", hourStart: hour + Int64(h) * 3600, day: "2027-01-15", epsilon: 0.5, dailyCap: 2,
@@ -26,6 +23,10 @@ import Testing
                 space: "g/acc", hourStart: hour + 4 * 3600, day: "2027-01-15", epsilon: 0.5, dailyCap: 2, json: "{}")
         }
         #expect(try await store.releases(space: "g/acc", from: 0, to: .max).count == 4, "the refused one is not kept")
+        #expect(
+            try await store.releases(space: "g/acc", from: hour + 3600, to: hour + 3 * 3600).map(\.hourStart) == [
+                hour + 3600, hour + 2 * 3600,
+            ])
         // Another space, or the next day, has its own budget; an hour is released once.
         try await store.storeRelease(
             space: "g/gmap", hourStart: hour, day: "2027-01-15", epsilon: 0.5, dailyCap: 2, json: "{}")
@@ -35,28 +36,73 @@ import Testing
             try await store.storeRelease(
                 space: "g/gmap", hourStart: hour, day: "2027-01-15", epsilon: 0.5, dailyCap: 2, json: "{}")
         }
+        #expect(try await store.budgetSpent(space: "g/gmap", day: "2027-01-15") == 0.5, "a refused hour spends nothing")
+        await db.close(store)
     }
 
-    @Test func theAccessLogIsAppendOnly() async throws {
-        let (store, path) = try store()
+    /// Two nodes releasing hours of one space at once: the cap holds however they interleave.
+    @Test(arguments: Backend.available) func twoNodesReleasingAtOnceStayUnderTheCap(_ backend: Backend) async throws {
+        let db = try await backend.fresh()
+        let (one, two) = (try await db.open(), try await db.open())
+        let hour = Self.hour
+        let stored = await withTaskGroup(of: Bool.self) { group in
+            for h in 0..<12 {
+                group.addTask {
+                    let store = h.isMultiple(of: 2) ? one : two
+                    do {
+                        try await store.storeRelease(
+                            space: "g/acc", hourStart: hour + Int64(h) * 3600, day: "2027-01-15", epsilon: 0.5,
+                            dailyCap: 2, json: "{\"h\":\(h)}")
+                        return true
+                    } catch { return false }
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(stored == 4)
+        #expect(try await one.budgetSpent(space: "g/acc", day: "2027-01-15") == 2)
+        #expect(try await two.releases(space: "g/acc", from: 0, to: .max).count == 4)
+        await db.close(one)
+        await db.close(two)
+    }
+
+    @Test(arguments: Backend.available) func theAccessLogIsAppendOnly(_ backend: Backend) async throws {
+        let db = try await backend.fresh()
+        let store = try await db.open()
         let head = StoredTreeHead(size: 1, timestamp: 1, rootHash: "00", signature: "s")
         try await store.appendAccess(index: 0, subject: "t", json: "{}", leafHash: [1], head: head)
         await #expect(throws: StoreError.self, "index 0 is taken") {
             try await store.appendAccess(index: 0, subject: "t", json: "{}", leafHash: [2], head: head)
         }
-        // Even with SQL access, rows cannot be changed or removed through SQLite.
-        let db = try DatabaseQueue(path: path)
-        #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "UPDATE access_log SET entry = 'x'") } }
-        #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "DELETE FROM access_log") } }
+        await #expect(throws: StoreError.self, "index 2 skips 1") {
+            try await store.appendAccess(
+                index: 2, subject: "t", json: "{}", leafHash: [3],
+                head: StoredTreeHead(size: 3, timestamp: 1, rootHash: "00", signature: "s"))
+        }
+        // Even with SQL access to the database, rows cannot be changed or removed.
+        await #expect(throws: (any Error).self) { try await db.execute("UPDATE access_log SET entry = 'x'") }
+        await #expect(throws: (any Error).self) { try await db.execute("DELETE FROM access_log") }
+        if backend == .postgres {
+            await #expect(throws: (any Error).self) { try await db.execute("TRUNCATE access_log") }
+            await #expect(throws: (any Error).self) { try await db.execute("UPDATE tree_head SET root_hash = 'ff'") }
+        }
         #expect(try await store.accessEntries().map(\.json) == ["{}"])
+        #expect(try await store.accessEntries(subject: "t", limit: 5).map(\.leafHash) == [[1]])
+        #expect(try await store.accessLeaves() == [[1]])
+        #expect(try await store.accessLogSize() == 1)
+        #expect(try await store.treeHead(size: 1) == head)
+        #expect(try await store.latestTreeHead() == head)
+        #expect(try await store.treeHeads() == [head])
+        await db.close(store)
     }
 
-    @Test func vaultRevisionsGuardAgainstLostUpdates() async throws {
-        let (store, _) = try store()
+    @Test(arguments: Backend.available) func vaultRevisionsGuardAgainstLostUpdates(_ backend: Backend) async throws {
+        let db = try await backend.fresh()
+        let store = try await db.open()
         let account = try await store.createAccount(username: "sora", passwordHash: "h", now: Date())
         #expect(
             try await store.putVault(account: account.id, blob: "a", expectedRevision: 0, now: Date()).revision == 1)
-        await #expect(throws: StoreError.self) {
+        await #expect(throws: StoreError(.conflict, "the vault is at revision 1, not 0")) {
             _ = try await store.putVault(account: account.id, blob: "b", expectedRevision: 0, now: Date())
         }
         #expect(
@@ -65,44 +111,8 @@ import Testing
         let secret = try await store.accountSecret(account: account.id)
         #expect(secret.count == 16)
         #expect(try await store.accountSecret(account: account.id) == secret)
-    }
-}
-
-/// The hourly retention sweep: old notices, long-closed reports and long-ended actions go; open
-/// reports and standing bans stay.
-@Suite struct RetentionTests {
-    @Test func theSweepDeletesWhatOutlivedItsRetentionAndKeepsStandingSanctions() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "retention-\(UUID().uuidString).sqlite")
-        let store = try SQLiteStore(path: path.path)
-        let now = Date()
-        let old = now - 3 * 365 * 86_400
-        let a = try await store.createAccount(username: "mira", passwordHash: "h", now: old).id
-        let m = try await store.createAccount(username: "mod", passwordHash: "h", now: old).id
-        try await store.addNotice(account: a, text: "old", now: old)
-        try await store.addNotice(account: a, text: "new", now: now)
-        let closed = try await store.fileReport(
-            Report(
-                reporterAccount: m, reportedAccount: a, reportedName: "Mira", space: "s", category: .spam, note: "",
-                createdAt: old))
-        try await store.closeReport(id: closed.id, status: .resolved, outcome: "warn", now: old)
-        _ = try await store.fileReport(
-            Report(
-                reporterAccount: m, reportedAccount: a, reportedName: "Mira", space: "s", category: .spam, note: "",
-                createdAt: old))
-        for (kind, until) in [(ModerationAction.Kind.warn, nil), (.ban, nil), (.kick, old + 3600)]
-            as [(ModerationAction.Kind, Date?)]
-        {
-            _ = try await store.recordAction(
-                ModerationAction(
-                    kind: kind, moderatorAccount: m, targetAccount: a, targetName: "Mira", space: "s", reportId: nil,
-                    reason: "r", createdAt: old, until: until))
-        }
-        let swept = try await store.sweep(retention: Retention(), now: now)
-        #expect(swept.notices == 1 && swept.reports == 1 && swept.actions == 2)
-        #expect(try await store.notices(account: a, limit: 10).map(\.text) == ["new"])
-        #expect(try await store.reports(spaces: ["*"], status: .open, limit: 10).count == 1, "open reports stay")
-        #expect(try await store.actions(concerning: a, limit: 10).map(\.kind) == [.ban], "a standing ban stays")
-        #expect(try await store.sweep(retention: Retention(), now: now).total == 0)
+        try await store.deleteVault(account: account.id)
+        #expect(try await store.vault(account: account.id) == nil)
+        await db.close(store)
     }
 }
