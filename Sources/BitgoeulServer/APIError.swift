@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Storage
 
 /// An HTTP API failure: status, a stable snake_case code and a message a person can act on.
 ///
@@ -79,6 +80,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as HTTPError {
             return try APIError(error).response(from: request, context: context)
+        } catch let error as StoreError where error.code == .unavailable {
+            context.logger.warning("the database is unavailable", metadata: ["reason": "\(error.message)"])
+            var busy = APIError(.serviceUnavailable, "database_unavailable", "the database is not answering; try again")
+            busy.headers[.retryAfter] = "5"
+            return try busy.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["type": "\(type(of: error))"])
             return try APIError.internalError.response(from: request, context: context)

@@ -27,11 +27,13 @@ public struct BitgoeulServer: Sendable {
     let tls: TLSConfiguration?
 
     /// Loads and checks everything the server needs; throws with file, field and reason on a bad manifest.
-    public init(config: ServerConfig, logger: Logger = Logger(label: "bitgoeul")) throws {
+    /// Without a `store`, opens the embedded SQLite database in the data directory.
+    public init(config: ServerConfig, store: (any Store)? = nil, logger: Logger = Logger(label: "bitgoeul")) throws {
         _ = MetricsRegistry.shared
         let world = try ManifestLoader.loadWorld(directories: config.worldDirectories)
         try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: config.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let store =
+            try store ?? SQLiteStore(path: config.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
         let engine = RealtimeEngine(
             world: world, config: config.realtime, threads: config.tickThreads, logger: logger, clock: config.clock)
         let areas = try Self.areas(of: world, config: config)

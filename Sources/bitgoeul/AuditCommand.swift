@@ -3,7 +3,6 @@ import BitgoeulServer
 import Foundation
 import Privacy
 import Storage
-import StorageSQLite
 
 /// `bitgoeul audit`: check the transparency log, and look accounts up the only way operators may —
 /// on the record, in that log, where the person sees it.
@@ -15,12 +14,12 @@ struct AuditCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every entry, signed tree head and consistency proof of the transparency log.")
-        @Option(help: "Data directory holding bitgoeul.sqlite and the server's key.") var data = "var"
+        @OptionGroup var storage: StoreOptions
 
         func run() async throws {
-            let (store, log) = try open(data)
-            _ = store
+            let (store, log) = try await open(storage)
             let report = try await log.audit()
+            await StoreOptions.close(store)
             print(report)
             if !report.ok { throw ExitCode(1) }
         }
@@ -29,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct Lookup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show (or with --out export) what is stored about an account; the look is logged for them.")
-        @Option(help: "Data directory holding bitgoeul.sqlite and the server's key.") var data = "var"
+        @OptionGroup var storage: StoreOptions
         @Option(help: "A persona name of the account.") var persona: String
         @Option(help: "Why: a case or warrant number (no names); the person reads it.") var purpose: String
         @Option(help: "Write the full export here, for an authority (logged as an authority export).")
@@ -38,7 +37,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let why = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
             guard (3...200).contains(why.count) else { throw ValidationError("--purpose needs 3 to 200 characters") }
-            let (store, log) = try open(data)
+            let (store, log) = try await open(storage)
             guard let account = try await store.accountId(personaName: persona) else {
                 throw ValidationError("no persona named '\(persona)'")
             }
@@ -59,13 +58,8 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-    static func open(_ data: String) throws -> (SQLiteStore, AccessLog) {
-        let dir = URL(fileURLWithPath: data)
-        let path = dir.appendingPathComponent("bitgoeul.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no database at \(path): start the server once with --data \(data)")
-        }
-        let store = try SQLiteStore(path: path)
-        return (store, AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: dir)))
+    static func open(_ storage: StoreOptions) async throws -> (any Store, AccessLog) {
+        let store = try await storage.open(mustExist: true)
+        return (store, AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: storage.dataDirectory)))
     }
 }

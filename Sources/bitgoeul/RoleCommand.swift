@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Storage
-import StorageSQLite
 
 /// `bitgoeul role`: gives an account a role in a space, so an operator can appoint the first
 /// owners and moderators (owners then appoint others through the API).
@@ -9,7 +8,7 @@ struct RoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "role", abstract: "Give an account a role in a space (owner, moderator, docent, visitor).")
 
-    @Option(help: "Data directory holding bitgoeul.sqlite.") var data = "var"
+    @OptionGroup var storage: StoreOptions
     @Option(help: "The account's username.") var username: String
     @Option(help: "A space id such as gwangju/gmap, or * for every space.") var space: String
     @Option(help: "owner, moderator, docent, or visitor (removes the role).") var role: String
@@ -21,15 +20,12 @@ struct RoleCommand: AsyncParsableCommand {
         guard space == "*" || (space.contains("/") && space.utf8.count <= 96) else {
             throw ValidationError("--space is a space id like gwangju/gmap, or *")
         }
-        let path = URL(fileURLWithPath: data).appendingPathComponent("bitgoeul.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no database at \(path): start the server once with --data \(data)")
-        }
-        let store = try SQLiteStore(path: path)
+        let store = try await storage.open(mustExist: true)
         guard let (account, _) = try await store.account(username: username) else {
             throw ValidationError("no account named '\(username)'")
         }
         try await store.setRole(account: account.id, space: space, role: role)
+        await StoreOptions.close(store)
         print("\(username) is now \(role.rawValue) in \(space)")
     }
 }

@@ -8,6 +8,8 @@ import Logging
 import NIOCore
 import Privacy
 import Realtime
+import Storage
+import StoragePostgres
 import WorldModel
 
 /// `bitgoeul serve`: runs the server until interrupted.
@@ -16,7 +18,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (default: $PORT, else 8080).") var port: Int?
-    @Option(help: "Data directory for the SQLite database.") var data = "var"
+    @OptionGroup var storage: StoreOptions
     @Option(help: "Region directory with region.json; repeat for several.")
     var world: [String] = ["worlds/gwangju", "worlds/seoul"]
     @Option(help: "Static web client directory, served at /.") var web = "Web"
@@ -67,7 +69,7 @@ struct Serve: AsyncParsableCommand {
         let envPort = ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init)
         config.port = port ?? envPort ?? 8080
         guard (0...65535).contains(config.port) else { throw ValidationError("--port must be within 0...65535") }
-        config.dataDirectory = URL(fileURLWithPath: data)
+        config.dataDirectory = storage.dataDirectory
         config.worldDirectories = world.map { URL(fileURLWithPath: $0) }
         config.webDirectory = URL(fileURLWithPath: web)
         config.boundariesDirectory = URL(fileURLWithPath: boundaries)
@@ -78,9 +80,16 @@ struct Serve: AsyncParsableCommand {
         config.releasePolicy.threshold = statsThreshold
         if let problem = config.releasePolicy.problem { throw ValidationError("statistics: \(problem)") }
         try applyConnectionLimits(to: &config)
+        let store: any Store
+        do {
+            store = try await storage.open(mustExist: false)
+        } catch let error as PostgresStoreError {
+            print("error: cannot start: \(error)")
+            throw ExitCode(3)
+        }
         let server: BitgoeulServer
         do {
-            server = try BitgoeulServer(config: config, logger: Logger(label: "bitgoeul"))
+            server = try BitgoeulServer(config: config, store: store, logger: Logger(label: "bitgoeul"))
         } catch let error as ManifestError {
             print("error: cannot start: \(error)")
             throw ExitCode(2)
@@ -93,6 +102,7 @@ struct Serve: AsyncParsableCommand {
                 Data("Bitgoeul is serving the mirror world on \(scheme)://\(host):\(port)/\n".utf8))
         }
         try await app.runService()
+        await StoreOptions.close(store)
     }
 }
 

@@ -90,6 +90,7 @@ struct PersonasController {
         case .conflict: APIError(.conflict, "name_taken", "that persona name is taken; choose another")
         case .limit: APIError(.conflict, "persona_limit", error.message)
         case .notFound: APIError(.notFound, "not_found", "no such persona on this account")
+        case .unavailable: APIError(.serviceUnavailable, "database_unavailable", error.message)
         }
     }
 }
