@@ -66,6 +66,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Cluster",
+            dependencies: [
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Realtime",
             dependencies: [
                 "WorldModel", "Wire", "Privacy", "Clocks",
@@ -168,6 +176,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "Cluster", "Clocks", "Storage", "StoragePostgres", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
         .testTarget(

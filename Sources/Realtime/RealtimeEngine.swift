@@ -26,11 +26,13 @@ public final class RealtimeEngine: Sendable {
     /// The wall clock every space reads for sanctions and visit hours.
     public let clock: ServiceClock
 
+    /// With `servesAllSpaces` false (a node of a cluster), a space ticks only after `serve(space:epoch:)`.
     public init(
-        world: World, config: RealtimeConfig, threads: Int = 1, logger: Logger, clock: ServiceClock = .system
+        world: World, config: RealtimeConfig, threads: Int = 1, logger: Logger, clock: ServiceClock = .system,
+        servesAllSpaces: Bool = true
     ) {
         precondition(threads >= 1)
-        self.directory = SpaceDirectory(world: world)
+        self.directory = SpaceDirectory(world: world, served: servesAllSpaces)
         self.config = config
         self.threadCount = min(threads, max(1, directory.ordered.count))
         self.logger = logger
@@ -63,18 +65,29 @@ public final class RealtimeEngine: Sendable {
 
     private func runLoop(handles: [SpaceHandle]) {
         // The instances are created on, and never leave, this thread.
-        let spaces = handles.map {
-            SpaceInstance(
-                handle: $0, directory: directory, config: config, board: safety, visits: visits, clock: clock)
-        }
+        var spaces = handles.map(makeInstance)
+        var epochs = handles.map(\.servingEpoch)
         let metrics = spaces.map { TickMetrics(space: $0.handle.id) }
         let periodNs = UInt64(1_000_000_000 / config.tickHz)
         var deadline = DispatchTime.now().uptimeNanoseconds
         while !stopFlag.load(ordering: .acquiring) {
-            for (space, metric) in zip(spaces, metrics) {
+            for i in spaces.indices {
+                let epoch = handles[i].servingEpoch
+                if epoch != epochs[i] {
+                    // Served under a new lease, or no longer here: whoever was in it leaves, and the
+                    // space starts again empty (no state survives a change of holder).
+                    spaces[i].closeAll()
+                    spaces[i].dropArrivals()
+                    spaces[i] = makeInstance(handles[i])
+                    epochs[i] = epoch
+                }
+                if epoch == 0 {
+                    spaces[i].dropArrivals()
+                    continue
+                }
                 let start = DispatchTime.now().uptimeNanoseconds
-                let stats = space.tick()
-                metric.record(stats, durationNs: DispatchTime.now().uptimeNanoseconds - start)
+                let stats = spaces[i].tick()
+                metrics[i].record(stats, durationNs: DispatchTime.now().uptimeNanoseconds - start)
             }
             deadline += periodNs
             let now = DispatchTime.now().uptimeNanoseconds
@@ -89,6 +102,27 @@ public final class RealtimeEngine: Sendable {
             }
         }
         for space in spaces { space.closeAll() }
+    }
+
+    private func makeInstance(_ handle: SpaceHandle) -> SpaceInstance {
+        SpaceInstance(handle: handle, directory: directory, config: config, board: safety, visits: visits, clock: clock)
+    }
+
+    /// Serves `space` from the next tick under the lease's `epoch` (a node of a cluster).
+    public func serve(space: String, epoch: Int64) {
+        directory[space]?.setServingEpoch(epoch)
+    }
+
+    /// Stops serving `space` at the next tick: everyone in it is told it closed here.
+    public func stopServing(space: String) {
+        directory[space]?.setServingEpoch(0)
+    }
+
+    /// People in (or entering) each space this node serves.
+    public func servedOccupancy() -> [String: Int] {
+        var occupancy: [String: Int] = [:]
+        for handle in directory.ordered where handle.isServed { occupancy[handle.id] = handle.occupancy }
+        return occupancy
     }
 }
 
@@ -118,7 +152,18 @@ struct TickMetrics {
 }
 
 extension SpaceInstance {
-    /// Tells every client the space is closing; used at shutdown.
+    /// Links admitted but not yet in: closed, their places given back.
+    func dropArrivals() {
+        for arrival in handle.takeArrivals(max: .max) {
+            var frame = allocator.buffer(capacity: 8)
+            Wire.ServerMessage.left(reason: .spaceClosed).encode(into: &frame)
+            _ = arrival.link.deliver(frame)
+            arrival.link.close()
+            handle.release()
+        }
+    }
+
+    /// Tells every client the space is closing; used at shutdown and when the space moves to another node.
     func closeAll() {
         for member in members {
             var frame = allocator.buffer(capacity: 8)

@@ -14,13 +14,17 @@ public final class SpaceHandle: Sendable {
     public let space: Space
     public let quantizer: Quantizer
     private let occupancyCount = Atomic<Int>(0)
+    /// The fencing epoch under which this node serves the space; 0 while it does not (another node
+    /// of the cluster holds it, or nobody yet). A single node serves every space under epoch 1.
+    private let servingEpochValue: Atomic<Int64>
     private let arrivals = Mutex<[Arrival]>([])
     let crowdControls = Mutex<[CrowdControl]>([])
     let crowdsRunning = Mutex<[String]>([])
     let guideStarts = Mutex<[GuideStart]>([])
 
-    public init(space: Space) {
+    public init(space: Space, servingEpoch: Int64 = 1) {
         self.space = space
+        self.servingEpochValue = Atomic(servingEpoch)
         let b = space.bounds
         self.quantizer = Quantizer(
             minX: b.minX, minY: b.minY, minZ: b.minZ, extentM: max(b.width, b.depth, b.height))
@@ -31,9 +35,20 @@ public final class SpaceHandle: Sendable {
     /// Avatars in the space plus those admitted and about to enter.
     public var occupancy: Int { occupancyCount.load(ordering: .relaxed) }
 
-    /// Reserves a place and queues the link to enter on the next tick; false when the space is full.
+    /// The epoch this node serves the space under, or 0.
+    public var servingEpoch: Int64 { servingEpochValue.load(ordering: .acquiring) }
+    public var isServed: Bool { servingEpoch != 0 }
+
+    /// Serves the space from the next tick under `epoch` (fresh, as if just opened), or with 0
+    /// stops: the next tick tells everyone in it the space closed here.
+    public func setServingEpoch(_ epoch: Int64) {
+        servingEpochValue.store(epoch, ordering: .releasing)
+    }
+
+    /// Reserves a place and queues the link to enter on the next tick; false when the space is full
+    /// or not served here.
     public func admit(_ link: ClientLink) -> Bool {
-        guard reserve() else { return false }
+        guard isServed, reserve() else { return false }
         enqueue(link)
         return true
     }
@@ -76,13 +91,14 @@ public struct SpaceDirectory: Sendable {
     public let handles: [String: SpaceHandle]
     public let ordered: [SpaceHandle]
 
-    public init(world: World) {
-        ordered = world.spaces.map(SpaceHandle.init(space:))
+    /// With `served` false, no space is served until the cluster gives this node its lease.
+    public init(world: World, served: Bool = true) {
+        ordered = world.spaces.map { SpaceHandle(space: $0, servingEpoch: served ? 1 : 0) }
         handles = Dictionary(uniqueKeysWithValues: ordered.map { ($0.id, $0) })
     }
 
     public init(spaces: [Space]) {
-        ordered = spaces.map(SpaceHandle.init(space:))
+        ordered = spaces.map { SpaceHandle(space: $0) }
         handles = Dictionary(uniqueKeysWithValues: ordered.map { ($0.id, $0) })
     }
 

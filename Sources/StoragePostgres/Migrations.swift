@@ -59,7 +59,7 @@ enum Migrations {
         }
     }
 
-    static let all: [Migration] = [accounts, safety, exhibitions, privacy]
+    static let all: [Migration] = [accounts, safety, exhibitions, privacy, cluster]
 
     static let accounts = Migration(
         version: 1, name: "accounts-sessions-personas",
@@ -303,5 +303,42 @@ enum Migrations {
             )
             """,
             "CREATE INDEX privacy_budget_day ON privacy_budget (space, day)",
+        ])
+
+    static let cluster = Migration(
+        version: 5, name: "cluster",
+        statements: [
+            // Nodes heartbeat here; a restart of the same id is a new incarnation.
+            """
+            CREATE TABLE cluster_node (
+                id text PRIMARY KEY,
+                url text NOT NULL,
+                capacity integer NOT NULL,
+                ticket_key bytea NOT NULL,
+                incarnation text NOT NULL,
+                heartbeat_at timestamptz NOT NULL,
+                draining boolean NOT NULL DEFAULT false
+            )
+            """,
+            // One lease per space. No foreign key to the node: a lease outlives a crashed node's
+            // registration until it expires, and only then may another node take it.
+            """
+            CREATE TABLE space_lease (
+                space text PRIMARY KEY,
+                node text,
+                epoch bigint NOT NULL DEFAULT 0,
+                expires_at timestamptz NOT NULL DEFAULT to_timestamp(0),
+                occupancy integer NOT NULL DEFAULT 0
+            )
+            """,
+            "CREATE INDEX space_lease_node ON space_lease (node)",
+            // Handoff tickets already used, kept until they expire (single use across the cluster).
+            """
+            CREATE TABLE used_ticket (
+                id text PRIMARY KEY,
+                expires_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX used_ticket_expiry ON used_ticket (expires_at)",
         ])
 }
