@@ -68,7 +68,8 @@ let package = Package(
         .target(
             name: "Cluster",
             dependencies: [
-                "Storage",
+                "Realtime", "Storage", "WorldModel",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -179,7 +180,9 @@ let package = Package(
         .testTarget(
             name: "ClusterTests",
             dependencies: [
-                "Cluster", "Clocks", "Storage", "StoragePostgres", .product(name: "Logging", package: "swift-log"),
+                "Cluster", "Clocks", "Realtime", "Storage", "StoragePostgres", "Wire", "WorldModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),

@@ -26,11 +26,16 @@ public final class RealtimeEngine: Sendable {
     /// The wall clock every space reads for sanctions and visit hours.
     public let clock: ServiceClock
 
-    /// With `servesAllSpaces` false (a node of a cluster), a space ticks only after `serve(space:epoch:)`.
+    /// Sends people to the server that serves a space this node does not.
+    let handoffs: (any Handoffs)?
+
+    /// With `servesAllSpaces` false (a node of a cluster), a space ticks only after `serve(space:epoch:)`;
+    /// `handoffs` sends people to the node that serves the others.
     public init(
         world: World, config: RealtimeConfig, threads: Int = 1, logger: Logger, clock: ServiceClock = .system,
-        servesAllSpaces: Bool = true
+        servesAllSpaces: Bool = true, handoffs: (any Handoffs)? = nil
     ) {
+        self.handoffs = handoffs
         precondition(threads >= 1)
         self.directory = SpaceDirectory(world: world, served: servesAllSpaces)
         self.config = config
@@ -76,13 +81,13 @@ public final class RealtimeEngine: Sendable {
                 if epoch != epochs[i] {
                     // Served under a new lease, or no longer here: whoever was in it leaves, and the
                     // space starts again empty (no state survives a change of holder).
-                    spaces[i].closeAll()
-                    spaces[i].dropArrivals()
+                    spaces[i].closeAll(reason: .moved)
+                    spaces[i].dropArrivals(reason: .moved)
                     spaces[i] = makeInstance(handles[i])
                     epochs[i] = epoch
                 }
                 if epoch == 0 {
-                    spaces[i].dropArrivals()
+                    spaces[i].dropArrivals(reason: .moved)
                     continue
                 }
                 let start = DispatchTime.now().uptimeNanoseconds
@@ -105,7 +110,9 @@ public final class RealtimeEngine: Sendable {
     }
 
     private func makeInstance(_ handle: SpaceHandle) -> SpaceInstance {
-        SpaceInstance(handle: handle, directory: directory, config: config, board: safety, visits: visits, clock: clock)
+        SpaceInstance(
+            handle: handle, directory: directory, config: config, board: safety, visits: visits, clock: clock,
+            handoffs: handoffs)
     }
 
     /// Serves `space` from the next tick under the lease's `epoch` (a node of a cluster).
@@ -153,23 +160,27 @@ struct TickMetrics {
 
 extension SpaceInstance {
     /// Links admitted but not yet in: closed, their places given back.
-    func dropArrivals() {
+    func dropArrivals(reason: LeaveReason) {
         for arrival in handle.takeArrivals(max: .max) {
             var frame = allocator.buffer(capacity: 8)
-            Wire.ServerMessage.left(reason: .spaceClosed).encode(into: &frame)
+            Wire.ServerMessage.left(reason: reason).encode(into: &frame)
             _ = arrival.link.deliver(frame)
             arrival.link.close()
             handle.release()
         }
     }
 
-    /// Tells every client the space is closing; used at shutdown and when the space moves to another node.
-    func closeAll() {
+    /// Tells every client the space is closing (`spaceClosed` at shutdown, `moved` when it goes to
+    /// another node of the cluster: the client joins again and is sent there).
+    func closeAll(reason: LeaveReason = .spaceClosed) {
         for member in members {
+            if member.simulated { continue }
             var frame = allocator.buffer(capacity: 8)
-            Wire.ServerMessage.left(reason: .spaceClosed).encode(into: &frame)
+            Wire.ServerMessage.left(reason: reason).encode(into: &frame)
             _ = member.link.deliver(frame)
+            member.link.setSpace(nil)
             member.link.close()
+            board.unregister(member.id)
             handle.release()
         }
         members.removeAll()

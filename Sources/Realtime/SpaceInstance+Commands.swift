@@ -109,6 +109,9 @@ extension SpaceInstance {
             appendEvent(.error(code: .guestsNotAllowed, message: "'\(target)' is for signed-in visitors"), to: i)
             return nil
         }
+        if !destination.isServed {
+            return handOver(i, to: target)
+        }
         // The `left` frame goes out before the destination can send `joined`.
         var frame = allocator.buffer(capacity: 8)
         ServerMessage.left(reason: .teleported).encode(into: &frame)
@@ -119,6 +122,23 @@ extension SpaceInstance {
         _ = link.deliver(frame)
         destination.enqueue(link)
         return .teleported
+    }
+
+    /// Sends member `i` to the server of the cluster that serves `target`: a `redirect` with a
+    /// ticket, then `left`; or, while the space is between servers, an error to try again.
+    func handOver(_ i: Int, to target: String) -> LeaveReason? {
+        let passenger = HandoffPassenger(walker: members[i].link.walker, boundary: members[i].boundary)
+        guard let redirect = handoffs?.redirect(to: target, carrying: passenger) else {
+            appendEvent(
+                .error(code: .spaceMoving, message: "'\(target)' is moving between servers; try again in a moment"),
+                to: i)
+            return nil
+        }
+        var frame = allocator.buffer(capacity: 64 + redirect.url.utf8.count + redirect.ticket.utf8.count)
+        ServerMessage.redirect(url: redirect.url, ticket: redirect.ticket, space: target).encode(into: &frame)
+        ServerMessage.left(reason: .teleported).encode(into: &frame)
+        _ = members[i].link.deliver(frame)
+        return .moved
     }
 
     func deliverChats() {

@@ -88,6 +88,8 @@ public final class SpaceInstance {
     public let config: RealtimeConfig
     /// The wall clock for sanctions and visit hours.
     let clock: ServiceClock
+    /// Sends people to the server that serves a space this one does not (a node of a cluster).
+    let handoffs: (any Handoffs)?
     let directory: SpaceDirectory
     let authority: MovementAuthority
     let board: SafetyBoard
@@ -130,9 +132,10 @@ public final class SpaceInstance {
 
     public init(
         handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig, board: SafetyBoard = SafetyBoard(),
-        visits: VisitOutbox? = nil, clock: ServiceClock = .system
+        visits: VisitOutbox? = nil, clock: ServiceClock = .system, handoffs: (any Handoffs)? = nil
     ) {
         self.clock = clock
+        self.handoffs = handoffs
         self.handle = handle
         self.directory = directory
         self.config = config
@@ -284,8 +287,9 @@ public final class SpaceInstance {
                 // A teleported link already belongs to its destination; a closed one to nobody.
                 if members[slot].simulated { continue }
                 if reason != .teleported { members[slot].link.setSpace(nil) }
-                // A removed avatar's connection goes back to choosing a space.
-                if reason == .kicked { members[slot].link.close() }
+                // A removed avatar's connection goes back to choosing a space; one sent to another
+                // server will reconnect there.
+                if reason == .kicked || reason == .moved { members[slot].link.close() }
                 board.unregister(members[slot].id)
                 handle.release()
                 stats.departures += 1

@@ -103,14 +103,20 @@ extension ConnectionStateMachine {
         var walker = walker
         walker.moderatedSpaces = who.moderatedSpaces
         walker.guideSpaces = who.guideSpaces
+        guard handle.isServed else { return redirect(to: handle, as: walker, who: who) }
         let rt = environment.realtime
         let (link, stream) = ClientLink.makeStreaming(
             walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)
         guard handle.admit(link) else {
             link.close()
+            if !handle.isServed { return redirect(to: handle, as: walker, who: who) }
             return reply(.spaceFull, "'\(handle.id)' is full (\(handle.space.capacity) people); try another space")
         }
         state = .joined(who, Presence(link: link, personaCreatedAt: createdAt))
+        if let boundary = arrivingBoundary {
+            arrivingBoundary = nil
+            _ = link.post(command: .setBoundary(boundary))
+        }
         return [.startWriter(stream)]
     }
 }

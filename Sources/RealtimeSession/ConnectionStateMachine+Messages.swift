@@ -11,10 +11,11 @@ extension ConnectionStateMachine {
     mutating func handle(_ message: ClientMessage) -> [Action] {
         switch state {
         case .awaitingHello:
-            guard case .hello(let version, let token) = message else {
-                return [.close(code: CloseCode.helloTimeout, reason: "send hello first")]
+            switch message {
+            case .hello(let version, let token): return hello(version: version, token: token)
+            case .handoff(let version, let ticket): return handoff(version: version, ticket: ticket)
+            default: return [.close(code: CloseCode.helloTimeout, reason: "send hello first")]
             }
-            return hello(version: version, token: token)
         case .ready(let who):
             return handleBetweenSpaces(message, as: who)
         case .joined(let who, let presence):
@@ -34,7 +35,7 @@ extension ConnectionStateMachine {
     private mutating func handleAnywhere(_ message: ClientMessage) -> [Action]? {
         let now = environment.clock.monotonicS()
         switch message {
-        case .hello:
+        case .hello, .handoff:
             return protocolError(.badMessage, "hello was already sent")
         case .ping(let clientTime):
             guard buckets.pings.take(nowS: now) else { return refuse("pinging too often") }
@@ -113,7 +114,7 @@ extension ConnectionStateMachine {
         case .tourStop(let artwork):
             guard buckets.chats.take(nowS: now) else { return refuse("announcing stops too fast") }
             return post(.tourStop(artwork), to: link)
-        case .hello, .ping:
+        case .hello, .handoff, .ping:
             preconditionFailure("handled anywhere")
         }
     }

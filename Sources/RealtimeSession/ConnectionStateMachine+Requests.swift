@@ -25,6 +25,8 @@ extension ConnectionStateMachine {
         case collectEvidence(through: ClientLink, target: UInt32)
         /// File the report and keep its evidence in memory.
         case fileReport(Report, Evidence)
+        /// Mark a handoff ticket used (once, cluster-wide).
+        case redeemTicket(id: String, expiresAt: Date)
     }
 
     /// What came of a request.
@@ -42,6 +44,8 @@ extension ConnectionStateMachine {
         case reportsCounted(Int)
         case evidenceCollected(Evidence?)
         case reportFiled(id: Int64)
+        /// False when the ticket was used before.
+        case ticketRedeemed(fresh: Bool)
         /// The store could not do it now.
         case failed
     }
@@ -57,6 +61,9 @@ extension ConnectionStateMachine {
         case reportCount(ReportDraft)
         case evidence(ReportDraft)
         case filing(ReportDraft)
+        case redeeming(HandoffClaims)
+        /// A handed-over account's rules, before it enters the ticket's space.
+        case handoffAccount(HandoffClaims)
     }
 
     /// A report on its way through the store and the tick.
@@ -112,6 +119,14 @@ extension ConnectionStateMachine {
             return reportFiled(id: id, draft)
         case (.filing, _):
             return reply(.busy, "the server cannot save the report right now; try again")
+        case (.redeeming(let claims), .ticketRedeemed(let fresh)):
+            return ticketRedeemed(claims, fresh: fresh)
+        case (.redeeming, _):
+            return [.close(code: CloseCode.goingAway, reason: "the server cannot check tickets right now; try again")]
+        case (.handoffAccount(let claims), .accountLoaded(let rules, let roles)):
+            return handedOver(claims, rules: rules, roles: roles)
+        case (.handoffAccount, _):
+            return [.close(code: CloseCode.goingAway, reason: "the server cannot load safety settings right now")]
         }
     }
 }

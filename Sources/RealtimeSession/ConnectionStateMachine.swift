@@ -68,6 +68,8 @@ public struct ConnectionStateMachine {
     private(set) var isWaiting = false
     /// What the outstanding request is for.
     var pending: Pending?
+    /// The boundary setting a handoff ticket carried, applied once the avatar is in.
+    var arrivingBoundary: BoundaryMode?
 
     public init(environment: SessionEnvironment) {
         self.environment = environment

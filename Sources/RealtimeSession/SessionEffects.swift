@@ -13,8 +13,14 @@ public struct SessionEffects: Sendable {
     public let rules: SafetyRules
     public let evidence: EvidenceVault
     public let clock: ServiceClock
+    /// Where used handoff tickets are recorded (the cluster's database); nil on a single server.
+    public let tickets: (any Coordination)?
 
-    public init(store: any Store, rules: SafetyRules, evidence: EvidenceVault, clock: ServiceClock) {
+    public init(
+        store: any Store, rules: SafetyRules, evidence: EvidenceVault, clock: ServiceClock,
+        tickets: (any Coordination)? = nil
+    ) {
+        self.tickets = tickets
         self.store = store
         self.rules = rules
         self.evidence = evidence
@@ -65,6 +71,9 @@ public struct SessionEffects: Sendable {
             let filed = try await store.fileReport(report)
             evidence.keep(collected, report: filed.id)
             return .reportFiled(id: filed.id)
+        case .redeemTicket(let id, let expiresAt):
+            guard let tickets else { return .failed }
+            return .ticketRedeemed(fresh: try await tickets.useTicket(id: id, expiresAt: expiresAt))
         }
     }
 

@@ -19,12 +19,15 @@ public struct SessionEnvironment: Sendable {
     public var connectionsPerAccountMax: Int
     /// Reports one account may file in a day.
     public var reportsPerDayMax: Int
+    /// Redirects to other nodes of the cluster and checks their tickets (nil on a single server).
+    public var handoffs: (any Handoffs)?
 
     public init(
         directory: SpaceDirectory, board: SafetyBoard, limits: ConnectionLimits, accountLimits: AccountLimiter,
         personaSwitch: PersonaSwitchGuard, words: WordFilter, clock: ServiceClock, realtime: RealtimeConfig,
-        connectionsPerAccountMax: Int, reportsPerDayMax: Int
+        connectionsPerAccountMax: Int, reportsPerDayMax: Int, handoffs: (any Handoffs)? = nil
     ) {
+        self.handoffs = handoffs
         self.directory = directory
         self.board = board
         self.limits = limits

@@ -47,6 +47,8 @@ public enum ClientMessage: Hashable, Sendable {
     case tour(action: TourAction, entityId: UInt32)
     /// The guide announces the work the tour stands at.
     case tourStop(artwork: String)
+    /// Instead of `hello` on the server a `redirect` named: the protocol version and the ticket.
+    case handoff(version: UInt16, ticket: String)
 
     public var type: MessageType {
         switch self {
@@ -65,6 +67,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .report: .report
         case .tour: .tour
         case .tourStop: .tourStop
+        case .handoff: .handoff
         }
     }
 
@@ -118,6 +121,9 @@ public enum ClientMessage: Hashable, Sendable {
             buffer.writeLE(entity)
         case .tourStop(let artwork):
             buffer.writeShortString(artwork, bytesMax: WireFormat.idBytesMax)
+        case .handoff(let version, let ticket):
+            buffer.writeLE(version)
+            buffer.writeLongString(ticket, bytesMax: WireFormat.ticketBytesMax)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -201,6 +207,10 @@ public enum ClientMessage: Hashable, Sendable {
         case .tourStop:
             message = .tourStop(
                 artwork: try payload.readShortString("tourStop.artwork", bytesMax: WireFormat.idBytesMax))
+        case .handoff:
+            let version = try payload.readLE(UInt16.self, "handoff.version")
+            let ticket = try payload.readLongString("handoff.ticket", bytesMax: WireFormat.ticketBytesMax)
+            message = .handoff(version: version, ticket: ticket)
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

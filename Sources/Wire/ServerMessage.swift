@@ -166,6 +166,8 @@ public enum ServerMessage: Hashable, Sendable {
     case left(reason: LeaveReason)
     /// Something the person should know: a moderator's message, a report outcome, a friend request.
     case notice(kind: NoticeKind, entityId: UInt32, text: String)
+    /// The space is served by another server: connect to `url` and send `handoff` with `ticket`.
+    case redirect(url: String, ticket: String, space: String)
 
     public static let presenceEntriesMax = 200
     public static let errorMessageBytesMax = 512
@@ -181,6 +183,7 @@ public enum ServerMessage: Hashable, Sendable {
         case .pong: .pong
         case .left: .left
         case .notice: .notice
+        case .redirect: .redirect
         }
     }
 
@@ -242,6 +245,10 @@ public enum ServerMessage: Hashable, Sendable {
             buffer.writeInteger(kind.rawValue)
             buffer.writeLE(entity)
             buffer.writeLongString(text, bytesMax: Self.errorMessageBytesMax)
+        case .redirect(let url, let ticket, let space):
+            buffer.writeLongString(url, bytesMax: WireFormat.urlBytesMax)
+            buffer.writeLongString(ticket, bytesMax: WireFormat.ticketBytesMax)
+            buffer.writeShortString(space, bytesMax: WireFormat.idBytesMax)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -313,6 +320,11 @@ public enum ServerMessage: Hashable, Sendable {
             let entity = try payload.readLE(UInt32.self, "notice.entityId")
             let text = try payload.readLongString("notice.text", bytesMax: errorMessageBytesMax)
             message = .notice(kind: NoticeKind(rawValue: raw) ?? .info, entityId: entity, text: text)
+        case .redirect:
+            let url = try payload.readLongString("redirect.url", bytesMax: WireFormat.urlBytesMax)
+            let ticket = try payload.readLongString("redirect.ticket", bytesMax: WireFormat.ticketBytesMax)
+            let space = try payload.readShortString("redirect.space", bytesMax: WireFormat.idBytesMax)
+            message = .redirect(url: url, ticket: ticket, space: space)
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -20,6 +20,10 @@ public enum WireFormat {
     /// Longest session token, space id or portal id on the wire (bytes).
     public static let tokenBytesMax = 128
     public static let idBytesMax = 96
+    /// A handoff ticket (`redirect`, `handoff`): signed claims of a few hundred bytes.
+    public static let ticketBytesMax = 1024
+    /// The WebSocket URL in a `redirect`.
+    public static let urlBytesMax = 512
 }
 
 /// Message type codes. Client-to-server codes are below 0x80, server-to-client codes 0x80 and above.
@@ -39,6 +43,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case report = 0x0D
     case tour = 0x0E
     case tourStop = 0x0F
+    case handoff = 0x10
 
     case welcome = 0x81
     case joined = 0x82
@@ -49,6 +54,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case pong = 0x87
     case left = 0x88
     case notice = 0x89
+    case redirect = 0x8A
 }
 
 /// Avatar animation states; the server uses them to pick the speed limit.
@@ -95,6 +101,8 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, Codable {
     case unknownEntity = 19
     /// A moderator's sanction forbids it for now (a kick, suspension, ban or mute).
     case sanctioned = 20
+    /// The space is passing from one server of the cluster to another; try again in a moment.
+    case spaceMoving = 21
 
     /// A stable snake_case name, also used in logs and documentation.
     public var name: String {
@@ -119,6 +127,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, Codable {
         case .conflict: "conflict"
         case .unknownEntity: "unknown_entity"
         case .sanctioned: "sanctioned"
+        case .spaceMoving: "space_moving"
         }
     }
 }
@@ -143,6 +152,8 @@ public enum CloseCode {
     public static let busy: UInt16 = 4029
     /// The account was erased, suspended or banned while connected; the reason says which.
     public static let accountEnded: UInt16 = 4010
+    /// A handoff ticket was refused: forged, expired, used before, or meant for another server.
+    public static let ticketRefused: UInt16 = 4011
 }
 
 /// Why the server took an avatar out of a space (`left` message).
@@ -151,6 +162,8 @@ public enum LeaveReason: UInt8, Sendable, CaseIterable, Codable {
     case teleported = 1
     case kicked = 2
     case spaceClosed = 3
+    /// The space now runs on another server of the cluster: `join` it again to be sent there.
+    case moved = 4
 }
 
 /// Who may come within the personal boundary (0.6 m around each avatar); enforced by the server.

@@ -56,6 +56,10 @@ enum VectorCases {
             ),
             ("client-tour", .tour(action: .join, entityId: 9), ["type": "tour", "action": 2, "entityId": 9]),
             ("client-tour-stop", .tourStop(artwork: "T07303"), ["type": "tourStop", "artwork": "T07303"]),
+            (
+                "client-handoff", .handoff(version: 1, ticket: ticket),
+                ["type": "handoff", "version": 1, "ticket": ticket]
+            ),
         ]
     }
 
@@ -147,8 +151,20 @@ enum VectorCases {
                 "server-notice", .notice(kind: .friendRequest, entityId: 9, text: "Hana would like to be friends"),
                 ["type": "notice", "kind": 3, "entityId": 9, "text": "Hana would like to be friends"]
             ),
+            ("server-left-moved", .left(reason: .moved), ["type": "left", "reason": 4]),
+            (
+                "server-redirect",
+                .redirect(url: "wss://node2.bitgoeul.example/connect", ticket: ticket, space: "gwangju/gmap"),
+                [
+                    "type": "redirect", "url": "wss://node2.bitgoeul.example/connect", "ticket": ticket,
+                    "space": "gwangju/gmap",
+                ]
+            ),
         ]
     }
+
+    /// A ticket's shape (base64url claims and signature); the wire carries it as an opaque string.
+    static let ticket = "bt1.eyJ2IjoxLCJpc3MiOiJub2RlLTEifQ.c2lnbmF0dXJl"
 
     static var appearanceJSON: [String: Any] {
         [

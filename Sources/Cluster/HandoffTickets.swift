@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import Realtime
+import Storage
+
+/// Issues and verifies handoff tickets with this node's Ed25519 key; other nodes' public keys come
+/// from the registry (`ClusterDirectory`).
+///
+/// A ticket is `bt1.` + base64url(claims JSON) + `.` + base64url(Ed25519 signature over
+/// `bitgoeul-handoff-v1\n` + the claims' bytes). Single use is checked by the receiver against the
+/// database; expiry against its own clock with `skewS` of tolerance, so clocks a few seconds apart
+/// neither refuse good tickets nor stretch a ticket's life by more than that.
+public final class HandoffTickets: Handoffs {
+    /// A ticket's life from issue: long enough to reconnect, too short to pass around.
+    public static let lifetimeS: Int64 = 30
+    /// Clock difference between servers tolerated in `exp`.
+    public static let skewS: Int64 = 10
+    static let prefix = "bt1."
+    static let domain = Array("bitgoeul-handoff-v1\n".utf8)
+
+    let me: String
+    /// The raw private key (the key type itself is not `Sendable`; it is rebuilt per signature).
+    private let keyBytes: Data
+    public let publicKey: [UInt8]
+    let directory: ClusterDirectory
+    let now: @Sendable () -> Date
+
+    public init(me: String, key: Curve25519.Signing.PrivateKey, directory: ClusterDirectory,
+                now: @escaping @Sendable () -> Date) {
+        self.me = me
+        self.keyBytes = key.rawRepresentation
+        self.publicKey = [UInt8](key.publicKey.rawRepresentation)
+        self.directory = directory
+        self.now = now
+    }
+
+    public func redirect(to space: String, carrying passenger: HandoffPassenger) -> Redirect? {
+        guard let placement = directory.placement(of: space), placement.node != me,
+            let url = Self.webSocketURL(placement.url)
+        else { return nil }
+        var random = SystemRandomNumberGenerator()
+        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let claims = HandoffClaims(
+            iss: me, aud: placement.node, jti: id, exp: Int64(now().timeIntervalSince1970) + Self.lifetimeS,
+            space: space, account: passenger.account, persona: passenger.persona, guestName: passenger.guestName,
+            appearance: passenger.appearance, boundary: passenger.boundary)
+        guard let ticket = try? sign(claims) else { return nil }
+        return Redirect(url: url, ticket: ticket, space: space)
+    }
+
+    /// The ticket for `claims`, signed with this node's key.
+    public func sign(_ claims: HandoffClaims) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try encoder.encode(claims)
+        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: keyBytes)
+        let signature = try key.signature(for: Self.domain + [UInt8](body))
+        return Self.prefix + Self.base64URL(body) + "." + Self.base64URL(signature)
+    }
+
+    public func verify(_ ticket: String) -> Result<HandoffClaims, TicketRefusal> {
+        guard ticket.utf8.count <= 1024, ticket.hasPrefix(Self.prefix) else {
+            return .failure(TicketRefusal(.malformed, "not a Bitgoeul handoff ticket"))
+        }
+        let parts = ticket.dropFirst(Self.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let body = Self.data(base64URL: parts[0]), let signature = Self.data(base64URL: parts[1]),
+            let claims = try? JSONDecoder().decode(HandoffClaims.self, from: body), claims.v == 1
+        else { return .failure(TicketRefusal(.malformed, "the ticket cannot be read")) }
+        guard let issuer = directory.node(claims.iss),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: issuer.ticketKey)
+        else { return .failure(TicketRefusal(.unknownIssuer, "the ticket's issuer '\(claims.iss)' is not in this cluster")) }
+        guard key.isValidSignature(signature, for: Self.domain + [UInt8](body)) else {
+            return .failure(TicketRefusal(.forged, "the ticket's signature does not verify"))
+        }
+        guard claims.aud == me else {
+            return .failure(TicketRefusal(.wrongServer, "the ticket is for '\(claims.aud)', not this server ('\(me)')"))
+        }
+        let nowS = Int64(now().timeIntervalSince1970)
+        guard nowS <= claims.exp + Self.skewS, claims.exp <= nowS + Self.lifetimeS + Self.skewS else {
+            return .failure(TicketRefusal(.expired, "the ticket expired; go back and try again"))
+        }
+        return .success(claims)
+    }
+
+    /// `ws://host:port/api/v1/connect` for `http://host:port` (and wss for https).
+    static func webSocketURL(_ base: String) -> String? {
+        guard var url = URLComponents(string: base), let scheme = url.scheme else { return nil }
+        switch scheme {
+        case "http": url.scheme = "ws"
+        case "https": url.scheme = "wss"
+        default: return nil
+        }
+        url.path = (url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path) + "/api/v1/connect"
+        return url.string
+    }
+
+    static func base64URL(_ data: some DataProtocol) -> String {
+        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func data(base64URL text: Substring) -> Data? {
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.count % 4 != 0 { s += "=" }
+        return Data(base64Encoded: s)
+    }
+}
