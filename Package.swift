@@ -32,7 +32,9 @@ let package = Package(
     targets: [
         .target(name: "WorldModel", swiftSettings: swiftSettings),
         .target(name: "Clocks", swiftSettings: swiftSettings),
-        .target(name: "DurableFiles", swiftSettings: swiftSettings),
+        .target(
+            name: "DurableFiles", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(name: "TOML", swiftSettings: swiftSettings),
         .target(name: "Geo", dependencies: ["WorldModel", "DurableFiles"], swiftSettings: swiftSettings),
         .target(
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "Cluster",
             dependencies: [
-                "Realtime", "Storage", "WorldModel",
+                "DurableFiles", "Realtime", "Storage", "WorldModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -110,7 +112,7 @@ let package = Package(
             name: "BitgoeulServer",
             dependencies: [
                 "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent", "Privacy",
-                "Clocks", "Safety", "Accounts", "RealtimeSession",
+                "Clocks", "Safety", "Accounts", "RealtimeSession", "Cluster", "DurableFiles",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -169,9 +171,12 @@ let package = Package(
             name: "bitgoeul",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
-                "StoragePostgres", "Simulation", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup", "Accounts",
+                "StoragePostgres", "Simulation", "Cluster", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup",
+                "Accounts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,6 +1,8 @@
 import Accounts
 import Clocks
+import Cluster
 import Docent
+import DurableFiles
 import Foundation
 import Geo
 import Hummingbird
@@ -34,8 +36,16 @@ public struct BitgoeulServer: Sendable {
         try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
         let store =
             try store ?? SQLiteStore(path: config.dataDirectory.appendingPathComponent("bitgoeul.sqlite").path)
+        let node = try Self.clusterNode(config, store: store)
         let engine = RealtimeEngine(
-            world: world, config: config.realtime, threads: config.tickThreads, logger: logger, clock: config.clock)
+            world: world, config: config.realtime, threads: config.tickThreads, logger: logger, clock: config.clock,
+            servesAllSpaces: node == nil, handoffs: node?.tickets)
+        let member = node.map { node in
+            ClusterMember(
+                registration: node.registration, coordination: node.coordination, serving: engine,
+                spaces: world.spaces.map(\.id), settings: node.config.settings, directory: node.directory,
+                monotonicS: config.clock.monotonicS, logger: logger)
+        }
         let areas = try Self.areas(of: world, config: config)
         let words = try Self.wordFilter(config)
         let artworks = try Self.catalogue(config)
@@ -57,7 +67,8 @@ public struct BitgoeulServer: Sendable {
                 windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS,
                 monotonicS: config.clock.monotonicS),
             signIns: SignInGuard<ClientAddress>(policy: config.signInPolicy, clock: config.clock.monotonicS),
-            sockets: SocketCounter(max: config.http.socketsMax))
+            sockets: SocketCounter(max: config.http.socketsMax),
+            cluster: member, handoffs: node?.tickets, coordination: node?.coordination)
         if let problem = config.releasePolicy.problem {
             throw ManifestError(file: "(config)", field: "stats", reason: problem)
         }
@@ -80,6 +91,32 @@ public struct BitgoeulServer: Sendable {
                 """, metadata: ["host": "\(config.host)"])
         }
         self.logger = logger
+    }
+
+    /// This node's part in a cluster (nil for a single server): its key, its directory of where
+    /// spaces are, and its registration.
+    struct ClusterNode {
+        let config: ClusterConfig
+        let coordination: any Coordination
+        let directory: ClusterDirectory
+        let tickets: HandoffTickets
+        let registration: NodeRegistration
+    }
+
+    static func clusterNode(_ config: ServerConfig, store: any Store) throws -> ClusterNode? {
+        guard let cluster = config.cluster else { return nil }
+        if let problem = cluster.problem { throw ManifestError(file: "(config)", field: "cluster", reason: problem) }
+        guard let coordination = store as? any Coordination else {
+            throw ManifestError(
+                file: "(config)", field: "cluster", reason: "a node of a cluster needs --database postgres://…")
+        }
+        let key = try SigningKeyFile.loadOrCreate(config.dataDirectory.appendingPathComponent("node-ed25519.key"))
+        let directory = ClusterDirectory(me: cluster.nodeId)
+        let tickets = HandoffTickets(me: cluster.nodeId, key: key, directory: directory, now: config.clock.now)
+        return ClusterNode(
+            config: cluster, coordination: coordination, directory: directory, tickets: tickets,
+            registration: NodeRegistration(
+                id: cluster.nodeId, url: cluster.publicURL, capacity: cluster.capacity, ticketKey: tickets.publicKey))
     }
 
     /// Builds the Hummingbird application; `onRunning` receives the bound port.
@@ -107,7 +144,7 @@ public struct BitgoeulServer: Sendable {
             router: router,
             server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets, tls: tls),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
-            services: [
+            services: (services.cluster.map { [ClusterService(member: $0, logger: logger)] } ?? []) + [
                 RealtimeService(
                     engine: services.engine, store: services.store, exhibitions: services.exhibitions,
                     docent: services.docentHolder, retention: services.config.retention, clock: services.clock,
@@ -124,7 +161,7 @@ public struct BitgoeulServer: Sendable {
 extension BitgoeulServer {
     /// Every HTTP resource's controller, after the middleware (a route keeps the middleware added before it).
     func addControllers(to router: Router<BitgoeulRequestContext>) {
-        router.addRoutes(OperationsController().endpoints)
+        router.addRoutes(OperationsController(cluster: services.cluster).endpoints)
         router.addRoutes(WorldController(services: services).endpoints)
         router.addRoutes(AccountsController(services: services).endpoints)
         router.addRoutes(PersonasController(services: services).endpoints)

@@ -1,5 +1,6 @@
 import Accounts
 import Clocks
+import Cluster
 import Docent
 import Foundation
 import Privacy
@@ -76,6 +77,8 @@ public struct ServerConfig: Sendable {
     public var personaSwitchWindowS = 60.0
     /// How long notices, closed reports and ended moderation actions are kept.
     public var retention = Retention()
+    /// This server as a node of a cluster (needs a PostgreSQL store); a single server when nil.
+    public var cluster: ClusterConfig?
     /// Ciphertext bytes one account's life-log vault may hold.
     public var vaultBytesMax = 256 * 1024
 

@@ -1,5 +1,6 @@
 import Accounts
 import Clocks
+import Cluster
 import Docent
 import Foundation
 import Geo
@@ -50,6 +51,11 @@ public struct Services: Sendable {
     let sockets: SocketCounter
 
     /// The wall and monotonic clocks every handler reads.
+    /// This node's part in a cluster (nil for a single server).
+    public var cluster: ClusterMember?
+    let handoffs: HandoffTickets?
+    let coordination: (any Coordination)?
+
     public var clock: ServiceClock { config.clock }
 
     /// The account behind a bearer token, or nil when it is unknown or expired.
@@ -62,12 +68,13 @@ public struct Services: Sendable {
         SessionEnvironment(
             directory: engine.directory, board: engine.safety, limits: config.limits, accountLimits: accountLimits,
             personaSwitch: personaSwitch, words: words, clock: clock, realtime: config.realtime,
-            connectionsPerAccountMax: config.connectionsPerAccountMax, reportsPerDayMax: config.reportsPerDayMax)
+            connectionsPerAccountMax: config.connectionsPerAccountMax, reportsPerDayMax: config.reportsPerDayMax,
+            handoffs: handoffs)
     }
 
     /// What carries out the requests of real-time connections.
     var sessionEffects: SessionEffects {
-        SessionEffects(store: store, rules: rules, evidence: evidence, clock: clock)
+        SessionEffects(store: store, rules: rules, evidence: evidence, clock: clock, tickets: coordination)
     }
 }
 

@@ -35,8 +35,8 @@ public actor ClusterMember {
         case degraded
     }
 
-    public let registration: NodeRegistration
-    public let settings: ClusterSettings
+    public nonisolated let registration: NodeRegistration
+    public nonisolated let settings: ClusterSettings
     /// Where every space is, for redirects and the world listing (read from any thread).
     public nonisolated let directory: ClusterDirectory
     let coordination: any Coordination
@@ -51,8 +51,8 @@ public actor ClusterMember {
 
     public init(
         registration: NodeRegistration, coordination: any Coordination, serving: any SpaceServing, spaces: [String],
-        settings: ClusterSettings = ClusterSettings(), monotonicS: @escaping @Sendable () -> Double,
-        logger: Logger = Logger(label: "bitgoeul.cluster")
+        settings: ClusterSettings = ClusterSettings(), directory: ClusterDirectory? = nil,
+        monotonicS: @escaping @Sendable () -> Double, logger: Logger = Logger(label: "bitgoeul.cluster")
     ) {
         self.registration = registration
         self.coordination = coordination
@@ -62,7 +62,7 @@ public actor ClusterMember {
         self.monotonicS = monotonicS
         self.logger = logger
         self.keeper = LeaseKeeper(leaseS: settings.leaseS)
-        self.directory = ClusterDirectory(me: registration.id)
+        self.directory = directory ?? ClusterDirectory(me: registration.id)
         self.lastContactS = monotonicS()
     }
 
@@ -202,7 +202,7 @@ public final class ClusterDirectory: Sendable {
     public let me: String
     private let state = Mutex<(placements: [String: Placement], nodes: [String: NodeRecord])>(([:], [:]))
 
-    init(me: String) { self.me = me }
+    public init(me: String) { self.me = me }
 
     public func placement(of space: String) -> Placement? { state.withLock { $0.placements[space] } }
     public var placements: [String: Placement] { state.withLock { $0.placements } }

@@ -25,8 +25,10 @@ public final class HandoffTickets: Handoffs {
     let directory: ClusterDirectory
     let now: @Sendable () -> Date
 
-    public init(me: String, key: Curve25519.Signing.PrivateKey, directory: ClusterDirectory,
-                now: @escaping @Sendable () -> Date) {
+    public init(
+        me: String, key: Curve25519.Signing.PrivateKey, directory: ClusterDirectory,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.me = me
         self.keyBytes = key.rawRepresentation
         self.publicKey = [UInt8](key.publicKey.rawRepresentation)
@@ -63,12 +65,15 @@ public final class HandoffTickets: Handoffs {
             return .failure(TicketRefusal(.malformed, "not a Bitgoeul handoff ticket"))
         }
         let parts = ticket.dropFirst(Self.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let body = Self.data(base64URL: parts[0]), let signature = Self.data(base64URL: parts[1]),
+        guard parts.count == 2, let body = Self.data(base64URL: parts[0]),
+            let signature = Self.data(base64URL: parts[1]),
             let claims = try? JSONDecoder().decode(HandoffClaims.self, from: body), claims.v == 1
         else { return .failure(TicketRefusal(.malformed, "the ticket cannot be read")) }
         guard let issuer = directory.node(claims.iss),
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: issuer.ticketKey)
-        else { return .failure(TicketRefusal(.unknownIssuer, "the ticket's issuer '\(claims.iss)' is not in this cluster")) }
+        else {
+            return .failure(TicketRefusal(.unknownIssuer, "the ticket's issuer '\(claims.iss)' is not in this cluster"))
+        }
         guard key.isValidSignature(signature, for: Self.domain + [UInt8](body)) else {
             return .failure(TicketRefusal(.forged, "the ticket's signature does not verify"))
         }
@@ -83,7 +88,7 @@ public final class HandoffTickets: Handoffs {
     }
 
     /// `ws://host:port/api/v1/connect` for `http://host:port` (and wss for https).
-    static func webSocketURL(_ base: String) -> String? {
+    public static func webSocketURL(_ base: String) -> String? {
         guard var url = URLComponents(string: base), let scheme = url.scheme else { return nil }
         switch scheme {
         case "http": url.scheme = "ws"
@@ -95,8 +100,10 @@ public final class HandoffTickets: Handoffs {
     }
 
     static func base64URL(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
     }
 
     static func data(base64URL text: Substring) -> Data? {

@@ -28,17 +28,11 @@ public actor AccessLog {
     /// The server's signing key from `dataDirectory`, made (0600, temp file + rename) on first start.
     public static func loadKey(dataDirectory: URL) throws -> Curve25519.Signing.PrivateKey {
         let file = dataDirectory.appendingPathComponent("transparency-ed25519.key")
-        if FileManager.default.fileExists(atPath: file.path) {
-            let text = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let raw = Data(base64Encoded: text) else {
-                throw ManifestError(file: file.path, field: "(key)", reason: "not a base64 Ed25519 key")
-            }
-            return try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        do {
+            return try SigningKeyFile.loadOrCreate(file)
+        } catch let error as SigningKeyFile.Unreadable {
+            throw ManifestError(file: error.path, field: "(key)", reason: "not a base64 Ed25519 key")
         }
-        let key = Curve25519.Signing.PrivateKey()
-        try AtomicFile.write(Data((key.rawRepresentation.base64EncodedString() + "\n").utf8), to: file)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        return key
     }
 
     /// The tag a person has in the log.

@@ -1,6 +1,7 @@
 import Accounts
 import ArgumentParser
 import BitgoeulServer
+import Cluster
 import Docent
 import Foundation
 import Hummingbird
@@ -8,8 +9,10 @@ import Logging
 import NIOCore
 import Privacy
 import Realtime
+import ServiceLifecycle
 import Storage
 import StoragePostgres
+import UnixSignals
 import WorldModel
 
 /// `bitgoeul serve`: runs the server until interrupted.
@@ -19,6 +22,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (default: $PORT, else 8080).") var port: Int?
     @OptionGroup var storage: StoreOptions
+    @Option(help: "This node's id in a cluster (with --database): lowercase letters, digits and '-'.")
+    var nodeId: String?
+    @Option(help: "The URL clients reach this node at (default http://HOST:PORT); sent in redirects.")
+    var nodeUrl: String?
+    @Option(help: "Avatars this node takes; a cluster shares spaces out in proportion.") var nodeCapacity = 5000
     @Option(help: "Region directory with region.json; repeat for several.")
     var world: [String] = ["worlds/gwangju", "worlds/seoul"]
     @Option(help: "Static web client directory, served at /.") var web = "Web"
@@ -80,6 +88,16 @@ struct Serve: AsyncParsableCommand {
         config.releasePolicy.threshold = statsThreshold
         if let problem = config.releasePolicy.problem { throw ValidationError("statistics: \(problem)") }
         try applyConnectionLimits(to: &config)
+        if let nodeId {
+            guard storage.database != nil else {
+                throw ValidationError("--node-id needs --database postgres://… (the nodes of a cluster share it)")
+            }
+            var cluster = ClusterConfig(
+                nodeId: nodeId, publicURL: nodeUrl ?? "http://\(host):\(config.port)", capacity: nodeCapacity)
+            if let problem = cluster.problem { throw ValidationError(problem) }
+            cluster.settings = ClusterSettings()
+            config.cluster = cluster
+        }
         let store: any Store
         do {
             store = try await storage.open(mustExist: false)
@@ -94,6 +112,12 @@ struct Serve: AsyncParsableCommand {
             print("error: cannot start: \(error)")
             throw ExitCode(2)
         }
+        do {
+            try await server.joinCluster()
+        } catch let error as CoordinationError {
+            print("error: cannot start: \(error)")
+            throw ExitCode(3)
+        }
         let host = self.host
         let scheme = config.tls == nil ? "http" : "https"
         let app = server.makeApplication { port in
@@ -101,12 +125,35 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(
                 Data("Bitgoeul is serving the mirror world on \(scheme)://\(host):\(port)/\n".utf8))
         }
-        try await app.runService()
+        try await Self.run(app, server: server, drainsOnTerm: config.cluster != nil)
         await StoreOptions.close(store)
     }
 }
 
 extension Serve {
+    /// Runs the application until SIGINT or SIGTERM. A node of a cluster first drains on SIGTERM:
+    /// its spaces go to the other nodes and its clients follow, so a rolling restart loses nobody.
+    static func run(_ app: some ApplicationProtocol, server: BitgoeulServer, drainsOnTerm: Bool) async throws {
+        let logger = Logger(label: "bitgoeul")
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [app], gracefulShutdownSignals: drainsOnTerm ? [.sigint] : [.sigterm, .sigint],
+                logger: logger))
+        guard drainsOnTerm else { return try await group.run() }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sigterm) {
+                    await server.drain()
+                    await group.triggerGracefulShutdown()
+                    return
+                }
+            }
+            try await tasks.next()
+            tasks.cancelAll()
+        }
+    }
+
     /// The HTTP and WebSocket limits from the command line, each checked against its range.
     func applyConnectionLimits(to config: inout ServerConfig) throws {
         guard (0.5...300).contains(requestHeadTimeout) else {

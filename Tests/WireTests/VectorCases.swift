@@ -154,9 +154,9 @@ enum VectorCases {
             ("server-left-moved", .left(reason: .moved), ["type": "left", "reason": 4]),
             (
                 "server-redirect",
-                .redirect(url: "wss://node2.bitgoeul.example/connect", ticket: ticket, space: "gwangju/gmap"),
+                .redirect(url: "wss://node2.bitgoeul.example/api/v1/connect", ticket: ticket, space: "gwangju/gmap"),
                 [
-                    "type": "redirect", "url": "wss://node2.bitgoeul.example/connect", "ticket": ticket,
+                    "type": "redirect", "url": "wss://node2.bitgoeul.example/api/v1/connect", "ticket": ticket,
                     "space": "gwangju/gmap",
                 ]
             ),

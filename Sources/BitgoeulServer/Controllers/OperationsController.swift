@@ -1,9 +1,13 @@
+import Cluster
 import Foundation
 import Hummingbird
 import NIOCore
 
 /// What operators and tools read: health, metrics and the API's own description.
 struct OperationsController {
+    /// This node's part in a cluster, for the health check (nil on a single server).
+    let cluster: ClusterMember?
+
     /// The HTTP API's description, served at `/openapi.json` (empty if missing from the build).
     static let openAPIDocument: Data = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else { return Data() }
@@ -18,7 +22,18 @@ struct OperationsController {
     }
 
     @Sendable func health(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
-        JSON.response(["status": "ok"])
+        guard let member = cluster else { return JSON.response(Health(status: "ok")) }
+        // Degraded still answers 200: the node's spaces keep running from memory until their leases end.
+        return JSON.response(
+            Health(
+                status: await member.health.rawValue, node: member.directory.me,
+                spacesServed: await member.served.count))
+    }
+
+    struct Health: Encodable {
+        var status: String
+        var node: String?
+        var spacesServed: Int?
     }
 
     @Sendable func metrics(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Geo
 import HTTPTypes
@@ -33,6 +34,14 @@ struct WorldController {
         let assets: [String]
         /// Whether `…/solar` has an analysis to colour roofs by.
         let solar: Bool
+        /// The node of the cluster that serves the space (nil on a single server, or while it moves).
+        let server: SpaceServer?
+    }
+
+    struct SpaceServer: Encodable {
+        let node: String
+        let url: String
+        let connect: String
     }
 
     /// A space in full (with its obstacles), plus what the client may fetch for it.
@@ -126,12 +135,21 @@ struct WorldController {
     }
 
     func summary(_ space: Space) -> SpaceSummary {
-        SpaceSummary(
+        let local = services.engine.directory[space.id]
+        // On a node of a cluster, where the space runs and how many are there (as of its last renewal,
+        // at most a second old, when another node serves it).
+        let placement = services.cluster?.directory.placement(of: space.id)
+        let servedHere = local?.isServed == true && services.cluster != nil
+        let occupancy = servedHere || services.cluster == nil ? (local?.occupancy ?? 0) : (placement?.occupancy ?? 0)
+        let server = placement.flatMap { p in
+            HandoffTickets.webSocketURL(p.url).map { SpaceServer(node: p.node, url: p.url, connect: $0) }
+        }
+        return SpaceSummary(
             id: space.id, name: space.name, kind: space.kind, anchor: space.anchor, bounds: space.bounds,
-            spawns: space.spawns, portals: space.portals, capacity: space.capacity,
-            occupancy: services.engine.directory[space.id]?.occupancy ?? 0, allowGuests: space.allowGuests,
-            obstacleCount: space.obstacles.count, attribution: space.attribution, areas: services.areas[space.id] ?? [],
-            ground: space.ground, assets: assets(of: space), solar: hasSolarAnalysis(space.id))
+            spawns: space.spawns, portals: space.portals, capacity: space.capacity, occupancy: occupancy,
+            allowGuests: space.allowGuests, obstacleCount: space.obstacles.count, attribution: space.attribution,
+            areas: services.areas[space.id] ?? [], ground: space.ground, assets: assets(of: space),
+            solar: hasSolarAnalysis(space.id), server: server)
     }
 
     func hasSolarAnalysis(_ spaceId: String) -> Bool {
