@@ -243,7 +243,7 @@ let package = Package(
             name: "BitgoeulServerTests",
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
-                "Privacy", "Accounts", "Clocks", "Safety", "RealtimeSession", "Docent",
+                "Privacy", "Accounts", "Clocks", "Safety", "RealtimeSession", "Docent", "Cluster", "StoragePostgres",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

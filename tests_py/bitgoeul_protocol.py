@@ -7,12 +7,16 @@ import struct
 CLIENT_TYPES = {
     "hello": 0x01, "join": 0x02, "joinGuest": 0x03, "move": 0x04, "chat": 0x05, "teleportPortal": 0x06,
     "teleportSpace": 0x07, "presenceRequest": 0x08, "ping": 0x09, "leave": 0x0A, "setBoundary": 0x0B,
-    "relate": 0x0C, "report": 0x0D, "tour": 0x0E, "tourStop": 0x0F,
+    "relate": 0x0C, "report": 0x0D, "tour": 0x0E, "tourStop": 0x0F, "handoff": 0x10,
 }
 SERVER_TYPES = {
     0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
-    0x87: "pong", 0x88: "left", 0x89: "notice",
+    0x87: "pong", 0x88: "left", 0x89: "notice", 0x8A: "redirect",
 }
+# `left` reasons, the error a client retries while a space passes between servers, and the close for a refused ticket.
+LEFT_TELEPORTED, LEFT_MOVED = 1, 4
+ERROR_SPACE_MOVING = 21
+CLOSE_TICKET_REFUSED = 4011
 
 
 def str8(s):
@@ -63,6 +67,8 @@ def encode_client(m):
         p = struct.pack("<BI", m["action"], m["entityId"])
     elif t == "tourStop":
         p = str8(m["artwork"])
+    elif t == "handoff":
+        p = struct.pack("<H", m["version"]) + str16(m["ticket"])
     else:
         p = b""
     return struct.pack("<BH", CLIENT_TYPES[t], len(p)) + p
@@ -153,6 +159,8 @@ def decode_server_payload(t, payload):
     elif name == "notice":
         m["kind"], m["entityId"] = r.take("BI")
         m["text"] = r.str16()
+    elif name == "redirect":
+        m["url"], m["ticket"], m["space"] = r.str16(), r.str16(), r.str8()
     if r.pos != len(payload):
         raise ValueError(f"{name}: {len(payload) - r.pos} trailing bytes")
     return m
@@ -194,6 +202,9 @@ def decode_client_payload(t, payload):
         m["action"], m["entityId"] = r.take("BI")
     elif name == "tourStop":
         m["artwork"] = r.str8()
+    elif name == "handoff":
+        m["version"] = r.take("H")
+        m["ticket"] = r.str16()
     if r.pos != len(payload):
         raise ValueError(f"{name}: trailing bytes")
     return m
@@ -207,3 +218,42 @@ def split_frame(frame):
         out.append((t, frame[pos + 3:pos + 3 + n]))
         pos += 3 + n
     return out
+
+
+def receive_messages(ws, predicate, timeout=5.0):
+    """Decoded server messages from `ws` until one satisfies `predicate`: (that message, all seen).
+
+    A close on the way raises websockets' ConnectionClosed (its `rcvd` holds the code, e.g. 4011 for a refused
+    ticket); nothing matching in `timeout` seconds raises AssertionError."""
+    import time
+
+    deadline = time.time() + timeout
+    seen = []
+    while time.time() < deadline:
+        frame = ws.recv(timeout=max(0.01, deadline - time.time()))
+        for t, payload in split_frame(frame):
+            m = decode_server_payload(t, payload)
+            seen.append(m)
+            if predicate(m):
+                return m, seen
+    raise AssertionError(f"not received in {timeout} s; saw {[m['type'] for m in seen][-10:]}")
+
+
+def follow_redirect(redirect, timeout=5.0):
+    """Follows a `redirect` as the browser does: a new connection to its url, `handoff` with its ticket instead of
+    `hello`, then `welcome` and `joined` — the server places the person itself, so no `join` is sent.
+
+    Returns (ws, welcome, joined); the caller closes ws (or uses it as a context manager). A refused ticket closes
+    the connection with 4011, which surfaces as websockets' ConnectionClosed."""
+    from websockets.sync.client import connect
+
+    ws = connect(redirect["url"], open_timeout=timeout)
+    try:
+        ws.send(encode_client({"type": "handoff", "version": 1, "ticket": redirect["ticket"]}))
+        joined, seen = receive_messages(ws, lambda m: m["type"] == "joined", timeout)
+        if seen[0]["type"] != "welcome":
+            raise AssertionError(f"a handoff is answered with welcome first, not {seen[0]}")
+        return ws, seen[0], joined
+    except BaseException:
+        ws.close()
+        raise

@@ -1,4 +1,5 @@
 """The protocol from the outside: shared vectors and a live server, checked by an independent Python client."""
+import contextlib
 import json
 import pathlib
 import time
@@ -8,8 +9,8 @@ import pytest
 from websockets.sync.client import connect
 
 from live_server import live_server
-from bitgoeul_protocol import (SERVER_TYPES, decode_client_payload, decode_server_payload, encode_client,
-                               split_frame)
+from bitgoeul_protocol import (CLIENT_TYPES, LEFT_MOVED, SERVER_TYPES, decode_client_payload,
+                               decode_server_payload, encode_client, follow_redirect, split_frame, str8)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VECTORS = sorted((ROOT / "Tests/Fixtures/protocol").glob("*.json"))
@@ -29,6 +30,9 @@ def test_there_are_vectors_for_every_message_type():
     names = {json.loads(p.read_text())["message"]["type"] for p in VECTORS}
     assert len(VECTORS) >= 19
     assert set(SERVER_TYPES.values()) <= names | {"chat"}
+    assert set(CLIENT_TYPES) <= names
+    # The cluster's additions: handoff, redirect, and `left` because the space moved to another server.
+    assert any(json.loads(p.read_text())["message"] == {"type": "left", "reason": LEFT_MOVED} for p in VECTORS)
 
 
 @pytest.mark.parametrize("path", VECTORS, ids=lambda p: p.stem)
@@ -40,6 +44,33 @@ def test_vector_decodes_to_its_fields(path):
     assert close_enough(decoded, vector["message"]), (decoded, vector["message"])
     if t < 0x80:
         assert encode_client(vector["message"]).hex() == vector["hex"]
+
+
+def test_following_a_redirect_hands_the_ticket_over_instead_of_hello_and_join():
+    """The Python client's redirect helper against a stand-in for the other server (no Bitgoeul server needed)."""
+    import struct
+    import threading
+    from websockets.sync.server import serve
+
+    redirect = json.loads((ROOT / "Tests/Fixtures/protocol/server-redirect.json").read_text())["message"]
+    received = []
+
+    def other_server(ws):
+        received.extend(decode_client_payload(t, p) for t, p in split_frame(ws.recv(timeout=5)))
+        welcome = struct.pack("<HBB", 1, 20, 1)
+        joined = str8(redirect["space"]) + struct.pack("<I9fH", 7, *[0.0] * 9, 64)
+        ws.send(struct.pack("<BH", 0x81, len(welcome)) + welcome + struct.pack("<BH", 0x82, len(joined)) + joined)
+        with contextlib.suppress(Exception):
+            ws.recv(timeout=5)
+
+    with serve(other_server, "127.0.0.1", 0) as stand_in:
+        threading.Thread(target=stand_in.serve_forever, daemon=True).start()
+        port = stand_in.socket.getsockname()[1]
+        ws, welcome, joined = follow_redirect({**redirect, "url": f"ws://127.0.0.1:{port}/api/v1/connect"})
+        with ws:
+            assert welcome["type"] == "welcome" and joined["space"] == redirect["space"]
+        stand_in.shutdown()
+    assert received == [{"type": "handoff", "version": 1, "ticket": redirect["ticket"]}]
 
 
 @pytest.fixture(scope="module")

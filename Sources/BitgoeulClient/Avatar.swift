@@ -22,20 +22,56 @@ public final class Avatar: Sendable {
         public var undecodable = 0
         /// Notices from the server: moderation, report outcomes, friend requests (last 100).
         public var notices: [(kind: NoticeKind, entityId: UInt32, text: String)] = []
+        /// Redirects followed to other nodes of a cluster, and reconnections after a drop.
+        public var redirects = 0
+        public var reconnects = 0
+        /// The WebSocket URL of the node the avatar is connected to (after a redirect).
+        public var server: String?
     }
 
-    public let connection: RealtimeConnection
-    private let state = Mutex(State())
+    /// The connection in use now (it changes when the avatar follows a redirect or reconnects).
+    public var connection: RealtimeConnection { link.withLock { $0.connection } }
+    let link: Mutex<Link>
+    let memory: Mutex<Memory>
+    let state = Mutex(State())
     private let seq = Atomic<UInt32>(0)
 
-    private init(connection: RealtimeConnection) {
-        self.connection = connection
+    /// The current connection; `generation` tells its events from a replaced one's.
+    struct Link {
+        var connection: RealtimeConnection
+        var generation: Int
+    }
+
+    /// What the avatar needs to carry on elsewhere: where it started, its token, its last join and
+    /// boundary setting.
+    struct Memory {
+        var homeURL: String
+        var currentURL: String
+        var token: String
+        var resilient: Bool
+        var lastJoin: ClientMessage?
+        var boundary: BoundaryMode?
+        var closedByClient = false
+        var rejoinAttempts = 0
+    }
+
+    private init(connection: RealtimeConnection, url: String, token: String, resilient: Bool) {
+        link = Mutex(Link(connection: connection, generation: 0))
+        memory = Mutex(Memory(homeURL: url, currentURL: url, token: token, resilient: resilient))
     }
 
     /// Connects and says hello (with `token`, or as a guest when nil); returns after the welcome.
-    public static func connect(url: String, token: String?, timeoutS: Double = 10) async throws -> Avatar {
-        let avatar = Avatar(connection: try await RealtimeConnection.connect(url: url))
-        avatar.startListening()
+    ///
+    /// The avatar always follows `redirect` to the node of a cluster that serves its space, and
+    /// joins again when its space moved. With `resilient`, it also reconnects (with backoff) when
+    /// the connection drops, and enters its last space again.
+    public static func connect(url: String, token: String?, timeoutS: Double = 10, resilient: Bool = false)
+        async throws -> Avatar
+    {
+        let avatar = Avatar(
+            connection: try await RealtimeConnection.connect(url: url), url: url, token: token ?? "",
+            resilient: resilient)
+        avatar.listen(to: avatar.connection, generation: 0)
         avatar.connection.send(.hello(version: WireFormat.version, token: token ?? ""))
         guard await avatar.waitUntil(timeoutS: timeoutS, { $0.welcomed || $0.closed != nil }), avatar.snapshot.welcomed
         else {
@@ -52,40 +88,49 @@ public final class Avatar: Sendable {
         public var description: String { "closed \(code.map(String.init) ?? "-"): \(reason)" }
     }
 
-    private func startListening() {
+    func listen(to connection: RealtimeConnection, generation: Int) {
         let events = connection.events
         Task { [self] in
             for await event in events {
-                self.state.withLock { s in
-                    switch event {
-                    case .message(let m):
-                        switch m {
-                        case .welcome(_, _, let guest):
-                            s.welcomed = true
-                            s.guest = guest
-                        case .chat(let c):
-                            s.chat.append(c)
-                            if s.chat.count > 1000 { s.chat.removeFirst() }
-                        case .error(let code, let message):
-                            s.errors.append((code, message))
-                            if s.errors.count > 1000 { s.errors.removeFirst() }
-                        case .presence(let total, let entries):
-                            s.presence = entries
-                            s.presenceTotal = Int(total)
-                        case .notice(let kind, let entity, let text):
-                            s.notices.append((kind, entity, text))
-                            if s.notices.count > 100 { s.notices.removeFirst() }
-                        case .pong(let sent, _):
-                            s.lastPongRttMs = Date().timeIntervalSince1970 * 1000 - sent
-                        default:
-                            s.view.apply(m)
-                        }
-                    case .undecodable, .frame:
-                        s.undecodable += 1
-                    case .closed(let code, let reason):
-                        s.closed = (code, reason)
-                    }
+                guard link.withLock({ $0.generation }) == generation else { continue }
+                record(event)
+                react(to: event, generation: generation)
+            }
+        }
+    }
+
+    private func record(_ event: RealtimeEvent) {
+        state.withLock { s in
+            switch event {
+            case .message(let m):
+                switch m {
+                case .welcome(_, _, let guest):
+                    s.welcomed = true
+                    s.guest = guest
+                case .chat(let c):
+                    s.chat.append(c)
+                    if s.chat.count > 1000 { s.chat.removeFirst() }
+                case .error(let code, let message):
+                    s.errors.append((code, message))
+                    if s.errors.count > 1000 { s.errors.removeFirst() }
+                case .presence(let total, let entries):
+                    s.presence = entries
+                    s.presenceTotal = Int(total)
+                case .notice(let kind, let entity, let text):
+                    s.notices.append((kind, entity, text))
+                    if s.notices.count > 100 { s.notices.removeFirst() }
+                case .pong(let sent, _):
+                    s.lastPongRttMs = Date().timeIntervalSince1970 * 1000 - sent
+                case .redirect(let url, _, _):
+                    s.redirects += 1
+                    s.server = url
+                default:
+                    s.view.apply(m)
                 }
+            case .undecodable, .frame:
+                s.undecodable += 1
+            case .closed(let code, let reason):
+                s.closed = (code, reason)
             }
         }
     }
@@ -106,10 +151,10 @@ public final class Avatar: Sendable {
         return state.withLock { condition($0) }
     }
 
-    public func join(space: String, personaId: Int64) { connection.send(.join(space: space, personaId: personaId)) }
+    public func join(space: String, personaId: Int64) { sendJoin(.join(space: space, personaId: personaId)) }
 
     public func joinGuest(space: String, name: String, appearance: Appearance = .standard) {
-        connection.send(.joinGuest(space: space, name: name, appearance: appearance))
+        sendJoin(.joinGuest(space: space, name: name, appearance: appearance))
     }
 
     /// Sends a movement intent with the next sequence number; returns that number.
@@ -122,12 +167,18 @@ public final class Avatar: Sendable {
     }
 
     public func say(_ text: String, scope: ChatScope = .proximity) { connection.send(.chat(scope: scope, text: text)) }
-    public func teleport(toSpace id: String) { connection.send(.teleportSpace(space: id)) }
+    public func teleport(toSpace id: String) {
+        remember(space: id)
+        connection.send(.teleportSpace(space: id))
+    }
     public func teleport(throughPortal id: String) { connection.send(.teleportPortal(portalId: id)) }
     public func requestPresence() { connection.send(.presenceRequest) }
     public func ping() { connection.send(.ping(clientTimeMs: Date().timeIntervalSince1970 * 1000)) }
     public func leave() { connection.send(.leave) }
-    public func setBoundary(_ mode: BoundaryMode) { connection.send(.setBoundary(mode)) }
+    public func setBoundary(_ mode: BoundaryMode) {
+        memory.withLock { $0.boundary = mode }
+        connection.send(.setBoundary(mode))
+    }
     /// Starts, joins (the guide `entityId`) or leaves a guided tour.
     public func tour(_ action: TourAction, guide entityId: UInt32 = 0) {
         connection.send(.tour(action: action, entityId: entityId))
@@ -142,5 +193,8 @@ public final class Avatar: Sendable {
     public func report(entityId: UInt32, category: UInt8, note: String = "", block: Bool = false) {
         connection.send(.report(entityId: entityId, category: category, block: block, note: note))
     }
-    public func close() { connection.close() }
+    public func close() {
+        memory.withLock { $0.closedByClient = true }
+        connection.close()
+    }
 }

@@ -25,7 +25,8 @@ extension ConnectionStateMachine {
             }
             state = .greeting
             pending = .redeeming(claims)
-            // Kept past its expiry by the tolerated clock skew, so it cannot be used again meanwhile.
+            // Kept a minute past its expiry (more than the 10 s of clock skew a ticket is accepted
+            // with), so it cannot be used again while any node would still take it.
             let keptUntil = Date(timeIntervalSince1970: Double(claims.exp + 60))
             return ask(.redeemTicket(id: claims.jti, expiresAt: keptUntil))
         }
@@ -67,6 +68,7 @@ extension ConnectionStateMachine {
         // The persona is looked up again here: it may have been renamed or deleted meanwhile.
         pending = .loadingPersona(id: persona, space: environment.directory[claims.space]!)
         arrivingBoundary = BoundaryMode(rawValue: claims.boundary) ?? .nonFriends
+        boundary = arrivingBoundary ?? boundary
         return [welcomeMessage(guest: false), .watch(account: account)] + ask(.loadPersona(id: persona))
     }
 
@@ -76,6 +78,7 @@ extension ConnectionStateMachine {
     {
         guard let handle = environment.directory[claims.space] else { return [] }
         arrivingBoundary = BoundaryMode(rawValue: claims.boundary) ?? .nonFriends
+        boundary = arrivingBoundary ?? boundary
         return enter(handle, as: walker, createdAt: createdAt, who: who)
     }
 
@@ -87,7 +90,7 @@ extension ConnectionStateMachine {
     /// between nodes, an error to try again.
     mutating func redirect(to handle: SpaceHandle, as walker: Walker, who: Identity) -> [Action] {
         state = .ready(who)
-        let passenger = HandoffPassenger(walker: walker, boundary: arrivingBoundary ?? .nonFriends)
+        let passenger = HandoffPassenger(walker: walker, boundary: arrivingBoundary ?? boundary)
         guard let redirect = environment.handoffs?.redirect(to: handle.id, carrying: passenger) else {
             return reply(.spaceMoving, "'\(handle.id)' is moving between servers; try again in a moment")
         }

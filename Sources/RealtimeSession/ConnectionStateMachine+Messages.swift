@@ -98,6 +98,7 @@ extension ConnectionStateMachine {
             state = .ready(who)
             return [.send(.left(reason: .requested))]
         case .setBoundary(let mode):
+            boundary = mode
             return post(.setBoundary(mode), to: link)
         case .relate(let action, let entity):
             guard buckets.relates.take(nowS: now) else {

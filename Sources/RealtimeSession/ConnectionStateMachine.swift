@@ -70,6 +70,8 @@ public struct ConnectionStateMachine {
     var pending: Pending?
     /// The boundary setting a handoff ticket carried, applied once the avatar is in.
     var arrivingBoundary: BoundaryMode?
+    /// The person's last boundary setting on this connection, carried to another node by a redirect.
+    var boundary = BoundaryMode.nonFriends
 
     public init(environment: SessionEnvironment) {
         self.environment = environment

@@ -143,7 +143,8 @@ extension Serve {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask {
-                for await _ in await UnixSignalsSequence(trapping: .sigterm) {
+                for await signal in await UnixSignalsSequence(trapping: .sigterm) {
+                    logger.info("signal received", metadata: ["signal": "\(signal)"])
                     await server.drain()
                     await group.triggerGracefulShutdown()
                     return

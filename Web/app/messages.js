@@ -1,6 +1,6 @@
 // What the space page does with each message from the server (docs/protocol.md).
 import * as lifelog from "../net/lifelog.js";
-import { NOTICE, RELATE } from "../net/protocol.js";
+import { ERROR, NOTICE, RELATE } from "../net/protocol.js";
 import { t } from "../ui/i18n.js";
 import { onceButton } from "../ui/log.js";
 import { reconcile } from "../world/movement.js";
@@ -39,7 +39,8 @@ export function handleMessage(m, ctx) {
     case "chat": log.add(`${m.name}: ${m.text}`); break;
     case "presence": hud.showPresence(m, state.joined?.entityId, ctx.openMenu); break;
     case "notice": notice(m, ctx); break;
-    case "error": log.add(t("error", { message: m.message })); break;
+    // A space passing between servers is asked for again by the connection, which shows the wait.
+    case "error": if (m.code !== ERROR.spaceMoving) log.add(t("error", { message: m.message })); break;
     case "left": state.self.joined = false; break;
     default: break;
   }

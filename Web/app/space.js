@@ -52,7 +52,11 @@ const hud = new Hud();
 const log = new Log(byId("log", "div"));
 const connection = new Connection({
   onStatus: (kind, reason, code) => {
-    hud.say(kind === "closed" ? t("closed", { reason: reason || t("closeCode", { code }) }) : reason);
+    if (kind === "closed") hud.say(t("closed", { reason: reason || t("closeCode", { code }) }));
+    // Carried to another server of the cluster, or waiting for a space passing between servers: a short pause.
+    else if (kind === "moving") hud.say(t("moving"));
+    else if (kind === "unavailable") hud.say(t("movingFailed"));
+    else hud.say(reason);
   },
   onMessage: (m) => handleMessage(m, ctx),
 });

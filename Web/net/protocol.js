@@ -6,12 +6,13 @@ export const VERSION = 1;
 export const CLIENT_TYPES = {
   hello: 0x01, join: 0x02, joinGuest: 0x03, move: 0x04, chat: 0x05, teleportPortal: 0x06,
   teleportSpace: 0x07, presenceRequest: 0x08, ping: 0x09, leave: 0x0a, setBoundary: 0x0b, relate: 0x0c,
-  report: 0x0d, tour: 0x0e, tourStop: 0x0f,
+  report: 0x0d, tour: 0x0e, tourStop: 0x0f, handoff: 0x10,
 };
 
-const SERVER_NAMES = {
+/** Server message names by type code. */
+export const SERVER_NAMES = {
   0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
-  0x87: "pong", 0x88: "left", 0x89: "notice",
+  0x87: "pong", 0x88: "left", 0x89: "notice", 0x8a: "redirect",
 };
 
 /** Personal boundary modes, `relate` actions, report categories and notice kinds (docs/protocol.md). */
@@ -20,6 +21,14 @@ export const RELATE = { mute: 1, unmute: 2, block: 3, friend: 4 };
 export const REPORT_CATEGORIES = ["harassment", "threat", "sexual_content", "spam", "fraud", "minor_safety", "other"];
 export const NOTICE = { info: 0, moderation: 1, reportOutcome: 2, friendRequest: 3, tour: 4 };
 export const TOUR = { start: 1, join: 2, leave: 3 };
+/** Why the server took you out of a space (`left.reason`): `moved` means the space now runs on another server. */
+export const LEFT = { requested: 0, teleported: 1, kicked: 2, spaceClosed: 3, moved: 4 };
+/** Error codes (docs/protocol.md, "Errors"). */
+export const ERROR = {
+  badMessage: 1, unknownType: 2, notJoined: 3, unknownSpace: 4, spaceFull: 5, rateLimited: 6, unknownPersona: 7,
+  guestsNotAllowed: 8, notNearPortal: 9, unknownPortal: 10, invalidValue: 11, textTooLong: 12, badName: 13,
+  alreadyJoined: 15, busy: 16, notAllowed: 17, conflict: 18, unknownEntity: 19, sanctioned: 20, spaceMoving: 21,
+};
 
 export const SNAPSHOT_RESET = 1;
 export const SNAPSHOT_CORRECTED = 2;
@@ -38,7 +47,7 @@ export const ACCESSORY = { none: 0, hat: 1, glasses: 2, scarf: 3, backpack: 4, h
 export const CLOSE = {
   normal: 1000, goingAway: 1001, tooManyConnectionsForAccount: 1008, messageTooBig: 1009,
   versionUnsupported: 4000, noHello: 4001, invalidSession: 4003, flooding: 4008, accountEnded: 4010,
-  admissionRefused: 4029, malformed: 4400,
+  ticketRefused: 4011, admissionRefused: 4029, malformed: 4400,
 };
 /** Closes a retry cannot fix: the version, the session, and an account erased or barred. */
 export const CLOSE_FINAL = [CLOSE.versionUnsupported, CLOSE.invalidSession, CLOSE.accountEnded];
@@ -112,6 +121,7 @@ export function encodeClient(...messages) {
       case "report": w.u32(m.entityId); w.u8(m.category); w.u8(m.block ? 1 : 0); w.str(m.note, 2, 2000); break;
       case "tour": w.u8(m.action); w.u32(m.entityId); break;
       case "tourStop": w.str(m.artwork, 1, 96); break;
+      case "handoff": w.u16(m.version); w.str(m.ticket, 2, 1024); break;
       default: break;
     }
     w.view.setUint16(lengthAt, w.length - start, true);
@@ -181,8 +191,10 @@ export function splitFrame(bytes) {
  * @typedef {{ type: "pong", clientTimeMs: number, serverTimeMs: number }} Pong
  * @typedef {{ type: "left", reason: number }} Left
  * @typedef {{ type: "notice", kind: number, entityId: number, text: string }} Notice
+ * @typedef {{ type: "redirect", url: string, ticket: string, space: string }} Redirect
  * @typedef {{ type: "unknown", code: number }} Unknown
- * @typedef {Welcome | Joined | Snapshot | Chat | Presence | ServerError | Pong | Left | Notice | Unknown} ServerMessage
+ * @typedef {Welcome | Joined | Snapshot | Chat | Presence | ServerError | Pong | Left | Notice | Redirect | Unknown}
+ *   ServerMessage
  * @typedef {{ type: keyof typeof CLIENT_TYPES, [field: string]: any }} ClientMessage
  */
 
@@ -233,6 +245,7 @@ function decodeServerMessage(type, payload) {
     case "pong": m = { type: "pong", clientTimeMs: r.f64(), serverTimeMs: r.f64() }; break;
     case "left": m = { type: "left", reason: r.u8() }; break;
     case "notice": m = { type: "notice", kind: r.u8(), entityId: r.u32(), text: r.str(2) }; break;
+    case "redirect": m = { type: "redirect", url: r.str(2), ticket: r.str(2), space: r.str(1) }; break;
   }
   r.end();
   return m;
@@ -270,6 +283,7 @@ export function decodeClientFrame(bytes) {
       case "report": m.entityId = r.u32(); m.category = r.u8(); m.block = r.u8() === 1; m.note = r.str(2); break;
       case "tour": m.action = r.u8(); m.entityId = r.u32(); break;
       case "tourStop": m.artwork = r.str(1); break;
+      case "handoff": m.version = r.u16(); m.ticket = r.str(2); break;
       default: break;
     }
     r.end();

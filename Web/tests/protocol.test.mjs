@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { encodeClient, decodeClientFrame, decodeServerFrame, splitFrame } from "../net/protocol.js";
+import { CLIENT_TYPES, LEFT, SERVER_NAMES, encodeClient, decodeClientFrame, decodeServerFrame, splitFrame } from "../net/protocol.js";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "../../Tests/Fixtures/protocol");
 const vectors = readdirSync(fixtures).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(fixtures, f), "utf8")));
@@ -29,6 +29,10 @@ function close(actual, expected, path = "message") {
 
 test("there is a vector for every message", () => {
   assert.ok(vectors.length >= 19);
+  const types = new Set(vectors.map((v) => v.message.type));
+  for (const name of [...Object.keys(CLIENT_TYPES), ...Object.values(SERVER_NAMES)]) assert.ok(types.has(name), `no vector for ${name}`);
+  // The cluster's additions: the handoff, the redirect and `left` because the space moved.
+  assert.ok(vectors.some((v) => v.message.type === "left" && v.message.reason === LEFT.moved), "no vector for left moved");
 });
 
 for (const v of vectors) {
