@@ -25,6 +25,8 @@ public final class Avatar: Sendable {
         /// Redirects followed to other nodes of a cluster, and reconnections after a drop.
         public var redirects = 0
         public var reconnects = 0
+        /// `joined` messages received: one per entry into a space.
+        public var joins = 0
         /// The WebSocket URL of the node the avatar is connected to (after a redirect).
         public var server: String?
     }
@@ -124,6 +126,9 @@ public final class Avatar: Sendable {
                 case .redirect(let url, _, _):
                     s.redirects += 1
                     s.server = url
+                case .joined:
+                    s.joins += 1
+                    s.view.apply(m)
                 default:
                     s.view.apply(m)
                 }

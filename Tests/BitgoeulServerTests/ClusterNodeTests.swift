@@ -126,3 +126,64 @@ struct ClusterNodeTests {
         throw TestFailure("no redirect")
     }
 }
+
+/// Failure and upgrade: a node killed with SIGKILL, and one drained with SIGTERM.
+@Suite(.serialized, .enabled(if: LiveCluster.postgresURL != nil, "needs BITGOEUL_TEST_PG"))
+struct ClusterFailoverTests {
+    @Test func afterKill9TheSpaceIsServedElsewhereAndItsClientsAreBackInIt() async throws {
+        try await LiveCluster.with(["a", "b", "c"]) { cluster in
+            let placements = try await cluster.placements(via: "a")
+            let victim = try #require(placements["testland/plaza"])
+            let survivor = try #require(cluster.nodes.keys.sorted().first { $0 != victim })
+            // Guests enter through a survivor's door and are redirected to the victim.
+            var guests: [Avatar] = []
+            for i in 0..<3 {
+                let avatar = try await Avatar.connect(
+                    url: cluster.node(survivor).connectURL, token: nil, resilient: true)
+                avatar.joinGuest(space: "testland/plaza", name: "Guest\(i)")
+                guests.append(avatar)
+            }
+            for guest in guests {
+                #expect(await guest.waitUntil(timeoutS: 5) { $0.view.space == "testland/plaza" && $0.view.snapshots > 0 })
+            }
+            let joinsBefore = guests.map(\.snapshot.joins)
+            let killedAt = Date()
+            cluster.kill(victim)
+            // Lease 10 s, rounds every second: the survivors take the space, the clients come back.
+            for (guest, before) in zip(guests, joinsBefore) {
+                #expect(
+                    await guest.waitUntil(timeoutS: 20) {
+                        $0.reconnects > 0 && $0.joins > before && $0.view.space == "testland/plaza"
+                    })
+            }
+            let backS = Date().timeIntervalSince(killedAt)
+            #expect(backS < 15, "back in the space \(backS) s after the kill")
+            #expect(backS > 5, "not before the lease ended (\(backS) s)")
+            #expect(await guests[0].waitUntil(timeoutS: 3) { $0.view.entity(named: "Guest2") != nil }, "together again")
+            let now = try await cluster.placements(via: survivor)
+            #expect(now["testland/plaza"] != victim && now["testland/plaza"]?.isEmpty == false)
+            for guest in guests { #expect(guest.snapshot.view.space == "testland/plaza") }
+        }
+    }
+
+    @Test func aDrainedNodeHandsItsPeopleOverAndNobodyEndsDisconnected() async throws {
+        try await LiveCluster.with(["a", "b"]) { cluster in
+            let placements = try await cluster.placements(via: "a")
+            let leaving = try #require(placements["testland/hall"])
+            let staying = try #require(cluster.nodes.keys.sorted().first { $0 != leaving })
+            let hana = try await cluster.citizen("hana", persona: "Hana", via: staying)
+            // Not resilient: following the drain must not need a reconnection after a drop.
+            let avatar = try await Avatar.connect(url: cluster.node(leaving).connectURL, token: hana.api.token)
+            avatar.setBoundary(.off)
+            avatar.join(space: "testland/hall", personaId: hana.personas[0].id)
+            #expect(await avatar.waitUntil(timeoutS: 5) { $0.view.space == "testland/hall" && $0.view.snapshots > 0 })
+            let status = try await cluster.terminate(leaving)
+            #expect(status == 0, "the drained node exits cleanly")
+            #expect(avatar.snapshot.redirects >= 1)
+            #expect(avatar.snapshot.server == cluster.node(staying).connectURL)
+            #expect(await avatar.waitUntil(timeoutS: 5) { $0.view.space == "testland/hall" && $0.closed == nil })
+            let before = avatar.snapshot.view.snapshots
+            #expect(await avatar.waitUntil(timeoutS: 2) { $0.view.snapshots > before }, "still receiving")
+        }
+    }
+}
