@@ -3,13 +3,20 @@ SWIFT ?= swift
 PORT ?= 8080
 VENV := .venv
 
-.PHONY: run test test-suites build release web-assets test-deps lint bench bots solar fuzz clean
+.PHONY: run cluster test test-suites build release web-assets test-deps lint bench bots solar fuzz clean
 
 ## Build in release mode, fetch the web assets, and serve the Gwangju demo world on 127.0.0.1:$(PORT).
 run: release web-assets
 	@mkdir -p var
 	.build/release/bitgoeul serve --host 127.0.0.1 --port $(PORT) --data var --world worlds/gwangju --world worlds/seoul --web Web \
 		--stats-epsilon 0.08 --stats-daily-epsilon 2.0
+
+## Three nodes of a cluster on ports 8080–8082 over a local PostgreSQL in var/pg (docs/cluster.md);
+## PostgreSQL 15 from Debian when missing. Ctrl-C drains the nodes and stops PostgreSQL.
+cluster: release web-assets
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql-15 \
+		&& (pg_ctlcluster 15 main stop 2>/dev/null || true))
+	scripts/cluster.sh
 
 release:
 	$(SWIFT) build -c release --product bitgoeul

@@ -13,7 +13,14 @@ public final class PersonaSwitchGuard: Sendable {
 
     private let monotonicS: @Sendable () -> Double
 
-    public init(windowS: Double, delayS: ClosedRange<Double>, monotonicS: @escaping @Sendable () -> Double) {
+    /// Told when a persona leaves here, so the other nodes of a cluster know it too.
+    let onLeft: (@Sendable (_ account: Int64, _ persona: Int64) -> Void)?
+
+    public init(
+        windowS: Double, delayS: ClosedRange<Double>, monotonicS: @escaping @Sendable () -> Double,
+        onLeft: (@Sendable (_ account: Int64, _ persona: Int64) -> Void)? = nil
+    ) {
+        self.onLeft = onLeft
         self.monotonicS = monotonicS
         self.windowS = windowS
         self.delayS = delayS
@@ -21,6 +28,12 @@ public final class PersonaSwitchGuard: Sendable {
 
     /// Notes that `persona` of `account` left its space now.
     public func left(account: Int64, persona: Int64) {
+        leftElsewhere(account: account, persona: persona)
+        onLeft?(account, persona)
+    }
+
+    /// Notes that `persona` of `account` left its space on another node just now.
+    public func leftElsewhere(account: Int64, persona: Int64) {
         let now = monotonicS()
         lastLeft.withLock { table in
             if table.count >= Self.accountsMax { table.removeAll(keepingCapacity: true) }

@@ -51,6 +51,9 @@ public struct BitgoeulServer: Sendable {
         let artworks = try Self.catalogue(config)
         let docent = Docent(artworks: artworks)
         let shown = try Self.exhibitions(config, world: world, catalogue: Set(artworks.map(\.id)))
+        // In a cluster, changes to someone's safety rules and persona switches reach every node.
+        let rulesChanged = node?.events.rulesChanged
+        let personaLeft = node?.events.personaLeft
         services = Services(
             config: config, store: store, world: world, engine: engine,
             hasher: PasswordHasher(iterations: config.passwordIterations), areas: areas,
@@ -58,17 +61,18 @@ public struct BitgoeulServer: Sendable {
                 openMax: config.connectionsMax, perSecond: config.connectionsPerSecond,
                 perAddressPerSecond: config.connectionsPerAddressPerSecond, clock: config.clock.monotonicS),
             logger: logger,
-            rules: SafetyRules(store: store, board: engine.safety, clock: config.clock), words: words,
+            rules: SafetyRules(store: store, board: engine.safety, clock: config.clock, changed: rulesChanged),
+            words: words,
             accountLimits: AccountLimiter(limits: config.limits, monotonicS: config.clock.monotonicS),
             docentHolder: DocentHolder(docent), llmBudget: LLMBudget(monotonicS: config.clock.monotonicS),
             exhibitions: ExhibitionBook(shown),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
             personaSwitch: PersonaSwitchGuard(
                 windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS,
-                monotonicS: config.clock.monotonicS),
+                monotonicS: config.clock.monotonicS, onLeft: personaLeft),
             signIns: SignInGuard<ClientAddress>(policy: config.signInPolicy, clock: config.clock.monotonicS),
             sockets: SocketCounter(max: config.http.socketsMax),
-            cluster: member, handoffs: node?.tickets, coordination: node?.coordination)
+            cluster: member, handoffs: node?.tickets, coordination: node?.coordination, events: node?.events)
         if let problem = config.releasePolicy.problem {
             throw ManifestError(file: "(config)", field: "stats", reason: problem)
         }
@@ -101,12 +105,13 @@ public struct BitgoeulServer: Sendable {
         let directory: ClusterDirectory
         let tickets: HandoffTickets
         let registration: NodeRegistration
+        let events: ClusterEvents
     }
 
     static func clusterNode(_ config: ServerConfig, store: any Store) throws -> ClusterNode? {
         guard let cluster = config.cluster else { return nil }
         if let problem = cluster.problem { throw ManifestError(file: "(config)", field: "cluster", reason: problem) }
-        guard let coordination = store as? any Coordination else {
+        guard let coordination = store as? any Coordination, let channel = store as? any EventChannel else {
             throw ManifestError(
                 file: "(config)", field: "cluster", reason: "a node of a cluster needs --database postgres://…")
         }
@@ -116,7 +121,8 @@ public struct BitgoeulServer: Sendable {
         return ClusterNode(
             config: cluster, coordination: coordination, directory: directory, tickets: tickets,
             registration: NodeRegistration(
-                id: cluster.nodeId, url: cluster.publicURL, capacity: cluster.capacity, ticketKey: tickets.publicKey))
+                id: cluster.nodeId, url: cluster.publicURL, capacity: cluster.capacity, ticketKey: tickets.publicKey),
+            events: ClusterEvents(me: cluster.nodeId, channel: channel, logger: Logger(label: "bitgoeul.cluster")))
     }
 
     /// Builds the Hummingbird application; `onRunning` receives the bound port.
@@ -144,15 +150,16 @@ public struct BitgoeulServer: Sendable {
             router: router,
             server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets, tls: tls),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
-            services: (services.cluster.map { [ClusterService(member: $0, logger: logger)] } ?? []) + [
-                RealtimeService(
-                    engine: services.engine, store: services.store, exhibitions: services.exhibitions,
-                    docent: services.docentHolder, retention: services.config.retention, clock: services.clock,
-                    logger: logger),
-                StatsPublisher(
-                    outbox: services.engine.visits, store: services.store, policy: services.config.releasePolicy,
-                    timeZone: services.config.statsTimeZone, logger: logger),
-            ],
+            services: (services.cluster.map { [ClusterService(member: $0, logger: logger)] } ?? [])
+                + (services.events.map { [ClusterEventsService(events: $0, services: services)] } ?? []) + [
+                    RealtimeService(
+                        engine: services.engine, store: services.store, exhibitions: services.exhibitions,
+                        docent: services.docentHolder, retention: services.config.retention, clock: services.clock,
+                        logger: logger),
+                    StatsPublisher(
+                        outbox: services.engine.visits, store: services.store, policy: services.config.releasePolicy,
+                        timeZone: services.config.statsTimeZone, logger: logger),
+                ],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -55,6 +55,8 @@ public struct Services: Sendable {
     public var cluster: ClusterMember?
     let handoffs: HandoffTickets?
     let coordination: (any Coordination)?
+    /// Sends changes to the other nodes of the cluster (nil for a single server).
+    let events: ClusterEvents?
 
     public var clock: ServiceClock { config.clock }
 

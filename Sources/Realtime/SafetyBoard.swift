@@ -130,6 +130,11 @@ public final class SafetyBoard: Sendable {
         changes.add(1, ordering: .releasing)
     }
 
+    /// Signed-in accounts with a connection open here (guests' parties are negative and left out).
+    public var connectedAccounts: [Int64] {
+        state.withLock { $0.connections.keys.filter { $0 > 0 } }
+    }
+
     /// Open connections of a party.
     public func connections(of party: Int64) -> Int {
         state.withLock { $0.connections[party] ?? 0 }
@@ -162,6 +167,11 @@ public final class SafetyBoard: Sendable {
     }
 
     /// Every live avatar of a party (an account may be in several spaces at once).
+    /// Every avatar in the world on this node.
+    public func everyone() -> [LiveEntity] {
+        state.withLock { Array($0.entities.values) }
+    }
+
     public func entities(of party: Int64) -> [LiveEntity] {
         state.withLock { $0.entities.values.filter { $0.link.party == party } }
     }

@@ -8,11 +8,16 @@ public struct SafetyRules: Sendable {
     public let store: any Store
     public let board: SafetyBoard
     public let clock: ServiceClock
+    /// Told which accounts' rules changed, so other nodes of a cluster reload them too.
+    public let changed: (@Sendable ([Int64]) -> Void)?
 
-    public init(store: any Store, board: SafetyBoard, clock: ServiceClock) {
+    public init(
+        store: any Store, board: SafetyBoard, clock: ServiceClock, changed: (@Sendable ([Int64]) -> Void)? = nil
+    ) {
         self.store = store
         self.board = board
         self.clock = clock
+        self.changed = changed
     }
 
     /// Blocks either way, mutes, friends and active sanctions of an account.
@@ -39,6 +44,12 @@ public struct SafetyRules: Sendable {
 
     /// Reloads the rules of each online account among `accounts` (guests live only on the board).
     public func refresh(_ accounts: Int64...) async throws {
+        try await refreshHere(accounts)
+        changed?(accounts.filter { $0 > 0 })
+    }
+
+    /// Reloads the rules of those of `accounts` connected to this node (a change made elsewhere).
+    public func refreshHere(_ accounts: [Int64]) async throws {
         for account in accounts where account > 0 && board.connections(of: account) > 0 {
             board.reload(account, rules: try await load(account: account))
         }

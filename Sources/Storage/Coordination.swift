@@ -125,3 +125,14 @@ public protocol Coordination: Sendable {
     /// until `expiresAt` passes plus a margin.
     func useTicket(id: String, expiresAt: Date) async throws -> Bool
 }
+
+/// How the nodes of a cluster tell each other what changed (PostgreSQL LISTEN/NOTIFY): small
+/// payloads, delivered to every node listening at the time, in the order sent from one node.
+public protocol EventChannel: Sendable {
+    /// Largest payload, in bytes.
+    static var payloadBytesMax: Int { get }
+    func publish(_ payload: String) async throws
+    /// Calls `receive` with every payload published (by any node, this one too) until cancelled
+    /// or the connection fails (then it throws; the caller listens again).
+    func listen(_ receive: @escaping @Sendable (String) -> Void) async throws
+}

@@ -1,5 +1,7 @@
 import BitgoeulClient
 import Foundation
+import Storage
+import StoragePostgres
 import Testing
 import Wire
 import WorldModel
@@ -144,7 +146,8 @@ struct ClusterFailoverTests {
                 guests.append(avatar)
             }
             for guest in guests {
-                #expect(await guest.waitUntil(timeoutS: 5) { $0.view.space == "testland/plaza" && $0.view.snapshots > 0 })
+                #expect(
+                    await guest.waitUntil(timeoutS: 5) { $0.view.space == "testland/plaza" && $0.view.snapshots > 0 })
             }
             let joinsBefore = guests.map(\.snapshot.joins)
             let killedAt = Date()
@@ -184,6 +187,89 @@ struct ClusterFailoverTests {
             #expect(await avatar.waitUntil(timeoutS: 5) { $0.view.space == "testland/hall" && $0.closed == nil })
             let before = avatar.snapshot.view.snapshots
             #expect(await avatar.waitUntil(timeoutS: 2) { $0.view.snapshots > before }, "still receiving")
+        }
+    }
+}
+
+/// Blocks and sanctions made through one node take effect on the others within a second.
+@Suite(.serialized, .enabled(if: LiveCluster.postgresURL != nil, "needs BITGOEUL_TEST_PG"))
+struct ClusterEventTests {
+    /// Two nodes serving one space each: the two spaces' nodes.
+    static func spread(_ cluster: LiveCluster) async throws -> (plaza: String, hall: String) {
+        var placements: [String: String] = [:]
+        try await LiveCluster.poll(timeoutS: 10, "the spaces were not shared out") {
+            placements = (try? await cluster.placements(via: "a")) ?? [:]
+            return Set(placements.values).count == 2 && !placements.values.contains("")
+        }
+        return (placements["testland/plaza"]!, placements["testland/hall"]!)
+    }
+
+    @Test func aBlockMadeOnOneNodeHidesTheBlockerOnAnother() async throws {
+        try await LiveCluster.with(["a", "b"]) { cluster in
+            let (plaza, hall) = try await Self.spread(cluster)
+            var mina = try await cluster.citizen("mina", persona: "Mina", via: plaza)
+            mina = Citizen(
+                api: mina.api, personas: mina.personas + [try await mina.api.createPersona(name: "Mina Two")],
+                accountId: mina.accountId)
+            var joon = try await cluster.citizen("joon", persona: "Joon", via: plaza)
+            joon = Citizen(
+                api: joon.api, personas: joon.personas + [try await joon.api.createPersona(name: "Joon Two")],
+                accountId: joon.accountId)
+            func enter(_ who: Citizen, _ persona: Int, _ space: String, at node: String) async throws -> Avatar {
+                let avatar = try await Avatar.connect(url: cluster.node(node).connectURL, token: who.api.token)
+                avatar.join(space: space, personaId: who.personas[persona].id)
+                guard await avatar.waitUntil(timeoutS: 5, { $0.view.space == space && $0.view.snapshots > 0 }) else {
+                    throw TestFailure("\(who.personas[persona].name) did not enter \(space)")
+                }
+                return avatar
+            }
+            let minaInPlaza = try await enter(mina, 0, "testland/plaza", at: plaza)
+            let joonInPlaza = try await enter(joon, 0, "testland/plaza", at: plaza)
+            let minaInHall = try await enter(mina, 1, "testland/hall", at: hall)
+            let joonInHall = try await enter(joon, 1, "testland/hall", at: hall)
+            #expect(await joonInHall.waitUntil(timeoutS: 3) { $0.view.entity(named: "Mina Two") != nil })
+            let joonId = try #require(
+                await minaInPlaza.waitUntil(timeoutS: 3) { $0.view.entity(named: "Joon") != nil }
+                    ? minaInPlaza.read { $0.view.entity(named: "Joon")?.id } : nil)
+            // Mina blocks Joon in the plaza (one node); in the hall (the other node) they vanish
+            // from each other's view, whichever persona either uses.
+            let blockedAt = Date()
+            minaInPlaza.relate(.block, entityId: joonId)
+            #expect(await joonInHall.waitUntil(timeoutS: 1) { $0.view.entity(named: "Mina Two") == nil })
+            #expect(await minaInHall.waitUntil(timeoutS: 1) { $0.view.entity(named: "Joon Two") == nil })
+            #expect(Date().timeIntervalSince(blockedAt) < 1.2, "within a second across nodes")
+            _ = joonInPlaza
+        }
+    }
+
+    @Test func aBanOnOneNodeDisconnectsThePersonOnAnother() async throws {
+        try await LiveCluster.with(["a", "b"]) { cluster in
+            let (plaza, hall) = try await Self.spread(cluster)
+            let troll = try await cluster.citizen("troll", persona: "Troll", via: plaza)
+            let victim = try await cluster.citizen("victim", persona: "Victim", via: plaza)
+            let moderator = try await cluster.citizen("moder", persona: "Moder", via: hall)
+            let store = try await PostgresStore.open(PostgresLocation(url: cluster.database))
+            try await store.setRole(account: moderator.accountId, space: "*", role: .moderator)
+            await store.close()
+
+            let trollAvatar = try await Avatar.connect(url: cluster.node(plaza).connectURL, token: troll.api.token)
+            trollAvatar.join(space: "testland/plaza", personaId: troll.personas[0].id)
+            let victimAvatar = try await Avatar.connect(url: cluster.node(plaza).connectURL, token: victim.api.token)
+            victimAvatar.join(space: "testland/plaza", personaId: victim.personas[0].id)
+            #expect(await victimAvatar.waitUntil(timeoutS: 5) { $0.view.entity(named: "Troll") != nil })
+            let trollId = try #require(victimAvatar.read { $0.view.entity(named: "Troll")?.id })
+            victimAvatar.report(entityId: trollId, category: 0, note: "follows me")
+            #expect(await victimAvatar.waitUntil(timeoutS: 3) { $0.notices.contains { $0.text.contains("report #") } })
+
+            // The moderator works through the other node.
+            let queue = try await moderator.openReports()
+            let report = try #require(queue.first { $0.reportedName == "Troll" })
+            let bannedAt = Date()
+            try await moderator.act(on: report.id, "ban", reason: "harassment")
+            #expect(await trollAvatar.waitUntil(timeoutS: 1) { $0.closed != nil }, "disconnected within a second")
+            #expect(trollAvatar.snapshot.closed?.code == CloseCode.accountEnded)
+            #expect(Date().timeIntervalSince(bannedAt) < 1.5)
+            #expect(await victimAvatar.waitUntil(timeoutS: 2) { $0.notices.contains { $0.text.contains("ban") } })
         }
     }
 }

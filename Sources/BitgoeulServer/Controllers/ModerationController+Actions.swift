@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import HTTPTypes
 import Realtime
@@ -77,16 +78,16 @@ extension ModerationController {
             case .dismiss: ""
             }
         try await services.store.addNotice(account: target, text: text, now: services.now())
+        // On every node of a cluster: the rules (mute, kick), the notice, and the end of a ban.
         try await services.rules.refresh(target)
-        for live in services.engine.safety.entities(of: target) {
-            live.link.post(system: .notice(kind: .moderation, entityId: 0, text: text))
-        }
+        await services.everywhere(.notice(account: target, kind: NoticeKind.moderation.rawValue, text: text))
         if action.kind == .suspend || action.kind == .ban {
             // The account's connections end at once; the notice waits in its persona page.
             let what = action.kind == .ban ? "banned" : "suspended"
-            services.connections.end(
-                account: target, code: CloseCode.accountEnded,
-                reason: "a moderator \(what) your account; your notices say why")
+            await services.everywhere(
+                .end(
+                    account: target, code: CloseCode.accountEnded,
+                    reason: "a moderator \(what) your account; your notices say why", forGood: false, removal: nil))
         }
     }
 
@@ -98,8 +99,6 @@ extension ModerationController {
             ? "Your report #\(report.id) on \(report.reportedName) was reviewed; no action was taken: \(action.reason)"
             : "Your report #\(report.id) on \(report.reportedName) was reviewed; the moderator chose: \(action.kind.rawValue)"
         try await services.store.addNotice(account: reporter, text: text, now: services.now())
-        for live in services.engine.safety.entities(of: reporter) {
-            live.link.post(system: .notice(kind: .reportOutcome, entityId: 0, text: text))
-        }
+        await services.everywhere(.notice(account: reporter, kind: NoticeKind.reportOutcome.rawValue, text: text))
     }
 }

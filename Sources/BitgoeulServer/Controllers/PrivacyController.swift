@@ -1,8 +1,10 @@
+import Cluster
 import Foundation
 import Hummingbird
 import Privacy
 import Realtime
 import Storage
+import Wire
 
 /// The person's own data rights: the encrypted life-log vault, the log of staff looks at their
 /// data (with proofs), and erasure. The public face of the log is `TransparencyController`.
@@ -112,6 +114,8 @@ struct PrivacyController {
                 subject: tag, treeHead: TransparencyController.headBody(head, services), entries: items))
     }
 
+    static let erasedRemoval = "your account was erased; its personas are gone"
+
     /// Erases the account once its password confirms it, ending its live avatars and connections first.
     @Sendable func erase(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
         let account = try await services.requireAccount(request)
@@ -119,17 +123,17 @@ struct PrivacyController {
         guard try await passwordMatches(input.password, account: account) else {
             throw APIError(.forbidden, "password_wrong", "to erase your account, give its password")
         }
-        // Live avatars go first, so nothing new is said or seen under the erased personas.
+        // Live avatars go first, on every node, so nothing new is said or seen under the erased personas.
         for live in services.engine.safety.entities(of: account) {
-            live.link.post(system: .remove(reason: "your account was erased; its personas are gone"))
+            live.link.post(system: .remove(reason: Self.erasedRemoval))
         }
         let erasure = try await services.store.eraseAccount(id: account, tombstone: Self.tombstone)
         // Like a ban, erasure ends every live connection of the account, including those in no
         // space, and any that registers in the moment after.
-        services.connections.end(
-            account: account, code: ConnectionRegistry.erasedCode, reason: ConnectionRegistry.erasedReason,
-            forGood: true)
-        services.engine.safety.detach(account)
+        await services.everywhere(
+            .end(
+                account: account, code: ConnectionRegistry.erasedCode, reason: ConnectionRegistry.erasedReason,
+                forGood: true, removal: Self.erasedRemoval))
         return JSON.response(erasure)
     }
 
