@@ -13,6 +13,10 @@ import { t } from "./i18n.js";
  */
 export function showPresence({ people, names }, presence, selfId, onPerson) {
   people.textContent = t("people", { count: presence.total });
+  // The same people as shown: keep the buttons, so a click on one is never lost to a redraw.
+  const key = JSON.stringify([selfId, presence.entries.map((e) => [e.entityId, e.name, e.flags])]);
+  if (names.dataset.shown === key) return;
+  names.dataset.shown = key;
   names.replaceChildren(...presence.entries.map((e) => {
     const label = e.flags & ENTITY_GUEST ? `${e.name} (${t("guest")})` : e.name;
     if (e.entityId === selfId) return element("li", { textContent: `${label} (${t("you")})` });
