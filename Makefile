@@ -62,6 +62,8 @@ lint:
 ## (scripts/postgres.sh run: its URL in BITGOEUL_TEST_PG), which the storage suite and the cluster
 ## tests use, stopped and removed at the end whatever the outcome.
 CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests|SolarTests
+## The live cluster suites start real node processes and time joins and failovers: they run apart from the rest.
+LIVE_CLUSTER_SUITES := ClusterNodeTests|ClusterFailoverTests|ClusterEventTests
 test: test-deps web-assets lint
 	scripts/postgres.sh run $(MAKE) --no-print-directory test-suites
 
@@ -71,7 +73,8 @@ test-suites:
 	$(VENV)/bin/python -m pytest -q tests_py
 	node --test Web/tests/
 	$(SWIFT) test --skip-build --filter '$(CROWD_SUITES)'
-	$(SWIFT) test --skip-build --skip '$(CROWD_SUITES)'
+	$(SWIFT) test --skip-build --skip '$(CROWD_SUITES)|$(LIVE_CLUSTER_SUITES)'
+	$(SWIFT) test --skip-build --filter '$(LIVE_CLUSTER_SUITES)'
 	FUZZ_S=$(FUZZ_SMOKE_S) SWIFT=$(SWIFT) scripts/fuzz.sh
 
 ## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser of untrusted input, FUZZ_S seconds

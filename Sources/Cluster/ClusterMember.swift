@@ -207,6 +207,8 @@ public final class ClusterDirectory: Sendable {
     public func placement(of space: String) -> Placement? { state.withLock { $0.placements[space] } }
     public var placements: [String: Placement] { state.withLock { $0.placements } }
     public func node(_ id: String) -> NodeRecord? { state.withLock { $0.nodes[id] } }
+    /// The nodes registered as of the last round, by id.
+    public var nodeIds: [String] { state.withLock { $0.nodes.keys.sorted() } }
 
     func update(nodes: [NodeRecord], leases: [LeaseRecord], acquired: [String: Int64], released: Set<String>) {
         let byId = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id, $0) })

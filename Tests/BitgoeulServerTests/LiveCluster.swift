@@ -35,6 +35,16 @@ final class LiveCluster: @unchecked Sendable {
         for id in ids { try start(id) }
         for id in ids { try await waitUntilServing(id) }
         try await waitUntilPlaced()
+        // Each node accepts tickets only from nodes it has seen in a round: wait until all know all.
+        for id in ids {
+            let node = node(id)
+            try await Self.poll(timeoutS: 10, "\(id) does not know every node") {
+                struct Health: Decodable { let nodes: [String]? }
+                let data = try? await node.api.call("GET", "/healthz")
+                let health = data.flatMap { try? JSONDecoder().decode(Health.self, from: $0) }
+                return Set(health?.nodes ?? []) == Set(ids)
+            }
+        }
     }
 
     func start(_ id: String) throws {

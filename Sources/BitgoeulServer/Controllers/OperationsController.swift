@@ -27,13 +27,14 @@ struct OperationsController {
         return JSON.response(
             Health(
                 status: await member.health.rawValue, node: member.directory.me,
-                spacesServed: await member.served.count))
+                spacesServed: await member.served.count, nodes: member.directory.nodeIds))
     }
 
     struct Health: Encodable {
         var status: String
         var node: String?
         var spacesServed: Int?
+        var nodes: [String]?
     }
 
     @Sendable func metrics(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
