@@ -25,28 +25,26 @@ extension ConnectionStateMachine {
         guard let account else {
             return [.close(code: CloseCode.unauthorized, reason: "invalid or expired session token; sign in again")]
         }
-        let most = environment.connectionsPerAccountMax
-        guard environment.board.connections(of: account) < most else {
-            return [
-                .close(code: CloseCode.policyViolation, reason: "this account has \(most) connections open already")
-            ]
-        }
+        if let refusal = refusalAtConnectionLimit(account) { return refusal }
         pending = .loadingAccount(account)
         return ask(.loadAccount(account))
     }
 
     mutating func accountLoaded(_ account: Int64, rules: PartyRules, roles: [String: SpaceRole]) -> [Action] {
-        let who = Identity(
-            account: account, party: account, moderatedSpaces: Set(roles.filter { $0.value >= .moderator }.keys),
-            guideSpaces: Set(roles.filter { $0.value >= .docent }.keys))
-        return welcome(who, rules: rules) + [.watch(account: account)]
+        welcome(.signedIn(account, roles: roles), rules: rules) + [.watch(account: account)]
+    }
+
+    /// The close for an account at its limit of open connections, or nil below it.
+    func refusalAtConnectionLimit(_ account: Int64) -> [Action]? {
+        let most = environment.connectionsPerAccountMax
+        guard environment.board.connections(of: account) >= most else { return nil }
+        return [.close(code: CloseCode.policyViolation, reason: "this account has \(most) connections open already")]
     }
 
     private mutating func welcome(_ who: Identity, rules: PartyRules?) -> [Action] {
         environment.board.attach(who.party, rules: rules)
         state = .ready(who)
-        let tickHz = UInt8(environment.realtime.tickHz)
-        return [.send(.welcome(version: WireFormat.version, tickHz: tickHz, guest: who.account == nil))]
+        return [welcomeMessage(guest: who.account == nil)]
     }
 
     mutating func join(space id: String, personaId: Int64, as who: Identity) -> [Action] {
@@ -118,5 +116,14 @@ extension ConnectionStateMachine {
             _ = link.post(command: .setBoundary(boundary))
         }
         return [.startWriter(stream)]
+    }
+}
+
+extension ConnectionStateMachine.Identity {
+    /// A signed-in account with the spaces its roles let it moderate and guide in.
+    static func signedIn(_ account: Int64, roles: [String: SpaceRole]) -> Self {
+        Self(
+            account: account, party: account, moderatedSpaces: Set(roles.filter { $0.value >= .moderator }.keys),
+            guideSpaces: Set(roles.filter { $0.value >= .docent }.keys))
     }
 }

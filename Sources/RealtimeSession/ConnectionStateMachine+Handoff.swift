@@ -46,12 +46,7 @@ extension ConnectionStateMachine {
                 appearance: claims.appearance ?? .standard, party: who.party)
             return [welcomeMessage(guest: true)] + arrive(claims, as: walker, createdAt: nil, who: who)
         }
-        let most = environment.connectionsPerAccountMax
-        guard environment.board.connections(of: account) < most else {
-            return [
-                .close(code: CloseCode.policyViolation, reason: "this account has \(most) connections open already")
-            ]
-        }
+        if let refusal = refusalAtConnectionLimit(account) { return refusal }
         pending = .handoffAccount(claims)
         return ask(.loadAccount(account))
     }
@@ -60,9 +55,7 @@ extension ConnectionStateMachine {
         guard let account = claims.account, let persona = claims.persona else {
             return [.close(code: CloseCode.ticketRefused, reason: "the ticket names an account but no persona")]
         }
-        let who = Identity(
-            account: account, party: account, moderatedSpaces: Set(roles.filter { $0.value >= .moderator }.keys),
-            guideSpaces: Set(roles.filter { $0.value >= .docent }.keys))
+        let who = Identity.signedIn(account, roles: roles)
         environment.board.attach(who.party, rules: rules)
         state = .entering(who)
         // The persona is looked up again here: it may have been renamed or deleted meanwhile.
