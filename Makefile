@@ -74,7 +74,7 @@ test-suites:
 	node --test Web/tests/
 	$(SWIFT) test --skip-build --filter '$(CROWD_SUITES)'
 	$(SWIFT) test --skip-build --skip '$(CROWD_SUITES)|$(LIVE_CLUSTER_SUITES)'
-	$(SWIFT) test --skip-build --filter '$(LIVE_CLUSTER_SUITES)'
+	$(SWIFT) test --skip-build --no-parallel --filter '$(LIVE_CLUSTER_SUITES)'
 	FUZZ_S=$(FUZZ_SMOKE_S) SWIFT=$(SWIFT) scripts/fuzz.sh
 
 ## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser of untrusted input, FUZZ_S seconds

@@ -136,19 +136,15 @@ extension PostgresStore {
     private func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let timeoutS = operationTimeoutS
         let location = location
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await operation() }
-            group.addTask {
-                try await Task.sleep(for: .seconds(timeoutS))
-                throw StoreError(.unavailable, "the database at \(location) did not answer within \(timeoutS) s")
-            }
-            defer { group.cancelAll() }
-            do {
-                guard let first = try await group.next() else { throw CancellationError() }
-                return first
-            } catch let error as PSQLError where error.serverInfo == nil {
-                throw StoreError(.unavailable, "the database at \(location) is unreachable: \(Self.reason(error))")
-            }
+        do {
+            return try await withDeadline(
+                seconds: timeoutS,
+                expired: {
+                    StoreError(.unavailable, "the database at \(location) did not answer within \(timeoutS) s")
+                },
+                operation)
+        } catch let error as PSQLError where error.serverInfo == nil {
+            throw StoreError(.unavailable, "the database at \(location) is unreachable: \(Self.reason(error))")
         }
     }
 }

@@ -107,6 +107,26 @@ final class LiveCluster: @unchecked Sendable {
         }
     }
 
+    /// The placement once every running node reports the same one, with every space served, twice
+    /// a directory round apart: a test that starts earlier can be sent on by a node whose directory
+    /// still shows where a space was a moment ago (a real client then takes one more redirect).
+    func settledPlacements(among ids: [String]? = nil, timeoutS: Double = 20) async throws -> [String: String] {
+        let asked = ids ?? nodes.keys.sorted()
+        var last: [String: String] = [:]
+        var agreements = 0
+        try await Self.poll(timeoutS: timeoutS, "the nodes did not agree where the spaces are") { [self] in
+            var seen: [[String: String]] = []
+            for id in asked { seen.append((try? await self.placements(via: id)) ?? [:]) }
+            let agreed =
+                seen.allSatisfy { $0 == seen[0] } && seen[0].count == 2 && seen[0].values.allSatisfy { !$0.isEmpty }
+            agreements = agreed && seen[0] == last ? agreements + 1 : (agreed ? 1 : 0)
+            last = seen[0]
+            if agreements < 2 { try? await Task.sleep(for: .milliseconds(1_100)) }
+            return agreements >= 2
+        }
+        return last
+    }
+
     /// The node serving each space, as `via` sees it.
     func placements(via: String) async throws -> [String: String] {
         struct World: Decodable {
