@@ -17,6 +17,8 @@ public struct BotSwarm: Sendable {
         public var errors: Int
         public var connect_failures: Int
         public var unexpected_closes: Int
+        /// The server's CPU time per connected bot per second of walking, in µs (with a CPU meter).
+        public var server_cpu_us_per_client_s: Double?
     }
 
     public var url: String
@@ -26,6 +28,8 @@ public struct BotSwarm: Sendable {
     public var rateHz: Double = 20
     public var connectsPerS: Double = 200
     public var seed: UInt64 = 1
+    /// Reads the server's CPU seconds so far (user + system), when it runs on this machine.
+    public var serverCPUSeconds: (@Sendable () -> Double?)?
 
     public init(url: String, space: String, count: Int, durationS: Double) {
         self.url = url
@@ -85,6 +89,7 @@ public struct BotSwarm: Sendable {
             }
         }
         let bytesBefore = bots.reduce(0) { $0 + $1.connection.bytesReceived }
+        let cpuBefore = serverCPUSeconds?()
         let start = Date()
         var rng = SplitMix64(seed: seed)
         var seq: UInt32 = 0
@@ -113,6 +118,7 @@ public struct BotSwarm: Sendable {
             if wait > 0 { try? await Task.sleep(for: .seconds(wait)) } else { next = Date() }
         }
         let elapsed = Date().timeIntervalSince(start)
+        let cpuAfter = serverCPUSeconds?()
         let bytes = bots.reduce(0) { $0 + $1.connection.bytesReceived } - bytesBefore
         var latencies: [Double] = []
         var snapshots = 0
@@ -133,7 +139,10 @@ public struct BotSwarm: Sendable {
             bots_requested: count, bots_joined: joined.count, duration_s: elapsed,
             snapshots_per_bot_per_s: Double(snapshots) / n / elapsed, bytes_per_bot_per_s: Double(bytes) / n / elapsed,
             latency_p50_ms: percentile(latencies, 0.5), latency_p99_ms: percentile(latencies, 0.99), errors: errors,
-            connect_failures: connectFailures, unexpected_closes: closes)
+            connect_failures: connectFailures, unexpected_closes: closes,
+            server_cpu_us_per_client_s: cpuBefore.flatMap { before in
+                cpuAfter.map { ($0 - before) * 1e6 / n / elapsed }
+            })
     }
 
     private func listen(_ bot: Bot) {

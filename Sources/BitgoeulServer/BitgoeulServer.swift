@@ -146,21 +146,24 @@ public struct BitgoeulServer: Sendable {
         ConnectRoute.add(to: wsRouter, services: services)
 
         let config = services.config
+        let cluster: [any Service] = services.cluster.map { [ClusterService(member: $0, logger: logger)] } ?? []
+        let events: [any Service] =
+            services.events.map { [ClusterEventsService(events: $0, services: services)] } ?? []
+        let realtime = RealtimeService(
+            engine: services.engine, store: services.store, exhibitions: services.exhibitions,
+            docent: services.docentHolder, retention: services.config.retention, clock: services.clock,
+            logger: logger)
+        let stats = StatsPublisher(
+            outbox: services.engine.visits, store: services.store, policy: services.config.releasePolicy,
+            timeZone: services.config.statsTimeZone, logger: logger)
+        let group = EventLoops.group(threads: config.eventLoopThreads)
         return Application(
             router: router,
             server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets, tls: tls),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
-            services: (services.cluster.map { [ClusterService(member: $0, logger: logger)] } ?? [])
-                + (services.events.map { [ClusterEventsService(events: $0, services: services)] } ?? []) + [
-                    RealtimeService(
-                        engine: services.engine, store: services.store, exhibitions: services.exhibitions,
-                        docent: services.docentHolder, retention: services.config.retention, clock: services.clock,
-                        logger: logger),
-                    StatsPublisher(
-                        outbox: services.engine.visits, store: services.store, policy: services.config.releasePolicy,
-                        timeZone: services.config.statsTimeZone, logger: logger),
-                ],
+            services: cluster + events + [realtime, stats],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: .shared(group),
             logger: logger)
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOWebSocket
+import Realtime
 import RealtimeSession
 import Synchronization
 import Wire
@@ -17,15 +18,19 @@ enum ConnectRoute {
         router.ws("/api/v1/connect") { inbound, outbound, context in
             let address = context.requestContext.clientAddress(context.request, services: services)
             try await serve(
-                inbound: inbound, outbound: outbound, from: address, services: services, logger: context.logger)
+                inbound: inbound, outbound: outbound, channel: context.requestContext.channel, from: address,
+                services: services, logger: context.logger)
         }
     }
 
     /// Serves one connection. Rethrows what ended the inbound stream (a message over the size
     /// limit, a protocol error), so the WebSocket layer closes with its code (1009, 1002) and not 1000.
+    ///
+    /// With a `channel`, the space writes its frames to it directly and moves are read off it as
+    /// they arrive (`WebSocketOutlet`, `MoveReader`); without one (tests), through the writers.
     static func serve(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, from address: ClientAddress,
-        services: Services, logger: Logger
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, channel: (any Channel)?,
+        from address: ClientAddress, services: Services, logger: Logger
     ) async throws {
         guard await admit(from: address, services: services, outbound: outbound) else { return }
         connected.increment()
@@ -40,9 +45,13 @@ enum ConnectRoute {
             let greeted = Flag()
             let helloDeadlineS = services.config.helloTimeoutS
             group.addTask { await socket.closeUnlessGreeted(greeted, withinS: helloDeadlineS) }
-            var connection = Connection(
-                machine: ConnectionStateMachine(environment: services.sessionEnvironment),
-                effects: services.sessionEffects, direct: direct)
+            let machine = ConnectionStateMachine(
+                environment: services.sessionEnvironment,
+                outlet: channel.map { WebSocketOutlet(channel: $0) as any FrameOutlet })
+            if let channel, !(await MoveReader.install(on: channel, shortcut: machine.moves)) {
+                logger.debug("no WebSocket frame decoder in the pipeline: moves take the usual way")
+            }
+            var connection = Connection(machine: machine, effects: services.sessionEffects, direct: direct)
             var watched: (account: Int64, id: UInt64)?
             let failure = await socket.read(
                 inbound, into: &connection, greeted: greeted, group: &group, watched: &watched)

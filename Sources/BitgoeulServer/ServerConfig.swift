@@ -29,6 +29,9 @@ public struct ServerConfig: Sendable {
     public var webDirectory: URL? = URL(fileURLWithPath: "Web")
     public var realtime = RealtimeConfig()
     public var tickThreads = 1
+    /// Threads serving sockets; nil for one per core this process may run on (its CPU affinity,
+    /// so `taskset -c 0` gives one, which then writes a whole tick's frames in one turn).
+    public var eventLoopThreads: Int?
     public var passwordIterations = PasswordHasher.iterationsDefault
     public var sessionLifetimeS: TimeInterval = 30 * 24 * 3600
     public var personasPerAccountMax = 5

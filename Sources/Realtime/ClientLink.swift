@@ -66,8 +66,10 @@ public final class ClientLink: Sendable {
         public var refused = 0
     }
 
-    /// Where frames go: a connection's writer, or (for benchmarks) nowhere; the tick counts the bytes.
+    /// Where frames go: a socket's outlet, a stream (tests without sockets), or (for benchmarks)
+    /// nowhere; the tick counts the bytes.
     public enum Sink: Sendable {
+        case outlet(any FrameOutlet)
         case stream(AsyncStream<ByteBuffer>.Continuation)
         case count
     }
@@ -76,14 +78,17 @@ public final class ClientLink: Sendable {
     private let inbox = Mutex(Inbox())
     private let sink: Sink
     private let commandsMax: Int
+    /// Frames an outlet may hold unwritten; past this the client is resynchronised.
+    private let framesMax: Int
     private let closedFlag = Atomic<Bool>(false)
     /// The space the link is in or is being moved to, for the connection to read.
     private let spaceId = Mutex<String?>(nil)
 
-    public init(walker: Walker, sink: Sink, commandsMax: Int = 8) {
+    public init(walker: Walker, sink: Sink, commandsMax: Int = 8, framesMax: Int = 8) {
         self.walker = walker
         self.sink = sink
         self.commandsMax = commandsMax
+        self.framesMax = framesMax
     }
 
     /// A link and the stream of frames the connection should write, holding at most `framesMax`.
@@ -157,6 +162,8 @@ public final class ClientLink: Sendable {
         switch sink {
         case .count:
             return true
+        case .outlet(let outlet):
+            return outlet.send(frame, framesMax: framesMax)
         case .stream(let continuation):
             switch continuation.yield(frame) {
             case .enqueued:

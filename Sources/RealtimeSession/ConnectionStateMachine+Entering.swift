@@ -1,6 +1,7 @@
 import Accounts
 import Clocks
 import Foundation
+import NIOCore
 import Realtime
 import Storage
 import Wire
@@ -103,8 +104,18 @@ extension ConnectionStateMachine {
         walker.guideSpaces = who.guideSpaces
         guard handle.isServed else { return redirect(to: handle, as: walker, who: who) }
         let rt = environment.realtime
-        let (link, stream) = ClientLink.makeStreaming(
-            walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)
+        let link: ClientLink
+        var actions: [Action] = []
+        if let outlet {
+            link = ClientLink(
+                walker: walker, sink: .outlet(outlet), commandsMax: rt.commandsPerTickMax,
+                framesMax: rt.outboxFramesMax)
+        } else {
+            let stream: AsyncStream<ByteBuffer>
+            (link, stream) = ClientLink.makeStreaming(
+                walker: walker, framesMax: rt.outboxFramesMax, commandsMax: rt.commandsPerTickMax)
+            actions.append(.startWriter(stream))
+        }
         guard handle.admit(link) else {
             link.close()
             if !handle.isServed { return redirect(to: handle, as: walker, who: who) }
@@ -115,7 +126,8 @@ extension ConnectionStateMachine {
             arrivingBoundary = nil
             _ = link.post(command: .setBoundary(boundary))
         }
-        return [.startWriter(stream)]
+        moves.walk(in: link)
+        return actions
     }
 }
 

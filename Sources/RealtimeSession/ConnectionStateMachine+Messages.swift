@@ -121,18 +121,11 @@ extension ConnectionStateMachine {
     }
 
     private mutating func move(_ intent: MoveIntent, through link: ClientLink) -> [Action] {
-        guard buckets.moves.take(nowS: environment.clock.monotonicS()) else {
-            // Moves are state: extra ones are dropped. A stalled network delivers a burst of them
-            // at once, so only every tenth dropped move counts towards the flood limit.
-            buckets.movesDropped += 1
-            return buckets.movesDropped % 10 == 0 ? violation() : []
+        switch moves.admit(intent, to: link) {
+        case .posted: return []
+        case .dropped(let countsAsViolation): return countsAsViolation ? violation() : []
+        case .outOfRange: return protocolError(.invalidValue, "move: coordinates are metres within ±1e6")
         }
-        let limit: Float = 1_000_000
-        guard abs(intent.x) < limit, abs(intent.y) < limit, abs(intent.z) < limit else {
-            return protocolError(.invalidValue, "move: coordinates are metres within ±1e6")
-        }
-        link.post(move: intent)
-        return []
     }
 
     private mutating func chat(scope: ChatScope, text: String, in presence: Presence) -> [Action] {

@@ -50,7 +50,8 @@ public struct ConnectionStateMachine {
     public enum Action {
         case send(ServerMessage)
         case close(code: UInt16, reason: String)
-        /// Start writing the space's snapshots from this stream to the socket.
+        /// Start writing the space's snapshots from this stream to the socket (only for a machine
+        /// without an outlet: with one, the space writes to the socket itself).
         case startWriter(AsyncStream<ByteBuffer>)
         /// The connection speaks for this account: end it when the account is erased or banned.
         case watch(account: Int64)
@@ -73,9 +74,17 @@ public struct ConnectionStateMachine {
     /// The person's last boundary setting on this connection, carried to another node by a redirect.
     var boundary = BoundaryMode.nonFriends
 
-    public init(environment: SessionEnvironment) {
+    /// Where the space writes this connection's frames; nil without a socket (tests), when the
+    /// machine hands out a stream instead (`startWriter`).
+    let outlet: (any FrameOutlet)?
+    /// Moves, taken off the socket's thread while in a space, or through `receive` otherwise.
+    public let moves: MoveShortcut
+
+    public init(environment: SessionEnvironment, outlet: (any FrameOutlet)? = nil) {
         self.environment = environment
+        self.outlet = outlet
         buckets = ConnectionBuckets(environment.limits, nowS: environment.clock.monotonicS())
+        moves = MoveShortcut(limits: environment.limits, clock: environment.clock)
     }
 
     /// Whether hello has been answered (for the hello deadline).
@@ -137,6 +146,7 @@ public struct ConnectionStateMachine {
 
     /// The connection ended: take the avatar out of its space and the party off the board.
     public mutating func end() {
+        moves.walk(in: nil)
         noteLeaving()
         presence?.link.close()
         if let party = identity?.party { environment.board.detach(party) }

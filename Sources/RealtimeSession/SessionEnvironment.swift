@@ -43,7 +43,6 @@ public struct SessionEnvironment: Sendable {
 
 /// The connection's own token buckets: what one socket may send, whoever it speaks for.
 struct ConnectionBuckets {
-    var moves: TokenBucket
     var chats: TokenBucket
     var joins: TokenBucket
     var presence: TokenBucket
@@ -52,11 +51,8 @@ struct ConnectionBuckets {
     var violations: TokenBucket
     var relates: TokenBucket
     var reports: TokenBucket
-    /// Moves dropped for rate; every tenth counts as a violation.
-    var movesDropped = 0
 
     init(_ l: ConnectionLimits, nowS now: Double) {
-        moves = TokenBucket(ratePerS: l.movesPerS, burst: l.movesBurst, nowS: now)
         chats = TokenBucket(ratePerS: l.chatPerS, burst: l.chatBurst, nowS: now)
         joins = TokenBucket(ratePerS: l.joinsPerS, burst: l.joinsBurst, nowS: now)
         presence = TokenBucket(ratePerS: l.presencePerS, burst: l.presenceBurst, nowS: now)

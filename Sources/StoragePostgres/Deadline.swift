@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Runs `operation` and returns its result, or throws `expired()` once `seconds` have passed,
@@ -9,8 +11,8 @@ import Synchronization
 /// (its connection goes back to the pool, or is closed, when it does). An expired write may still
 /// commit later, as with any timeout: the caller was told it is unknown, never that it failed.
 func withDeadline<T: Sendable>(
-    seconds: Double, expired: @escaping @Sendable () -> any Error,
-    _ operation: @escaping @Sendable () async throws -> T
+    seconds: Double, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
+    expired: @escaping @Sendable () -> any Error, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let outcome = Outcome<T>()
     return try await withTaskCancellationHandler {
@@ -19,11 +21,15 @@ func withDeadline<T: Sendable>(
             let work = Task {
                 do { outcome.end(.success(try await operation())) } catch { outcome.end(.failure(error)) }
             }
-            let timer = Task {
-                try? await Task.sleep(for: .seconds(seconds))
-                if !Task.isCancelled, outcome.end(.failure(expired())) { work.cancel() }
+            // The timer runs on an event loop, not in the task pool: a pool busy with other work
+            // must not hold the deadline back.
+            let timer = loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+                outcome.end(.failure(expired()))
             }
-            outcome.onEnd { timer.cancel() }
+            outcome.onEnd { succeeded in
+                timer.cancel()
+                if !succeeded { work.cancel() }
+            }
         }
     } onCancel: {
         outcome.end(.failure(CancellationError()))
@@ -36,7 +42,8 @@ private final class Outcome<T: Sendable>: Sendable {
         var continuation: CheckedContinuation<T, any Error>?
         var early: Result<T, any Error>?
         var ended = false
-        var cleanup: (@Sendable () -> Void)?
+        var succeeded = false
+        var cleanup: (@Sendable (Bool) -> Void)?
     }
     private let state = Mutex(State())
 
@@ -49,23 +56,26 @@ private final class Outcome<T: Sendable>: Sendable {
         if let early { continuation.resume(with: early) }
     }
 
-    /// Registers what to undo once an outcome is known (or at once, if it is).
-    func onEnd(_ cleanup: @escaping @Sendable () -> Void) {
-        let now = state.withLock {
-            if $0.ended { return true }
+    /// Registers what to undo once an outcome is known (or at once, if it is); it is told
+    /// whether the operation's own answer ended it.
+    func onEnd(_ cleanup: @escaping @Sendable (Bool) -> Void) {
+        let endedAlready: Bool? = state.withLock {
+            if $0.ended { return $0.succeeded }
             $0.cleanup = cleanup
-            return false
+            return nil
         }
-        if now { cleanup() }
+        if let endedAlready { cleanup(endedAlready) }
     }
 
     /// Ends with `result` unless something ended first; true when this call ended it.
     @discardableResult
     func end(_ result: Result<T, any Error>) -> Bool {
+        let succeeded = if case .success = result { true } else { false }
         let (won, continuation, cleanup) = state.withLock {
-            s -> (Bool, CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            s -> (Bool, CheckedContinuation<T, any Error>?, (@Sendable (Bool) -> Void)?) in
             if s.ended { return (false, nil, nil) }
             s.ended = true
+            s.succeeded = succeeded
             let continuation = s.continuation
             s.continuation = nil
             if continuation == nil { s.early = result }
@@ -74,7 +84,7 @@ private final class Outcome<T: Sendable>: Sendable {
             return (true, continuation, cleanup)
         }
         continuation?.resume(with: result)
-        cleanup?()
+        cleanup?(succeeded)
         return won
     }
 }

@@ -18,6 +18,8 @@ struct Bots: AsyncParsableCommand {
     @Option(help: "Movement messages per bot per second.") var rate = 20.0
     @Option(help: "New connections per second while ramping up.") var connectRate = 200.0
     @Flag(help: "Print the report as one JSON object.") var json = false
+    @Option(help: "The server's process id, to report its CPU time per client-second (Linux, same machine).")
+    var serverPid: Int32?
 
     func run() async throws {
         guard (1...5000).contains(count) else { throw ValidationError("--count must be within 1...5000") }
@@ -34,6 +36,12 @@ struct Bots: AsyncParsableCommand {
         var swarm = BotSwarm(url: connectURL, space: space, count: count, durationS: duration)
         swarm.rateHz = rate
         swarm.connectsPerS = connectRate
+        if let serverPid {
+            guard ProcessCPU.seconds(of: serverPid) != nil else {
+                throw ValidationError("--server-pid \(serverPid): no readable /proc/\(serverPid)/stat")
+            }
+            swarm.serverCPUSeconds = { ProcessCPU.seconds(of: serverPid) }
+        }
         let report = await swarm.run { line in if !json { print(line) } }
         let after = await TickHistogram.scrape(metricsURL, space: space)
         let tick = after.map { a in before.map { a.minus($0) } ?? a }
@@ -58,6 +66,9 @@ struct Bots: AsyncParsableCommand {
                 String(
                     format: "move→ack latency   p50 %.1f ms, p99 %.1f ms", report.latency_p50_ms, report.latency_p99_ms)
             )
+            if let cpu = report.server_cpu_us_per_client_s {
+                print(String(format: "server CPU         %.0f µs per client-second", cpu))
+            }
             print("errors             \(report.errors) error messages, \(report.unexpected_closes) unexpected closes")
             if let tick {
                 print(
@@ -108,5 +119,19 @@ struct TickHistogram {
         let target = p * count
         for b in buckets where b.count >= target { return b.le * 1000 }
         return .infinity
+    }
+}
+
+/// A process's CPU time from `/proc/PID/stat`.
+enum ProcessCPU {
+    /// User plus system seconds, or nil when the file cannot be read.
+    static func seconds(of pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }

@@ -33,6 +33,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Administrative boundaries (GeoJSON) directory.") var boundaries = "worlds/boundaries"
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "Threads writing snapshots for a busy space.") var tickWorkers = 2
+    @Option(help: "Threads serving sockets (default: one per core this process may run on).")
+    var eventLoops: Int?
     @Option(help: "OpenAI-compatible base URL (…/v1) of a model that phrases docent answers; off when absent.")
     var docentLlmUrl: String?
     @Option(help: "Model name for --docent-llm-url (its API key comes from $BITGOEUL_LLM_KEY).")
@@ -83,6 +85,10 @@ struct Serve: AsyncParsableCommand {
         config.boundariesDirectory = URL(fileURLWithPath: boundaries)
         guard (1...16).contains(tickWorkers) else { throw ValidationError("--tick-workers must be within 1...16") }
         config.realtime.tickWorkers = tickWorkers
+        if let eventLoops {
+            guard (1...64).contains(eventLoops) else { throw ValidationError("--event-loops must be within 1...64") }
+            config.eventLoopThreads = eventLoops
+        }
         config.releasePolicy.epsilon = statsEpsilon
         config.releasePolicy.dailyCap = statsDailyEpsilon
         config.releasePolicy.threshold = statsThreshold
