@@ -74,6 +74,20 @@ public struct HourRelease: Codable, Hashable, Sendable {
     public var scales: [String: Double]
     public var threshold: Double
     public var heatThreshold: Double
+    /// The part of the hour that was counted, when not all of it was (nil for a whole hour; absent
+    /// in releases stored before it existed).
+    public var counted: Coverage?
+
+    /// Seconds since 1970, from (inclusive) until (exclusive).
+    public struct Coverage: Codable, Hashable, Sendable {
+        public var from: Int64
+        public var until: Int64
+
+        public init(from: Int64, until: Int64) {
+            self.from = from
+            self.until = until
+        }
+    }
 
     /// Adds calibrated noise to `tally` and keeps only what passes the thresholds. The raw
     /// counts are not part of the result.
@@ -105,7 +119,8 @@ public struct HourRelease: Codable, Hashable, Sendable {
             dwellMinutesMean: shown ? min(60, max(0, noisyDwell / noisyVisits)) : nil,
             grid: grid, cells: cells,
             scales: ["visits": visitScale, "dwellMinutes": dwellScale, "heatmapCell": heatScale],
-            threshold: policy.threshold, heatThreshold: round2(heatThreshold))
+            threshold: policy.threshold, heatThreshold: round2(heatThreshold),
+            counted: tally.isPartial ? Coverage(from: tally.countedFrom, until: tally.countedUntil) : nil)
     }
 
     static func round2(_ x: Double) -> Double { (x * 100).rounded() / 100 }

@@ -16,12 +16,28 @@ public struct VisitTally: Sendable {
 
     public let hourStart: Int64
     public let grid: HeatGrid
+    /// When counting began and ended (seconds since 1970): the whole hour unless the space started
+    /// being served in the middle of it (a restart, or a node taking it over after a crash or a
+    /// drain), or the hour was closed early.
+    public let countedFrom: Int64
+    public var countedUntil: Int64
     private(set) var visitors: [UInt64: Visitor] = [:]
     public private(set) var overflowed = false
 
-    public init(hourStart: Int64, grid: HeatGrid) {
+    /// Seconds of an hour boundary the once-a-second check may miss without making the hour partial.
+    public static let boundaryToleranceS: Int64 = 2
+
+    public init(hourStart: Int64, grid: HeatGrid, countedFrom: Int64? = nil) {
         self.hourStart = hourStart
         self.grid = grid
+        self.countedFrom = max(hourStart, countedFrom ?? hourStart)
+        countedUntil = hourStart + 3600
+    }
+
+    /// Whether some of the hour went uncounted (its release then says which part was counted).
+    public var isPartial: Bool {
+        countedFrom > hourStart + Self.boundaryToleranceS
+            || countedUntil < hourStart + 3600 - Self.boundaryToleranceS
     }
 
     /// Counts a visitor as present (once per hour, however often they come and go).

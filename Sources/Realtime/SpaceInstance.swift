@@ -90,6 +90,8 @@ public final class SpaceInstance {
     let clock: ServiceClock
     /// Sends people to the server that serves a space this one does not (a node of a cluster).
     let handoffs: (any Handoffs)?
+    /// Where crowd alerts go to reach the space's moderators anywhere; nil: only those in the space.
+    let alerts: CrowdAlertOutbox?
     let directory: SpaceDirectory
     let authority: MovementAuthority
     let board: SafetyBoard
@@ -132,9 +134,11 @@ public final class SpaceInstance {
 
     public init(
         handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig, board: SafetyBoard = SafetyBoard(),
-        visits: VisitOutbox? = nil, clock: ServiceClock = .system, handoffs: (any Handoffs)? = nil
+        visits: VisitOutbox? = nil, clock: ServiceClock = .system, handoffs: (any Handoffs)? = nil,
+        alerts: CrowdAlertOutbox? = nil
     ) {
         self.clock = clock
+        self.alerts = alerts
         self.handoffs = handoffs
         self.handle = handle
         self.directory = directory
@@ -142,7 +146,12 @@ public final class SpaceInstance {
         self.board = board
         self.evidence = EvidenceBuffer(config: config)
         self.visitOutbox = visits
-        self.visits = VisitTally(hourStart: hourStart(clock.now()), grid: Self.heatGrid(handle.space))
+        // A space served from mid-hour on (a start, or a takeover from another node) counts only
+        // part of that hour, and its release says so.
+        let now = clock.now()
+        self.visits = VisitTally(
+            hourStart: hourStart(now), grid: Self.heatGrid(handle.space),
+            countedFrom: Int64(now.timeIntervalSince1970))
         self.closeSeen = visits?.closeGeneration.load(ordering: .relaxed) ?? 0
         self.authority = MovementAuthority(space: handle.space, config: config)
         let b = handle.space.bounds

@@ -54,11 +54,15 @@ extension SpaceInstance {
         }
         guard phase == 0 else { return }
         let generation = outbox.closeGeneration.load(ordering: .relaxed)
-        let hour = hourStart(clock.now())
+        let now = clock.now()
+        let hour = hourStart(now)
         if hour != visits.hourStart || generation != closeSeen {
             closeSeen = generation
-            outbox.send(ClosedHour(space: handle.id, tally: visits))
-            startVisitHour(hour)
+            var closed = visits
+            // Closed by the hour's end (counted to its end) or early, on request (counted to now).
+            closed.countedUntil = hour != visits.hourStart ? visits.hourStart + 3600 : Int64(now.timeIntervalSince1970)
+            outbox.send(ClosedHour(space: handle.id, tally: closed))
+            startVisitHour(hour, from: Int64(now.timeIntervalSince1970))
         }
     }
 
@@ -69,10 +73,11 @@ extension SpaceInstance {
         visits.arrive(visitor: members[index].visitKey)
     }
 
-    /// Starts a new tally with a new salt; everyone present counts as a visitor of the new hour.
-    func startVisitHour(_ hour: Int64) {
+    /// Starts a new tally with a new salt, counting from `from`; everyone present counts as a
+    /// visitor of the new hour.
+    func startVisitHour(_ hour: Int64, from: Int64) {
         visitSalt = UInt64.random(in: .min ... .max)
-        visits = VisitTally(hourStart: hour, grid: visits.grid)
+        visits = VisitTally(hourStart: hour, grid: visits.grid, countedFrom: from)
         for i in members.indices where !members[i].simulated {
             members[i].visitKey = visitKey(for: members[i].link.walker, entity: members[i].id)
             visits.arrive(visitor: members[i].visitKey)

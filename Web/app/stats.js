@@ -16,6 +16,7 @@ const fmt = (x, digits = 0) => (x === null || x === undefined ? t("suppressed") 
 function seoulDate(d = new Date()) {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(d);  // yyyy-MM-dd
 }
+const seoulMinute = (iso) => new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Seoul", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
 const seoulHour = (iso) => Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Seoul", hour: "2-digit", hourCycle: "h23" }).format(new Date(iso)));
 
 // Only the latest request draws: changing space or date quickly must not mix two answers.
@@ -35,7 +36,9 @@ async function showDay() {
     table.innerHTML = head;
     for (const h of day.hours) {
       const row = table.insertRow();
-      for (const text of [`${seoulHour(h.hourStart)}:00`, fmt(h.visits), fmt(h.dwellMinutesMean, 1), h.epsilon, `±${h.scales.visits.toFixed(1)}`]) {
+      // A partly counted hour (the space started, or moved to another server, during it) says so.
+      const label = `${seoulHour(h.hourStart)}:00` + (h.counted ? ` ${t("partialHour", { from: seoulMinute(h.counted.from), until: seoulMinute(h.counted.until) })}` : "");
+      for (const text of [label, fmt(h.visits), fmt(h.dwellMinutesMean, 1), h.epsilon, `±${h.scales.visits.toFixed(1)}`]) {
         row.insertCell().textContent = text;
       }
     }

@@ -16,6 +16,20 @@ struct StatsController {
         let dwellMinutesMean: Double?
         let epsilon: Double
         let scales: [String: Double]
+        /// Present when only part of the hour was counted (the space was started or taken over by
+        /// another node during it): the figures cover this part.
+        let counted: CountedPart?
+    }
+
+    struct CountedPart: Encodable {
+        let from: Date
+        let until: Date
+
+        init?(_ coverage: HourRelease.Coverage?) {
+            guard let coverage else { return nil }
+            from = StatsController.date(coverage.from)
+            until = StatsController.date(coverage.until)
+        }
     }
 
     struct VisitsBody: Encodable {
@@ -38,6 +52,7 @@ struct StatsController {
         let cells: [HourRelease.Cell]
         let heatThreshold: Double
         let scale: Double
+        let counted: CountedPart?
     }
 
     static let daySeconds: Int64 = 86_400
@@ -67,7 +82,7 @@ struct StatsController {
                 hours: releases.map {
                     HourView(
                         hourStart: Self.date($0.hourStart), visits: $0.visits, dwellMinutesMean: $0.dwellMinutesMean,
-                        epsilon: $0.epsilon, scales: $0.scales)
+                        epsilon: $0.epsilon, scales: $0.scales, counted: CountedPart($0.counted))
                 },
                 notReleased: missing.map(Self.date)))
     }
@@ -91,7 +106,8 @@ struct StatsController {
         return JSON.response(
             HeatmapBody(
                 space: space, hourStart: Self.date(hourStart), epsilon: release.epsilon, grid: release.grid,
-                cells: release.cells, heatThreshold: release.heatThreshold, scale: release.scales["heatmapCell"] ?? 0))
+                cells: release.cells, heatThreshold: release.heatThreshold, scale: release.scales["heatmapCell"] ?? 0,
+                counted: CountedPart(release.counted)))
     }
 
     /// The space, the day (yyyy-MM-dd in the stats time zone) and its first second, or a clear error.
