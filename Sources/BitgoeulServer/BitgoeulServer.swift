@@ -161,7 +161,7 @@ public struct BitgoeulServer: Sendable {
             router: router,
             server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets, tls: tls),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
-            services: cluster + events + [realtime, stats],
+            services: cluster + events + [realtime, stats, CrowdAlertService(services: services)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group),
             logger: logger)

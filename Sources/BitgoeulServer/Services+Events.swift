@@ -54,3 +54,17 @@ struct ClusterEventsService: Service {
         }
     }
 }
+
+/// Delivers the spaces' crowd alerts to the moderators of the space on every node, wherever in the
+/// world they are (a moderator need not be standing in the crowded space to be told).
+struct CrowdAlertService: Service {
+    let services: Services
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await note in services.engine.crowdAlerts.alerts {
+                await services.everywhere(.crowdAlert(space: note.space, text: note.text))
+            }
+        }
+    }
+}

@@ -19,6 +19,8 @@ public final class RealtimeEngine: Sendable {
     public let safety = SafetyBoard()
     /// Closed hours of visit counts, for the differentially private statistics.
     public let visits = VisitOutbox()
+    /// Crowd alerts of every space served here, for the server to deliver (`CrowdAlertService`).
+    public let crowdAlerts = CrowdAlertOutbox()
     private let threadCount: Int
     private let stopFlag = Atomic<Bool>(false)
     private let running = Atomic<Int>(0)
@@ -112,7 +114,7 @@ public final class RealtimeEngine: Sendable {
     private func makeInstance(_ handle: SpaceHandle) -> SpaceInstance {
         SpaceInstance(
             handle: handle, directory: directory, config: config, board: safety, visits: visits, clock: clock,
-            handoffs: handoffs)
+            handoffs: handoffs, alerts: crowdAlerts)
     }
 
     /// Serves `space` from the next tick under the lease's `epoch` (a node of a cluster).

@@ -93,8 +93,13 @@ extension SpaceInstance {
         }
     }
 
-    /// A crowd alert goes to everyone here who moderates the space.
+    /// A crowd alert goes to the space's moderators: through the server to wherever they are
+    /// connected, or, without one (tests, benchmarks), to those here.
     func tellModerators(_ text: String) {
+        if let alerts {
+            alerts.send(CrowdAlertNote(space: handle.id, text: text))
+            return
+        }
         for i in members.indices where !members[i].simulated && members[i].link.walker.moderates(handle.id) {
             appendEvent(.notice(kind: .moderation, entityId: 0, text: text), to: i)
         }

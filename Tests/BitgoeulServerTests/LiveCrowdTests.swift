@@ -134,6 +134,15 @@ extension LiveCrowdTests {
         let planner = try await Avatar.connect(url: server.connectURL, token: session.token)
         planner.join(space: "testland/plaza", personaId: persona.id)
         #expect(await planner.waitUntil(timeoutS: 5) { $0.view.snapshots > 0 })
+        // A moderator of the plaza who stands in the hall is told too: alerts follow the person.
+        let away = try await server.signUp("warden", password: "watch the plaza 2026")
+        try await store.setRole(account: away.accountId, space: "testland/plaza", role: .moderator)
+        var awayAPI = server.api
+        awayAPI.token = away.token
+        let awayPersona = try await awayAPI.createPersona(name: "Warden")
+        let warden = try await Avatar.connect(url: server.connectURL, token: away.token)
+        warden.join(space: "testland/hall", personaId: awayPersona.id)
+        #expect(await warden.waitUntil(timeoutS: 5) { $0.view.space == "testland/hall" && $0.view.snapshots > 0 })
         let visitor = try await server.guest("Visitor")
         // A packed group (about 2 persons/m²) and a low alert level: the alert comes within seconds.
         let dense = Self.scenario.replacingOccurrences(
@@ -143,6 +152,10 @@ extension LiveCrowdTests {
             await planner.waitUntil(timeoutS: 8) { state in
                 state.notices.contains { $0.kind == .moderation && $0.text.contains("Crowd alert") }
             }, "the planner moderates the plaza and is told")
+        #expect(
+            await warden.waitUntil(timeoutS: 3) { state in
+                state.notices.contains { $0.kind == .moderation && $0.text.contains("Crowd alert") }
+            }, "so is the plaza's moderator in the hall")
         #expect(!visitor.snapshot.notices.contains { $0.text.contains("Crowd alert") }, "a visitor is not")
     }
 }
