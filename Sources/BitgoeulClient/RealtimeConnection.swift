@@ -34,8 +34,10 @@ public final class RealtimeConnection: Sendable {
 
     /// Connects to `ws://host:port/api/v1/connect`; returns once the WebSocket is open.
     /// With `decode: false` the events carry raw frames, which saves a load tool the decoding work.
+    /// Opens a connection; fails when it is not open within `timeoutS` (a server too busy to
+    /// answer the upgrade must not hold the caller for ever).
     public static func connect(
-        url: String, decode: Bool = true, logger: Logger = Logger(label: "bitgoeul.client")
+        url: String, decode: Bool = true, timeoutS: Double = 15, logger: Logger = Logger(label: "bitgoeul.client")
     ) async throws -> RealtimeConnection {
         let (events, eventSink) = AsyncStream<RealtimeEvent>.makeStream(bufferingPolicy: .bufferingNewest(eventsMax))
         let (outStream, outSink) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(1024))
@@ -84,6 +86,11 @@ public final class RealtimeConnection: Sendable {
             eventSink.finish()
             outSink.finish()
         }
+        let timer = Task {
+            guard (try? await Task.sleep(for: .seconds(timeoutS))) != nil else { return }
+            if opened.open(ConnectTimeout(seconds: timeoutS)) { connection.close() }
+        }
+        defer { timer.cancel() }
         if let error = await opened.wait() { throw error }
         return connection
     }
@@ -107,21 +114,30 @@ public final class RealtimeConnection: Sendable {
     public var bytesReceived: Int { bytesReceivedCount.load(ordering: .relaxed) }
 }
 
+/// The connection did not open in time.
+public struct ConnectTimeout: Error, CustomStringConvertible {
+    public let seconds: Double
+    public var description: String { "the connection did not open within \(seconds) s" }
+}
+
 /// Resumes `wait()` once, with nil or the error that prevented opening.
 final class OpenSignal: Sendable {
     private let state = Mutex<(done: Bool, error: (any Error)?, waiter: CheckedContinuation<(any Error)?, Never>?)>(
         (false, nil, nil))
 
-    func open(_ error: (any Error)?) {
-        let waiter: CheckedContinuation<(any Error)?, Never>? = state.withLock { s in
-            if s.done { return nil }
+    /// Settles the outcome unless it already is; true when this call settled it.
+    @discardableResult
+    func open(_ error: (any Error)?) -> Bool {
+        let (settled, waiter): (Bool, CheckedContinuation<(any Error)?, Never>?) = state.withLock { s in
+            if s.done { return (false, nil) }
             s.done = true
             s.error = error
             let w = s.waiter
             s.waiter = nil
-            return w
+            return (true, w)
         }
         waiter?.resume(returning: error)
+        return settled
     }
 
     func wait() async -> (any Error)? {
