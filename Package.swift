@@ -229,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "RealtimeTests",
             dependencies: [
-                "Realtime", "Wire", "WorldModel", "Privacy", .product(name: "NIOCore", package: "swift-nio"),
+                "Realtime", "Wire", "WorldModel", "Privacy", "Clocks", .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -7,7 +7,9 @@ import Realtime
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (not tests).",
-        subcommands: [Tick.self, Import.self, DocentLatency.self, PrivacyCosts.self, Rays.self])
+        subcommands: [
+            Tick.self, Import.self, DocentLatency.self, PrivacyCosts.self, Rays.self, ClusterBench.self, Stores.self,
+        ])
 
     struct Tick: ParsableCommand {
         static let configuration = CommandConfiguration(
