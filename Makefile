@@ -63,7 +63,7 @@ lint:
 ## tests use, stopped and removed at the end whatever the outcome.
 CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests|SolarTests
 ## The live cluster suites start real node processes and time joins and failovers: they run apart from the rest.
-LIVE_CLUSTER_SUITES := ClusterNodeTests|ClusterFailoverTests|ClusterEventTests
+LIVE_CLUSTER_SUITES := ClusterNodeTests|ClusterFailoverTests|ClusterEventTests|ClusterDatabaseTests
 test: test-deps web-assets lint
 	scripts/postgres.sh run $(MAKE) --no-print-directory test-suites
 

@@ -278,3 +278,70 @@ struct ClusterEventTests {
         }
     }
 }
+
+/// PostgreSQL going away and coming back, as a restart looks to the nodes (a relay cut: connections
+/// closed, new ones refused, for about as long as a call waits for the database, 10 s).
+@Suite(.serialized, .enabled(if: LiveCluster.postgresURL != nil, "needs BITGOEUL_TEST_PG"))
+struct ClusterDatabaseTests {
+    struct Health: Decodable { let status: String }
+
+    static func status(_ cluster: LiveCluster, _ id: String) async -> String? {
+        let data = try? await cluster.node(id).api.call("GET", "/healthz")
+        return data.flatMap { try? JSONDecoder().decode(Health.self, from: $0) }?.status
+    }
+
+    @Test func whileTheDatabaseRestartsNodesKeepTickingSayDegradedAndLoseNothing() async throws {
+        let base = try #require(LiveCluster.postgresURL)
+        let url = try #require(URLComponents(string: base))
+        let relay = try TCPRelay(to: url.host ?? "127.0.0.1", port: url.port ?? 5432)
+        defer { relay.close() }
+        try await LiveCluster.with(["a", "b"], through: ("127.0.0.1", relay.port)) { cluster in
+            let placements = try await cluster.settledPlacements()
+            let hallNode = try #require(placements["testland/hall"])
+            // Acknowledged before the outage: an account with a persona.
+            let hana = try await cluster.citizen("hana", persona: "Hana", via: hallNode)
+            let avatar = try await Avatar.connect(
+                url: cluster.node(hallNode).connectURL, token: hana.api.token, resilient: true)
+            avatar.join(space: "testland/hall", personaId: hana.personas[0].id)
+            #expect(await avatar.waitUntil(timeoutS: 5) { $0.view.space == "testland/hall" && $0.view.snapshots > 0 })
+
+            relay.cut()
+            let cutAt = Date()
+            // Both nodes say degraded (after three silent rounds), and still answer.
+            for id in ["a", "b"] {
+                try await LiveCluster.poll(timeoutS: 6, "\(id) did not report degraded") {
+                    await Self.status(cluster, id) == "degraded"
+                }
+            }
+            // The space keeps ticking from memory...
+            let during = avatar.snapshot.view.snapshots
+            #expect(await avatar.waitUntil(timeoutS: 1) { $0.view.snapshots >= during + 10 }, "still ticking")
+            // ...and what needs the database fails clearly, once the store's deadline (10 s) has passed.
+            var failure: BitgoeulAPI.Failure?
+            let asked = Date()
+            do {
+                _ = try await cluster.node(hallNode).api.call(
+                    "POST", "/api/v1/sessions", body: ["username": "hana", "password": "correct horse battery"])
+            } catch let error as BitgoeulAPI.Failure {
+                failure = error
+            }
+            #expect(failure?.status == 503 && failure?.code == "database_unavailable", "\(failure as Any)")
+            #expect(Date().timeIntervalSince(asked) < 12, "answered within the store's deadline")
+            relay.restore()
+            for id in ["a", "b"] {
+                try await LiveCluster.poll(timeoutS: 20, "\(id) did not recover") {
+                    await Self.status(cluster, id) == "ok"
+                }
+            }
+            // Nothing acknowledged is lost, and the person is in the hall (the space may have moved
+            // if a node's lease ran out before the pool reconnected; the client follows it then).
+            let again = try await cluster.node(hallNode).api.signIn(username: "hana", password: "correct horse battery")
+            #expect(try await again.personas().map(\.name) == ["Hana"])
+            #expect(
+                await avatar.waitUntil(timeoutS: 20) { $0.view.space == "testland/hall" && $0.closed == nil },
+                "back in the hall")
+            let now = avatar.snapshot.view.snapshots
+            #expect(await avatar.waitUntil(timeoutS: 3) { $0.view.snapshots > now }, "receiving again")
+        }
+    }
+}

@@ -28,8 +28,14 @@ final class LiveCluster: @unchecked Sendable {
     let database: String
     private(set) var nodes: [String: Node] = [:]
 
-    init(nodes ids: [String]) async throws {
-        let base = try #require(Self.postgresURL)
+    /// `through` replaces the server's host and port in the URL (a relay a test can cut).
+    init(nodes ids: [String], through relay: (host: String, port: Int)? = nil) async throws {
+        var base = try #require(Self.postgresURL)
+        if let relay, var url = URLComponents(string: base) {
+            url.host = relay.host
+            url.port = relay.port
+            base = try #require(url.string)
+        }
         let schema = "n_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         database = base + "?schema=\(schema)&sslmode=disable"
         for id in ids { try start(id) }
@@ -178,8 +184,10 @@ final class LiveCluster: @unchecked Sendable {
     }
 
     /// Runs `body` with a new cluster of `ids`, and stops it afterwards whatever happened.
-    static func with(_ ids: [String], _ body: (LiveCluster) async throws -> Void) async throws {
-        let cluster = try await LiveCluster(nodes: ids)
+    static func with(
+        _ ids: [String], through relay: (host: String, port: Int)? = nil, _ body: (LiveCluster) async throws -> Void
+    ) async throws {
+        let cluster = try await LiveCluster(nodes: ids, through: relay)
         do {
             try await body(cluster)
         } catch {
