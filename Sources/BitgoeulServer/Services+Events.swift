@@ -31,6 +31,10 @@ extension Services {
             if forGood { engine.safety.detach(account) }
         case .personaLeft(let account, let persona):
             personaSwitch.leftElsewhere(account: account, persona: persona)
+        case .personaDeleted(let account, let persona):
+            for live in engine.safety.entities(of: account) where live.link.walker.personaId == persona {
+                live.link.post(system: .remove(reason: "this persona was deleted"))
+            }
         case .crowdAlert(let space, let text):
             for live in engine.safety.everyone() where live.link.walker.moderates(space) {
                 live.link.post(system: .notice(kind: .moderation, entityId: 0, text: text))

@@ -16,6 +16,8 @@ public enum ClusterEvent: Codable, Hashable, Sendable {
     case personaLeft(account: Int64, persona: Int64)
     /// Tell the space's moderators, wherever they are connected.
     case crowdAlert(space: String, text: String)
+    /// The persona was deleted: take its avatar out of its space, wherever it walks.
+    case personaDeleted(account: Int64, persona: Int64)
 }
 
 /// Sends events to the other nodes and hands theirs on; a node ignores its own.

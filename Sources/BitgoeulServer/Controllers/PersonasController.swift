@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Hummingbird
 import Storage
@@ -65,6 +66,8 @@ struct PersonasController {
         } catch let error as StoreError {
             throw Self.map(error)
         }
+        // A persona walking somewhere (on any node) leaves its space now.
+        await services.everywhere(.personaDeleted(account: account, persona: id))
         return Response(status: .noContent)
     }
 
