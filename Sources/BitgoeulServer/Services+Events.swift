@@ -36,7 +36,7 @@ extension Services {
                 live.link.post(system: .remove(reason: "this persona was deleted"))
             }
         case .crowdAlert(let space, let text):
-            for live in engine.safety.everyone() where live.link.walker.moderates(space) {
+            for live in engine.safety.everyone() where engine.safety.rules(live.link.party).moderates(space) {
                 live.link.post(system: .notice(kind: .moderation, entityId: 0, text: text))
             }
         }

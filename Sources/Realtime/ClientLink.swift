@@ -28,11 +28,6 @@ public struct Walker: Sendable, Hashable {
     public var appearance: Appearance
     /// Who safety rules bind: the account, or a fresh negative number for a guest connection.
     public var party: Int64
-    /// Spaces this account moderates (`*` for all): crowd alerts reach these people.
-    public var moderatedSpaces: Set<String> = []
-    /// Spaces where this account may lead tours (docents and up; `*` for all).
-    public var guideSpaces: Set<String> = []
-
     public init(accountId: Int64?, personaId: Int64?, name: String, appearance: Appearance, party: Int64? = nil) {
         self.accountId = accountId
         self.personaId = personaId
@@ -42,14 +37,6 @@ public struct Walker: Sendable, Hashable {
     }
 
     public var isGuest: Bool { accountId == nil }
-
-    /// Whether this walker may lead tours in `space`.
-    public func guides(_ space: String) -> Bool { guideSpaces.contains(space) || guideSpaces.contains("*") }
-
-    /// Whether this walker moderates `space`.
-    public func moderates(_ space: String) -> Bool {
-        moderatedSpaces.contains(space) || moderatedSpaces.contains("*")
-    }
 }
 
 /// The meeting point of one connection and the space it is in.

@@ -14,8 +14,20 @@ public struct PartyRules: Sendable, Hashable {
     public var mutedIn: [String: Date] = [:]
     /// Spaces this party may not enter until the date (`*` for all): kicks, suspensions, bans.
     public var barredFrom: [String: Date] = [:]
+    /// Spaces this party moderates (`*` for all), from its roles: crowd alerts reach it.
+    public var moderatedSpaces: Set<String> = []
+    /// Spaces where this party may lead tours (docents and up; `*` for all), from its roles.
+    public var guidedSpaces: Set<String> = []
 
     public init() {}
+
+    /// Whether this party moderates `space`.
+    public func moderates(_ space: String) -> Bool {
+        moderatedSpaces.contains(space) || moderatedSpaces.contains("*")
+    }
+
+    /// Whether this party may lead tours in `space`.
+    public func guides(_ space: String) -> Bool { guidedSpaces.contains(space) || guidedSpaces.contains("*") }
 
     /// Until when this party may not be in `space`, if barred now.
     public func barred(from space: String, now: Date) -> Date? {

@@ -100,7 +100,7 @@ extension SpaceInstance {
             alerts.send(CrowdAlertNote(space: handle.id, text: text))
             return
         }
-        for i in members.indices where !members[i].simulated && members[i].link.walker.moderates(handle.id) {
+        for i in members.indices where !members[i].simulated && members[i].rules.moderates(handle.id) {
             appendEvent(.notice(kind: .moderation, entityId: 0, text: text), to: i)
         }
     }

@@ -11,7 +11,7 @@ extension SpaceInstance {
     func tour(_ action: TourAction, guide: UInt32, by i: Int) {
         switch action {
         case .start:
-            guard members[i].link.walker.guides(handle.id) else {
+            guard members[i].rules.guides(handle.id) else {
                 appendEvent(.error(code: .notAllowed, message: "only docents lead tours in this space"), to: i)
                 return
             }

@@ -3,6 +3,7 @@ import Clocks
 import Foundation
 import NIOCore
 import Realtime
+import Safety
 import Storage
 import Wire
 import WorldModel
@@ -32,7 +33,10 @@ extension ConnectionStateMachine {
     }
 
     mutating func accountLoaded(_ account: Int64, rules: PartyRules, roles: [String: SpaceRole]) -> [Action] {
-        welcome(.signedIn(account, roles: roles), rules: rules) + [.watch(account: account)]
+        // Roles live in the party's rules, so a role given later reaches the avatar as a rule change.
+        var rules = rules
+        rules.setRoles(roles)
+        return welcome(Identity(account: account, party: account), rules: rules) + [.watch(account: account)]
     }
 
     /// The close for an account at its limit of open connections, or nil below it.
@@ -99,9 +103,6 @@ extension ConnectionStateMachine {
         if let until = environment.board.rules(who.party).barred(from: handle.id, now: environment.clock.now()) {
             return reply(.sanctioned, "a moderator barred you from '\(handle.id)' until \(until) (UTC)")
         }
-        var walker = walker
-        walker.moderatedSpaces = who.moderatedSpaces
-        walker.guideSpaces = who.guideSpaces
         guard handle.isServed else { return redirect(to: handle, as: walker, who: who) }
         let rt = environment.realtime
         let link: ClientLink
@@ -128,14 +129,5 @@ extension ConnectionStateMachine {
         }
         moves.walk(in: link)
         return actions
-    }
-}
-
-extension ConnectionStateMachine.Identity {
-    /// A signed-in account with the spaces its roles let it moderate and guide in.
-    static func signedIn(_ account: Int64, roles: [String: SpaceRole]) -> Self {
-        Self(
-            account: account, party: account, moderatedSpaces: Set(roles.filter { $0.value >= .moderator }.keys),
-            guideSpaces: Set(roles.filter { $0.value >= .docent }.keys))
     }
 }

@@ -55,7 +55,9 @@ extension ConnectionStateMachine {
         guard let account = claims.account, let persona = claims.persona else {
             return [.close(code: CloseCode.ticketRefused, reason: "the ticket names an account but no persona")]
         }
-        let who = Identity.signedIn(account, roles: roles)
+        let who = Identity(account: account, party: account)
+        var rules = rules
+        rules.setRoles(roles)
         environment.board.attach(who.party, rules: rules)
         state = .entering(who)
         // The persona is looked up again here: it may have been renamed or deleted meanwhile.

@@ -34,10 +34,6 @@ public struct ConnectionStateMachine {
         public var account: Int64?
         /// Who safety rules bind: the account, or a number for this guest connection.
         public var party: Int64
-        /// Spaces the account moderates (crowd alerts reach it there).
-        public var moderatedSpaces: Set<String> = []
-        /// Spaces where the account may lead tours (docent and up).
-        public var guideSpaces: Set<String> = []
     }
 
     /// The avatar in a space.

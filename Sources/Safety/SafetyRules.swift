@@ -20,10 +20,11 @@ public struct SafetyRules: Sendable {
         self.changed = changed
     }
 
-    /// Blocks either way, mutes, friends and active sanctions of an account.
+    /// Blocks either way, mutes, friends, active sanctions and the roles of an account.
     public func load(account: Int64) async throws -> PartyRules {
         let now = clock.now()
         var rules = PartyRules()
+        rules.setRoles(try await store.roles(account: account))
         rules.hidden = try await store.blockedEitherWay(account: account)
         rules.muted = Set(try await store.relations(owner: account).filter { $0.kind == .mute }.map(\.targetAccount))
         rules.friends = Set(

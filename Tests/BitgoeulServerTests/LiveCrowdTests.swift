@@ -134,15 +134,23 @@ extension LiveCrowdTests {
         let planner = try await Avatar.connect(url: server.connectURL, token: session.token)
         planner.join(space: "testland/plaza", personaId: persona.id)
         #expect(await planner.waitUntil(timeoutS: 5) { $0.view.snapshots > 0 })
-        // A moderator of the plaza who stands in the hall is told too: alerts follow the person.
+        // A moderator of the plaza who stands in the hall is told too: alerts follow the person. The
+        // owner gives the role while the warden is already connected: it counts at once.
         let away = try await server.signUp("warden", password: "watch the plaza 2026")
-        try await store.setRole(account: away.accountId, space: "testland/plaza", role: .moderator)
         var awayAPI = server.api
         awayAPI.token = away.token
         let awayPersona = try await awayAPI.createPersona(name: "Warden")
         let warden = try await Avatar.connect(url: server.connectURL, token: away.token)
         warden.join(space: "testland/hall", personaId: awayPersona.id)
         #expect(await warden.waitUntil(timeoutS: 5) { $0.view.space == "testland/hall" && $0.view.snapshots > 0 })
+        struct Grant: Encodable {
+            let personaId: Int64
+            let space: String
+            let role: String
+        }
+        _ = try await api.call(
+            "PUT", "/api/v1/moderation/roles",
+            body: Grant(personaId: awayPersona.id, space: "testland/plaza", role: "moderator"))
         let visitor = try await server.guest("Visitor")
         // A packed group (about 2 persons/m²) and a low alert level: the alert comes within seconds.
         let dense = Self.scenario.replacingOccurrences(

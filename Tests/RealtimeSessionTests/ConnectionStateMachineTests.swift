@@ -101,7 +101,9 @@ import WorldModel
         #expect(Self.sent(welcome) == [.welcome(version: WireFormat.version, tickHz: 20, guest: false)])
         #expect(welcome.contains { if case .watch(7) = $0 { true } else { false } })
         guard case .ready(let who) = m.state else { Issue.record("not ready"); return }
-        #expect(who.moderatedSpaces == ["t/hall"] && who.guideSpaces == ["t/hall", "*"])
+        // The roles are part of the account's live rules, where a later change reaches them too.
+        #expect(who.account == 7)
+        #expect(board.rules(7).moderatedSpaces == ["t/hall"] && board.rules(7).guidedSpaces == ["t/hall", "*"])
     }
 
     @Test func badTokensAndAFailingStoreCloseTheConnection() {

@@ -165,6 +165,8 @@ struct ModerationController {
             throw APIError(.notFound, "not_found", "no persona \(input.personaId)")
         }
         try await services.store.setRole(account: persona.accountId, space: input.space, role: input.role)
+        // The role counts at once wherever the person is connected (crowd alerts, tours).
+        try? await services.rules.refresh(persona.accountId)
         return Response(status: .noContent)
     }
 
