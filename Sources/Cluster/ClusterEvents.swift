@@ -39,16 +39,24 @@ public final class ClusterEvents: Sendable {
 
     /// Publishes `event` in the background (the change is already made here).
     public func send(_ event: ClusterEvent) {
-        guard let data = try? JSONEncoder().encode(Envelope(origin: me, event: event)) else { return }
-        let payload = String(decoding: data, as: UTF8.self)
-        Task { [channel, logger] in
+        Task { [self] in
             do {
-                try await channel.publish(payload)
+                try await publish(event)
             } catch {
                 logger.warning("a cluster event was not sent", metadata: ["reason": "\(error)"])
             }
         }
     }
+
+    /// Publishes `event` and returns once the database has it (for a command that exits next).
+    public func publish(_ event: ClusterEvent) async throws {
+        let data = try JSONEncoder().encode(Envelope(origin: me, event: event))
+        try await channel.publish(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The origin of events sent from the console (`bitgoeul role`): not a valid node id, so every
+    /// node applies them.
+    public static let consoleOrigin = "(console)"
 
     /// Sends `.rules` for the accounts given (for `SafetyRules.changed`).
     public var rulesChanged: @Sendable ([Int64]) -> Void {

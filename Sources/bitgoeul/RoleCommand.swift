@@ -1,5 +1,7 @@
 import ArgumentParser
+import Cluster
 import Foundation
+import Logging
 import Storage
 
 /// `bitgoeul role`: gives an account a role in a space, so an operator can appoint the first
@@ -25,7 +27,19 @@ struct RoleCommand: AsyncParsableCommand {
             throw ValidationError("no account named '\(username)'")
         }
         try await store.setRole(account: account.id, space: space, role: role)
+        // On a cluster's database, tell the nodes: the role counts at once wherever the person is.
+        var told = ""
+        if let channel = store as? any EventChannel {
+            let events = ClusterEvents(
+                me: ClusterEvents.consoleOrigin, channel: channel, logger: Logger(label: "bitgoeul.role"))
+            do {
+                try await events.publish(.rules(accounts: [account.id]))
+                told = " (the nodes were told)"
+            } catch {
+                told = " (the nodes could not be told: it counts from the next connection)"
+            }
+        }
         await StoreOptions.close(store)
-        print("\(username) is now \(role.rawValue) in \(space)")
+        print("\(username) is now \(role.rawValue) in \(space)\(told)")
     }
 }

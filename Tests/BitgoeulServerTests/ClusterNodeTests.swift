@@ -247,6 +247,38 @@ struct ClusterEventTests {
         }
     }
 
+    @Test func aRoleGivenAtTheConsoleCountsAtOnceOnTheNodeOfThePerson() async throws {
+        try await LiveCluster.with(["a", "b"]) { cluster in
+            let (plaza, _) = try await Self.spread(cluster)
+            let hana = try await cluster.citizen("hana", persona: "Hana", via: plaza)
+            let avatar = try await Avatar.connect(url: cluster.node(plaza).connectURL, token: hana.api.token)
+            avatar.join(space: "testland/plaza", personaId: hana.personas[0].id)
+            #expect(await avatar.waitUntil(timeoutS: 5) { $0.view.space == "testland/plaza" && $0.view.snapshots > 0 })
+            avatar.tour(.start)
+            #expect(await avatar.waitUntil(timeoutS: 2) { $0.errors.contains { $0.code == .notAllowed } })
+
+            // The operator makes Hana a docent of the plaza from the console, not through a node.
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("role-\(UUID().uuidString).log")
+            let pid = try LiveCluster.spawn(
+                [
+                    LiveCluster.binary.path, "role", "--database", cluster.database, "--username", "hana", "--space",
+                    "testland/plaza", "--role", "docent",
+                ], log: log.path)
+            #expect(LiveCluster.wait(pid) == 0)
+            let printed = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            #expect(printed.contains("the nodes were told"), "\(printed)")
+            let told = Date()
+            let selfId = try #require(avatar.snapshot.view.selfId)
+            try await LiveCluster.poll(timeoutS: 3, "the role did not reach the plaza's node") {
+                avatar.tour(.start)
+                return await avatar.waitUntil(timeoutS: 0.6) { state in
+                    state.notices.contains { $0.kind == .tour && $0.entityId == selfId && $0.text == "started" }
+                }
+            }
+            #expect(Date().timeIntervalSince(told) < 2, "within a second or so")
+        }
+    }
+
     @Test func aBanOnOneNodeDisconnectsThePersonOnAnother() async throws {
         try await LiveCluster.with(["a", "b"]) { cluster in
             let (plaza, hall) = try await Self.spread(cluster)
@@ -306,7 +338,6 @@ struct ClusterDatabaseTests {
             #expect(await avatar.waitUntil(timeoutS: 5) { $0.view.space == "testland/hall" && $0.view.snapshots > 0 })
 
             relay.cut()
-            let cutAt = Date()
             // Both nodes say degraded (after three silent rounds), and still answer.
             for id in ["a", "b"] {
                 try await LiveCluster.poll(timeoutS: 6, "\(id) did not report degraded") {
