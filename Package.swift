@@ -174,7 +174,7 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
                 "StoragePostgres", "Simulation", "Cluster", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup",
-                "Accounts",
+                "Accounts", "Clocks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

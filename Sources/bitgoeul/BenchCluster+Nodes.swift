@@ -1,4 +1,5 @@
 import ArgumentParser
+import BitgoeulClient
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -71,40 +72,12 @@ struct LocalCluster {
     /// The placement once every node reports the same one, every space is served and `expecting`
     /// nodes (default: all) serve something, twice a second apart.
     func settled(expecting: Int? = nil, timeoutS: Double = 60) async throws -> [String: String] {
-        let deadline = ContinuousClock.now + .seconds(timeoutS)
-        var last: [String: String] = [:]
-        var agreements = 0
-        while ContinuousClock.now < deadline {
-            var seen: [[String: String]] = []
-            for id in ids { seen.append((try? await placements(via: id)) ?? [:]) }
-            let first = seen[0]
-            let agreed =
-                !first.isEmpty && seen.allSatisfy { $0 == first } && first.values.allSatisfy { !$0.isEmpty }
-                && Set(first.values).count >= min(expecting ?? ids.count, first.count)
-            agreements = agreed && first == last ? agreements + 1 : (agreed ? 1 : 0)
-            last = first
-            if agreements >= 2 { return first }
-            try await Task.sleep(for: .milliseconds(1_000))
-        }
-        throw ValidationError("the nodes did not agree where the spaces are within \(timeoutS) s")
-    }
-
-    /// The node serving each space, as node `id` sees it (`GET /api/v1/world`).
-    func placements(via id: String) async throws -> [String: String] {
-        struct World: Decodable {
-            struct Region: Decodable { let spaces: [Space] }
-            struct Space: Decodable {
-                struct Server: Decodable { let node: String }
-                let id: String
-                let server: Server?
-            }
-            let regions: [Region]
-        }
-        let url = URL(string: "http://127.0.0.1:\(nodes[id]!.port)/api/v1/world")!
-        let (data, _) = try await URLSession.shared.data(from: url)
-        let world = try JSONDecoder().decode(World.self, from: data)
-        return Dictionary(
-            uniqueKeysWithValues: world.regions.flatMap(\.spaces).map { ($0.id, $0.server?.node ?? "") })
+        let apis = ids.map { BitgoeulAPI(baseURL: URL(string: "http://127.0.0.1:\(nodes[$0]!.port)")!) }
+        guard
+            let placements = await BitgoeulAPI.settledPlacements(
+                of: apis, nodesServing: expecting ?? ids.count, timeoutS: timeoutS)
+        else { throw ValidationError("the nodes did not agree where the spaces are within \(timeoutS) s") }
+        return placements
     }
 
     static func freePort() -> Int {

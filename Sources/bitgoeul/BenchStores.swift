@@ -1,4 +1,5 @@
 import ArgumentParser
+import Clocks
 import Foundation
 import Logging
 import Privacy
@@ -92,7 +93,7 @@ extension Bench {
 
         /// Makes the accounts (not timed), then times each write one at a time and from `concurrency` tasks.
         private func bench(_ store: any Store, name: String, keys: URL) async throws {
-            let now = Date()
+            let now = ServiceClock.system.now()  // read once, at the command's edge
             // Enough accounts that every block or mute is a new (kind, owner, target).
             let count = max(200, Int(Double(ops).squareRoot()) + 2)
             var accounts: [Int64] = []

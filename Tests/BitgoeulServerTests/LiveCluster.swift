@@ -117,40 +117,15 @@ final class LiveCluster: @unchecked Sendable {
     /// a directory round apart: a test that starts earlier can be sent on by a node whose directory
     /// still shows where a space was a moment ago (a real client then takes one more redirect).
     func settledPlacements(among ids: [String]? = nil, timeoutS: Double = 20) async throws -> [String: String] {
-        let asked = ids ?? nodes.keys.sorted()
-        var last: [String: String] = [:]
-        var agreements = 0
-        try await Self.poll(timeoutS: timeoutS, "the nodes did not agree where the spaces are") { [self] in
-            var seen: [[String: String]] = []
-            for id in asked { seen.append((try? await self.placements(via: id)) ?? [:]) }
-            let agreed =
-                seen.allSatisfy { $0 == seen[0] } && seen[0].count == 2 && seen[0].values.allSatisfy { !$0.isEmpty }
-            agreements = agreed && seen[0] == last ? agreements + 1 : (agreed ? 1 : 0)
-            last = seen[0]
-            if agreements < 2 { try? await Task.sleep(for: .milliseconds(1_100)) }
-            return agreements >= 2
-        }
-        return last
+        let asked = (ids ?? nodes.keys.sorted()).map { node($0).api }
+        guard let placements = await BitgoeulAPI.settledPlacements(of: asked, nodesServing: 1, timeoutS: timeoutS)
+        else { throw TestFailure("the nodes did not agree where the spaces are") }
+        return placements
     }
 
     /// The node serving each space, as `via` sees it.
-    func placements(via: String) async throws -> [String: String] {
-        struct World: Decodable {
-            struct Region: Decodable { let spaces: [Space] }
-            struct Space: Decodable {
-                struct Server: Decodable { let node: String }
-                let id: String
-                let server: Server?
-            }
-            let regions: [Region]
-        }
-        let data = try await node(via).api.call("GET", "/api/v1/world")
-        let world = try JSONDecoder().decode(World.self, from: data)
-        return Dictionary(
-            uniqueKeysWithValues: world.regions.flatMap(\.spaces).map { ($0.id, $0.server?.node ?? "") })
-    }
+    func placements(via: String) async throws -> [String: String] { try await node(via).api.placements() }
 
-    /// kill -9: no drain, no goodbye.
     func kill(_ id: String) {
         guard let pid = nodes[id]?.pid else { return }
         Foundation.kill(pid, SIGKILL)
