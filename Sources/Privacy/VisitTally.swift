@@ -9,7 +9,7 @@ public struct VisitTally: Sendable {
     /// Visitors remembered per hour; past that arrivals are not counted (and `overflowed` is set).
     public static let visitorsMax = 200_000
 
-    struct Visitor: Sendable {
+    struct Visitor: Codable, Sendable {
         var dwellS: Int32 = 0
         var cells: [UInt32: Int32] = [:]
     }
@@ -19,7 +19,7 @@ public struct VisitTally: Sendable {
     /// When counting began and ended (seconds since 1970): the whole hour unless the space started
     /// being served in the middle of it (a restart, or a node taking it over after a crash or a
     /// drain), or the hour was closed early.
-    public let countedFrom: Int64
+    public internal(set) var countedFrom: Int64
     public var countedUntil: Int64
     private(set) var visitors: [UInt64: Visitor] = [:]
     public private(set) var overflowed = false
@@ -79,6 +79,55 @@ public struct VisitTally: Sendable {
     }
 }
 
+extension VisitTally {
+    /// An hour's tally in transit from one node to the next (a space moving on a drain), kept in
+    /// memory on both sides like the tally itself: salted keys, dwell and cells, never identities.
+    public struct Checkpoint: Codable, Sendable {
+        var hourStart: Int64
+        var countedFrom: Int64
+        var visitors: [UInt64: Visitor]
+        var overflowed: Bool
+    }
+
+    public var checkpoint: Checkpoint {
+        Checkpoint(hourStart: hourStart, countedFrom: countedFrom, visitors: visitors, overflowed: overflowed)
+    }
+
+    /// The tally of `checkpoint` on `grid`, still counting; nil when the checkpoint does not fit
+    /// (more visitors than a tally holds, cells off the grid).
+    public init?(checkpoint: Checkpoint, grid: HeatGrid) {
+        let cells = UInt32(grid.cellCount)
+        guard checkpoint.visitors.count <= Self.visitorsMax,
+            checkpoint.visitors.values.allSatisfy({
+                $0.cells.count <= Self.cellsPerVisitorMax && $0.cells.keys.allSatisfy { $0 < cells }
+                    && (0...3600).contains($0.dwellS)
+            })
+        else { return nil }
+        self.init(hourStart: checkpoint.hourStart, grid: grid, countedFrom: checkpoint.countedFrom)
+        visitors = checkpoint.visitors
+        overflowed = checkpoint.overflowed
+    }
+
+    /// Adds what `other` counted in the same hour: its visitors under the key `rekey` gives them
+    /// (the same person counted by both tallies becomes one visitor) or their own, their dwell and
+    /// cells summed; the hour counts from the earlier start.
+    public mutating func absorb(_ other: VisitTally, rekey: [UInt64: UInt64]) {
+        countedFrom = min(countedFrom, other.countedFrom)
+        for (key, visitor) in other.visitors {
+            let mine = rekey[key] ?? key
+            arrive(visitor: mine)
+            guard visitors[mine] != nil else { continue }
+            for (cell, seconds) in visitor.cells {
+                let (x, y) = grid.centre(of: cell)
+                observe(visitor: mine, x: x, y: y, seconds: seconds)
+            }
+            let uncelled = visitor.dwellS - visitor.cells.values.reduce(0, +)
+            if uncelled > 0 { visitors[mine]!.dwellS = min(3600, visitors[mine]!.dwellS + uncelled) }
+        }
+        overflowed = overflowed || other.overflowed
+    }
+}
+
 /// A coarse grid over a space: at most 32 × 32 cells, at least 20 m wide.
 public struct HeatGrid: Codable, Hashable, Sendable {
     public var originX: Double
@@ -97,6 +146,13 @@ public struct HeatGrid: Codable, Hashable, Sendable {
     }
 
     public var cellCount: Int { columns * rows }
+
+    /// The middle of cell `cell` (row-major), in metres.
+    public func centre(of cell: UInt32) -> (x: Double, y: Double) {
+        let c = Int(cell) % columns
+        let r = Int(cell) / columns
+        return (originX + (Double(c) + 0.5) * cellM, originY + (Double(r) + 0.5) * cellM)
+    }
 
     /// The cell index (row-major) holding (`x`, `y`); points outside are clamped to the edge.
     public func cell(x: Double, y: Double) -> UInt32 {

@@ -7,7 +7,7 @@
 /// `id` is what names an agent for good.
 struct Agents: Sendable {
     /// One agent's fields: what `append` takes and the subscript reads.
-    struct Row: Sendable, Hashable {
+    struct Row: Codable, Sendable, Hashable {
         var x: Double
         var y: Double
         /// The speed model's orientation (a unit vector) or the social force model's velocity (m/s).

@@ -81,10 +81,10 @@ public struct DensityRecorder {
     public let cols: Int
     public let rows: Int
     /// Peak 2 × 2-window density per cell over the run.
-    public private(set) var peak: [Double]
+    public internal(set) var peak: [Double]
     /// Frames as CSV lines (`t_s,x_m,y_m,persons_per_m2`, non-empty cells only), bounded.
     public private(set) var csv: [String] = ["t_s,x_m,y_m,persons_per_m2"]
-    public private(set) var alerts: [CrowdAlert] = []
+    public internal(set) var alerts: [CrowdAlert] = []
     public static let csvLinesMax = 2_000_000
     var aboveSince: [Double]
     var alerted: [Bool]

@@ -82,7 +82,13 @@ public final class CrowdSimulation {
 
     /// Builds the routing fields and places the starting groups; throws `ScenarioError` when agents
     /// cannot be placed or cannot reach their goal.
-    public init(scenario: Scenario, file: String = "scenario.toml", workers: Int = 2) throws {
+    public convenience init(scenario: Scenario, file: String = "scenario.toml", workers: Int = 2) throws {
+        try self.init(scenario: scenario, file: file, workers: workers, placing: true)
+    }
+
+    /// The routing and indexes of `scenario`, with its starting groups placed when `placing` (a
+    /// resumed crowd brings its own agents).
+    init(scenario: Scenario, file: String, workers: Int, placing: Bool) throws {
         self.scenario = scenario
         self.workers = max(1, workers)
         fields = scenario.exits.map { DistanceField(walkable: scenario.walkable, goal: $0.area) }
@@ -97,7 +103,7 @@ public final class CrowdSimulation {
         inflowDebt = [Double](repeating: 0, count: scenario.groups.count)
         exitedBy = [Int](repeating: 0, count: scenario.exits.count)
         groupTallies = [GroupTally](repeating: GroupTally(), count: scenario.groups.count)
-        for (g, group) in scenario.groups.enumerated() {
+        for (g, group) in scenario.groups.enumerated() where placing {
             guard let count = group.count else { continue }
             let spots = try spots(for: group, index: g, count: count, file: file)
             for p in spots { add(at: p, group: g) }
@@ -197,7 +203,7 @@ public final class CrowdSimulation {
 
 /// One group's figures over a run: desired speeds drawn, and for those who left, the route speed
 /// (route length at the start over travel time) and the travel time.
-public struct GroupTally: Sendable {
+public struct GroupTally: Codable, Sendable {
     public private(set) var agents = 0
     public private(set) var exited = 0
     public private(set) var desired = Extent()
@@ -205,7 +211,7 @@ public struct GroupTally: Sendable {
     public private(set) var travelTimeS = Extent()
 
     /// Count, sum, minimum and maximum of a quantity.
-    public struct Extent: Sendable {
+    public struct Extent: Codable, Sendable {
         public private(set) var count = 0
         public private(set) var sum = 0.0
         public private(set) var min = Double.infinity
