@@ -60,6 +60,14 @@ struct EvidenceBuffer {
         }
     }
 
+    /// Holds exactly `frames` and `chats` (oldest first, within the bounds) from now on.
+    mutating func replace(frames: [PositionFrame], chats: [ChatRecord]) {
+        self.frames = Array(frames.suffix(framesMax))
+        frameHead = 0
+        self.chats = Array(chats.suffix(Self.chatsMax))
+        chatHead = 0
+    }
+
     /// What happened in the window ending at `now`, oldest first.
     func window(now: UInt32) -> (frames: [PositionFrame], chats: [ChatRecord]) {
         func recent(_ tick: UInt32) -> Bool { now &- tick < windowTicks }
@@ -150,11 +158,10 @@ struct EvidenceWindow: Sendable {
         var lines: [Evidence.Line] = []
         for chat in chats {
             // The reporter's place at the sample closest in time; no sample means they were not here yet.
-            guard
-                let place = reporterTrack.min(by: {
-                    abs(Int64($0.tick) - Int64(chat.tick)) < abs(Int64($1.tick) - Int64(chat.tick))
-                }),
-                abs(Int64(place.tick) - Int64(chat.tick)) <= Int64(tickHz)
+            // Tick distances wrap: a space that came from another node has ticks from before its own 0.
+            func apart(_ a: UInt32, _ b: UInt32) -> Int64 { abs(Int64(Int32(bitPattern: a &- b))) }
+            guard let place = reporterTrack.min(by: { apart($0.tick, chat.tick) < apart($1.tick, chat.tick) }),
+                apart(place.tick, chat.tick) <= Int64(tickHz)
             else { continue }
             if chat.scope == .proximity {
                 let dx = chat.x - place.x

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Wire
 import WorldModel
@@ -12,6 +13,13 @@ public protocol GuideMind: AnyObject, Sendable {
     )
     /// True once the last stop is done.
     var finished: Bool { get }
+    /// Its state, for the server to revive it on the next node when the space moves (nil: it
+    /// cannot move and ends with the space here).
+    func checkpoint() -> Data?
+}
+
+extension GuideMind {
+    public func checkpoint() -> Data? { nil }
 }
 
 extension SpaceHandle {
@@ -41,26 +49,33 @@ struct GuideState {
 }
 
 extension SpaceInstance {
+    /// Brings the NPC guide `mind` in at (`x`, `y`) and tells everyone its tour started; its entity id.
+    @discardableResult
+    func addGuide(_ mind: any GuideMind, x: Float, y: Float) -> UInt32 {
+        let id = EntityIds.take()
+        var body = Member(
+            id: id, link: digitalHumanLink, nameUTF8: Array(mind.name.utf8.prefix(WireFormat.nameBytesMax)),
+            appearance: Appearance(
+                bodyShape: .regular, skinColor: 0xE0B89A, primaryColor: 0x1D4E89, secondaryColor: 0x222222,
+                accessory: .glasses),
+            flags: EntityEnter.flagSimulated, party: 0, rules: PartyRules(), x: x, y: y, z: 0,
+            heading: 0, targetX: x, targetY: y, targetZ: 0)
+        body.simulated = true
+        body.guiding = true
+        body.pendingJoined = false
+        members.append(body)
+        guides.append(GuideState(mind: mind, entity: id))
+        for k in members.indices where !members[k].simulated {
+            appendEvent(.notice(kind: .tour, entityId: id, text: "started"), to: k)
+        }
+        return id
+    }
+
     /// Admits new NPC guides, walks each one and announces its stops; a finished guide leaves
     /// (its followers are told the tour ended).
     func runGuides() {
         for start in handle.takeGuideStarts() {
-            let id = EntityIds.take()
-            var body = Member(
-                id: id, link: digitalHumanLink, nameUTF8: Array(start.mind.name.utf8.prefix(WireFormat.nameBytesMax)),
-                appearance: Appearance(
-                    bodyShape: .regular, skinColor: 0xE0B89A, primaryColor: 0x1D4E89, secondaryColor: 0x222222,
-                    accessory: .glasses),
-                flags: EntityEnter.flagSimulated, party: 0, rules: PartyRules(), x: start.x, y: start.y, z: 0,
-                heading: 0, targetX: start.x, targetY: start.y, targetZ: 0)
-            body.simulated = true
-            body.guiding = true
-            body.pendingJoined = false
-            members.append(body)
-            guides.append(GuideState(mind: start.mind, entity: id))
-            for k in members.indices where !members[k].simulated {
-                appendEvent(.notice(kind: .tour, entityId: id, text: "started"), to: k)
-            }
+            addGuide(start.mind, x: start.x, y: start.y)
         }
         guard !guides.isEmpty else { return }
         var done: [Int] = []

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Wire
 import WorldModel
@@ -16,6 +17,13 @@ public protocol LiveCrowd: AnyObject, Sendable {
     func recordDensity() -> [String]
     /// True when nobody is left and nobody will come.
     var finished: Bool { get }
+    /// Its state, for the server to revive it on the next node when the space moves (nil: it
+    /// cannot move and ends with the space here). Called on the space's tick thread.
+    func checkpoint() -> Data?
+}
+
+extension LiveCrowd {
+    public func checkpoint() -> Data? { nil }
 }
 
 /// What the HTTP side asks of a space's live crowds.

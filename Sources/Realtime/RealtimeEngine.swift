@@ -21,6 +21,10 @@ public final class RealtimeEngine: Sendable {
     public let visits = VisitOutbox()
     /// Crowd alerts of every space served here, for the server to deliver (`CrowdAlertService`).
     public let crowdAlerts = CrowdAlertOutbox()
+    /// The in-memory state of spaces this node stopped serving, for the node serving them next
+    /// (a node of a cluster only; `ParcelCourier` in the server sends them).
+    public let parcels = ParcelOutbox()
+    private let packsParcels: Bool
     private let threadCount: Int
     private let stopFlag = Atomic<Bool>(false)
     private let running = Atomic<Int>(0)
@@ -38,6 +42,7 @@ public final class RealtimeEngine: Sendable {
         servesAllSpaces: Bool = true, handoffs: (any Handoffs)? = nil
     ) {
         self.handoffs = handoffs
+        self.packsParcels = !servesAllSpaces
         precondition(threads >= 1)
         self.directory = SpaceDirectory(world: world, served: servesAllSpaces)
         self.config = config
@@ -82,7 +87,8 @@ public final class RealtimeEngine: Sendable {
                 let epoch = handles[i].servingEpoch
                 if epoch != epochs[i] {
                     // Served under a new lease, or no longer here: whoever was in it leaves, and the
-                    // space starts again empty (no state survives a change of holder).
+                    // space starts again empty. What it held in memory goes to the next holder.
+                    if packsParcels && epochs[i] != 0 && epoch == 0 { parcels.send(spaces[i].parcel()) }
                     spaces[i].closeAll(reason: .moved)
                     spaces[i].dropArrivals(reason: .moved)
                     spaces[i] = makeInstance(handles[i])
@@ -90,6 +96,8 @@ public final class RealtimeEngine: Sendable {
                 }
                 if epoch == 0 {
                     spaces[i].dropArrivals(reason: .moved)
+                    // A parcel for a space that is not (or no longer) served here has nowhere to go.
+                    _ = handles[i].takeParcels()
                     continue
                 }
                 let start = DispatchTime.now().uptimeNanoseconds

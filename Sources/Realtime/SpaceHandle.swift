@@ -21,6 +21,7 @@ public final class SpaceHandle: Sendable {
     let crowdControls = Mutex<[CrowdControl]>([])
     let crowdsRunning = Mutex<[String]>([])
     let guideStarts = Mutex<[GuideStart]>([])
+    let arrivingParcels = Mutex<[ArrivingParcel]>([])
 
     public init(space: Space, servingEpoch: Int64 = 1) {
         self.space = space

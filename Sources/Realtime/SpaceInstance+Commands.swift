@@ -81,7 +81,8 @@ extension SpaceInstance {
     /// The space's memory of the window, for a report by member `i` on the avatar `target`.
     func evidenceWindow(for i: Int, target: UInt32) -> EvidenceWindow? {
         guard config.safety, let t = members.firstIndex(where: { $0.id == target }) else { return nil }
-        var (frames, chats) = evidence.window(now: tickNumber)
+        let window = evidence.window(now: tickNumber)
+        var (frames, chats) = aliased(window.frames, window.chats)
         // Where everyone is now, too: the last sample may be up to a second old.
         frames.append(
             PositionFrame(

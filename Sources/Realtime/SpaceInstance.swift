@@ -104,6 +104,14 @@ public final class SpaceInstance {
     var closeSeen: UInt64 = 0
     var crowds: [CrowdState] = []
     var guides: [GuideState] = []
+    /// Personas of the signed-in entities the evidence window mentions (for a parcel, `parcel()`).
+    var personaOf: [UInt32: Int64] = [:]
+    /// From a parcel: placeholder ids of its people's evidence, by persona until they arrive, then
+    /// the avatar each placeholder is (`aliased`).
+    var pendingAliases: [Int64: UInt32] = [:]
+    var evidenceAliases: [UInt32: UInt32] = [:]
+    /// From a parcel: tours waiting for their people.
+    var pendingTours: [PendingTour] = []
     /// The one stand-in connection all digital humans of this space share (it never receives frames).
     let digitalHumanLink = ClientLink(
         walker: Walker(accountId: nil, personaId: nil, name: "digital human", appearance: .standard, party: 0),
@@ -177,6 +185,7 @@ public final class SpaceInstance {
         tickNumber &+= 1
         stats = TickStats()
         admitArrivals()
+        absorbParcels()
         refreshRules()
         drainInputs()
         moveAll()
@@ -218,6 +227,7 @@ public final class SpaceInstance {
                 targetZ: Float(ground))
             members.append(member)
             countArrival(of: members.count - 1)
+            remember(members.count - 1)
             board.register(LiveEntity(entityId: member.id, space: handle.id, link: arrival.link))
             stats.arrivals += 1
         }
@@ -361,7 +371,10 @@ public final class SpaceInstance {
                     heading: Quantizer.heading(members[i].heading), animation: members[i].animation))
         }
         grid.rebuild(x: xs, y: ys)
-        if config.safety && recordEvidence { evidence.record(tick: tickNumber, ids: ids, xs: xs, ys: ys) }
+        if config.safety && recordEvidence {
+            evidence.record(tick: tickNumber, ids: ids, xs: xs, ys: ys)
+            if tickNumber % max(1, evidence.windowTicks) == 0 { prunePersonas() }
+        }
     }
 
     /// Sizes grid cells to the crowd: about a quarter of the typical distance to the `aoiMax`-th
@@ -398,6 +411,14 @@ extension SpaceInstance {
             targetX: Float(position.x), targetY: Float(position.y), targetZ: z)
         members.append(member)
         countArrival(of: members.count - 1)
+        remember(members.count - 1)
         board.register(LiveEntity(entityId: member.id, space: handle.id, link: link))
+    }
+
+    /// Notes the persona of the member at `i` (for a parcel) and gives it back its part of one.
+    func remember(_ i: Int) {
+        guard let persona = members[i].link.walker.personaId else { return }
+        personaOf[members[i].id] = persona
+        if !pendingAliases.isEmpty || !pendingTours.isEmpty { welcomeBack(i) }
     }
 }

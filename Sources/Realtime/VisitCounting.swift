@@ -84,12 +84,18 @@ extension SpaceInstance {
         }
     }
 
-    /// The persona (or, for a guest, the avatar) hashed with this hour's salt.
+    /// The persona (or, for a guest, the avatar) mixed with this hour's salt: the same on every
+    /// node (unlike `Hasher`, seeded per process), so a tally that moves with its space keeps
+    /// counting each person once. Knowing the salt one could test persona ids against a key, so
+    /// the salt lives only as long as the tally, in memory.
     func visitKey(for walker: Walker, entity: UInt32) -> UInt64 {
-        var h = Hasher()
-        h.combine(visitSalt)
-        h.combine(walker.personaId ?? -Int64(entity))
-        return UInt64(bitPattern: Int64(h.finalize()))
+        var z = visitSalt ^ UInt64(bitPattern: walker.personaId ?? -Int64(entity))
+        for _ in 0..<2 {
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+        }
+        return z
     }
 
     static func heatGrid(_ space: Space) -> HeatGrid {
