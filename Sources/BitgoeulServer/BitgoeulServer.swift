@@ -146,7 +146,10 @@ public struct BitgoeulServer: Sendable {
         ConnectRoute.add(to: wsRouter, services: services)
 
         let config = services.config
-        let cluster: [any Service] = services.cluster.map { [ClusterService(member: $0, logger: logger)] } ?? []
+        let cluster: [any Service] =
+            services.cluster.map {
+                [ClusterService(member: $0, logger: logger), ParcelCourier(services: services, logger: logger)]
+            } ?? []
         let events: [any Service] =
             services.events.map { [ClusterEventsService(events: $0, services: services)] } ?? []
         let realtime = RealtimeService(
@@ -186,6 +189,7 @@ extension BitgoeulServer {
         router.addRoutes(TransparencyController(services: services).endpoints)
         router.addRoutes(StatsController(services: services).endpoints)
         router.addRoutes(SolarController(services: services).endpoints)
+        if services.cluster != nil { router.addRoutes(ParcelsController(services: services).endpoints) }
     }
 
     /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard

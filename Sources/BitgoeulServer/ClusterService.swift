@@ -1,3 +1,4 @@
+import Clocks
 import Cluster
 import Logging
 import ServiceLifecycle
@@ -29,7 +30,10 @@ extension BitgoeulServer {
     public func drain() async {
         guard let member = services.cluster, let settings = services.config.cluster else { return }
         logger.info("draining: handing every space to the other nodes")
+        let start = services.clock.monotonicS()
         await member.drain(timeoutS: settings.drainTimeoutS)
+        // What the spaces held in memory follows them (evidence, visits, tours, crowds).
+        await waitForParcels(timeoutS: max(2, settings.drainTimeoutS - (services.clock.monotonicS() - start)))
         try? await Task.sleep(for: .seconds(settings.drainGraceS))
         logger.info("drained")
     }

@@ -1,9 +1,11 @@
 import Synchronization
 
 /// Crowds of digital humans started through the API, by id, for their published state.
+///
+/// Ids are random (`sim-` and 8 hex digits), not counted, so a crowd keeps its id when its space
+/// moves to another node of a cluster and meets no other crowd's there.
 final class CrowdRegistry: Sendable {
     private let crowds = Mutex<[String: SimulatedCrowd]>([:])
-    private let counter = Mutex(0)
 
     func add(_ crowd: SimulatedCrowd) { crowds.withLock { $0[crowd.id] = crowd } }
     func remove(_ id: String) { _ = crowds.withLock { $0.removeValue(forKey: id) } }
@@ -12,9 +14,17 @@ final class CrowdRegistry: Sendable {
         crowds.withLock { Array($0.values.filter { $0.space == space }) }
     }
     func newId(_ space: String) -> String {
-        counter.withLock {
-            $0 += 1
-            return "sim-\($0)"
+        crowds.withLock { crowds in
+            while true {
+                let id = "sim-" + String(UInt32.random(in: .min ... .max), radix: 16).leftPadded(to: 8)
+                if crowds[id] == nil { return id }
+            }
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -39,6 +39,8 @@ public struct Services: Sendable {
     let exhibitions: ExhibitionBook
     /// Crowds of digital humans started in live spaces.
     let crowds = CrowdRegistry()
+    /// Parcels of spaces this node stopped serving, on their way to the next node (a cluster only).
+    let parcels = ParcelDeliveries()
     /// The transparency log of staff accesses to personal data.
     public let accessLog: AccessLog
     /// Delays an account's entry as another persona right after one left.

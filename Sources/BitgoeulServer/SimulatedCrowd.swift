@@ -31,23 +31,26 @@ final class SimulatedCrowd: LiveCrowd, @unchecked Sendable {
 
     let id: String
     let space: String
+    /// The scenario as given (TOML), so another node can read it again when the space moves there.
+    let scenarioText: String
     private let simulation: CrowdSimulation
     private var density: DensityRecorder
     private let published: Mutex<Published>
     /// Avatars are this wide to the digital humans (metres).
     static let avatarRadiusM = 0.25
 
-    init(id: String, space: String, simulation: CrowdSimulation) {
+    init(id: String, space: String, scenarioText: String, simulation: CrowdSimulation) {
         self.id = id
         self.space = space
+        self.scenarioText = scenarioText
         self.simulation = simulation
         density = DensityRecorder(
             bounds: simulation.scenario.walkable.outer.boundingBox, cellM: simulation.scenario.densityCellM,
             keepsCSV: false)
         published = Mutex(
             Published(
-                id: id, space: space, agents: simulation.agentCount, exited: 0, simulatedTimeS: 0, alerts: [],
-                density: nil))
+                id: id, space: space, agents: simulation.agentCount, exited: simulation.exited,
+                simulatedTimeS: simulation.time, alerts: [], density: nil))
     }
 
     func advance(by seconds: Double, avatars: [(x: Double, y: Double)]) {
@@ -87,4 +90,43 @@ final class SimulatedCrowd: LiveCrowd, @unchecked Sendable {
     }
 
     var snapshot: Published { published.withLock { $0 } }
+
+    /// What moves to the next node with the space: the scenario's text and where the crowd is in it.
+    struct Checkpoint: Codable {
+        var scenario: String
+        var simulation: CrowdCheckpoint
+        var density: DensityRecorder.Checkpoint
+    }
+
+    /// Infinities (an empty extent's minimum) travel as strings.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    func checkpoint() -> Data? {
+        try? Self.encoder().encode(
+            Checkpoint(scenario: scenarioText, simulation: simulation.checkpoint(), density: density.checkpoint))
+    }
+
+    /// The crowd of `state` (a `checkpoint()` from another node) carrying on in `handle`'s space;
+    /// throws when the scenario no longer reads or fits, or the state does not match it.
+    static func revive(id: String, state: Data, in handle: SpaceHandle) throws -> SimulatedCrowd {
+        let checkpoint = try decoder().decode(Checkpoint.self, from: state)
+        let scenario = try Scenario.parse(checkpoint.scenario, file: "scenario.toml", spaces: [handle.id: handle.space])
+        try SimulationsController.check(scenario, fits: handle.space)
+        let simulation = try CrowdSimulation(scenario: scenario, resuming: checkpoint.simulation, workers: 1)
+        let crowd = SimulatedCrowd(id: id, space: handle.id, scenarioText: checkpoint.scenario, simulation: simulation)
+        crowd.density.resume(checkpoint.density)
+        return crowd
+    }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Realtime
 import Storage
+import Synchronization
 
 /// Issues and verifies handoff tickets with this node's Ed25519 key; other nodes' public keys come
 /// from the registry (`ClusterDirectory`).
@@ -20,10 +21,12 @@ public final class HandoffTickets: Handoffs {
 
     let me: String
     /// The raw private key (the key type itself is not `Sendable`; it is rebuilt per signature).
-    private let keyBytes: Data
+    let keyBytes: Data
     public let publicKey: [UInt8]
     let directory: ClusterDirectory
     let now: @Sendable () -> Date
+    /// Parcel seals accepted and when they expire, so none is taken twice (`openParcel`).
+    let parcelsSeen = Mutex<[String: Int64]>([:])
 
     public init(
         me: String, key: Curve25519.Signing.PrivateKey, directory: ClusterDirectory,

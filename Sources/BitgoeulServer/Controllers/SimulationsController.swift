@@ -38,8 +38,10 @@ struct SimulationsController {
         guard running.count < Self.crowdsPerSpaceMax else {
             throw APIError(.conflict, "too_many", "at most \(Self.crowdsPerSpaceMax) crowds run in a space at once")
         }
-        let simulation = try Self.simulation(from: try await Self.scenarioText(request), in: handle)
-        let crowd = SimulatedCrowd(id: services.crowds.newId(handle.id), space: handle.id, simulation: simulation)
+        let text = try await Self.scenarioText(request)
+        let simulation = try Self.simulation(from: text, in: handle)
+        let crowd = SimulatedCrowd(
+            id: services.crowds.newId(handle.id), space: handle.id, scenarioText: text, simulation: simulation)
         services.crowds.add(crowd)
         handle.startCrowd(crowd)
         return JSON.response(crowd.snapshot, status: .created)
@@ -76,7 +78,7 @@ struct SimulationsController {
         guard let handle = services.engine.directory[id] else {
             throw APIError(.notFound, "not_found", "no space '\(id)'")
         }
-        return handle
+        return try services.servedHere(handle)
     }
 
     func crowd(_ context: BitgoeulRequestContext, in handle: SpaceHandle) throws -> SimulatedCrowd {

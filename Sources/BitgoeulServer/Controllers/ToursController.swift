@@ -48,9 +48,10 @@ struct ToursController {
     /// Sends the NPC docent on a planned tour of the space; docents (and up) of the space only.
     @Sendable func startGuide(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
         let id = "\(context.parameters.get("region") ?? "")/\(context.parameters.get("space") ?? "")"
-        guard let space = services.world.space(id: id), let handle = services.engine.directory[id] else {
+        guard let space = services.world.space(id: id), let found = services.engine.directory[id] else {
             throw APIError(.notFound, "not_found", "no space '\(id)'")
         }
+        let handle = try services.servedHere(found)
         let account = try await services.requireAccount(request)
         guard try await services.role(of: account, in: id) >= .docent else {
             throw APIError(.forbidden, "not_allowed", "docents (and up) of '\(id)' send the NPC docent on tours")
