@@ -125,6 +125,9 @@ final class SimulatedCrowd: LiveCrowd, @unchecked Sendable {
         let scenario = try Scenario.parse(checkpoint.scenario, file: "scenario.toml", spaces: [handle.id: handle.space])
         try SimulationsController.check(scenario, fits: handle.space)
         let simulation = try CrowdSimulation(scenario: scenario, resuming: checkpoint.simulation, workers: 1)
+        guard simulation.agentCount <= SimulationsController.agentsMax else {
+            throw CheckpointMismatch(description: "more agents than a live crowd has")
+        }
         let crowd = SimulatedCrowd(id: id, space: handle.id, scenarioText: checkpoint.scenario, simulation: simulation)
         crowd.density.resume(checkpoint.density)
         return crowd

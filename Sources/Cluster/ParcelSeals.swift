@@ -44,6 +44,12 @@ extension HandoffTickets {
     /// The claims of `seal` when it is a cluster node's seal of exactly `body`, for this node,
     /// unexpired and not seen before; otherwise why not.
     public func openParcel(_ seal: String, body: Data) -> Result<ParcelClaims, TicketRefusal> {
+        openParcelSeal(seal).flatMap { claims in acceptParcel(claims, body: body).map { claims } }
+    }
+
+    /// The claims of `seal` when a node of the cluster signed it for this node and it has not
+    /// expired: checked before the body is read, so nobody else makes a node take in 48 MiB.
+    public func openParcelSeal(_ seal: String) -> Result<ParcelClaims, TicketRefusal> {
         guard seal.utf8.count <= 2048, seal.hasPrefix(Self.parcelPrefix) else {
             return .failure(TicketRefusal(.malformed, "not a Bitgoeul parcel seal"))
         }
@@ -57,9 +63,9 @@ extension HandoffTickets {
         else {
             return .failure(TicketRefusal(.unknownIssuer, "the seal's issuer '\(claims.iss)' is not in this cluster"))
         }
-        guard key.isValidSignature(signature, for: Self.parcelDomain + [UInt8](bytes)),
-            claims.sha256 == Self.hex(SHA256.hash(data: body))
-        else { return .failure(TicketRefusal(.forged, "the seal does not verify for this parcel")) }
+        guard key.isValidSignature(signature, for: Self.parcelDomain + [UInt8](bytes)) else {
+            return .failure(TicketRefusal(.forged, "the seal's signature does not verify"))
+        }
         guard claims.aud == me else {
             return .failure(TicketRefusal(.wrongServer, "the parcel is for '\(claims.aud)', not this node ('\(me)')"))
         }
@@ -67,14 +73,23 @@ extension HandoffTickets {
         guard nowS <= claims.exp + Self.skewS, claims.exp <= nowS + Self.parcelLifetimeS + Self.skewS else {
             return .failure(TicketRefusal(.expired, "the parcel's seal expired"))
         }
+        return .success(claims)
+    }
+
+    /// Whether `body` is the one `claims` sealed and the seal is used for the first time (then it
+    /// is used up).
+    public func acceptParcel(_ claims: ParcelClaims, body: Data) -> Result<Void, TicketRefusal> {
+        guard claims.sha256 == Self.hex(SHA256.hash(data: body)) else {
+            return .failure(TicketRefusal(.forged, "the seal is not for this parcel"))
+        }
+        let nowS = Int64(now().timeIntervalSince1970)
         let fresh = parcelsSeen.withLock { seen in
             seen = seen.filter { $0.value + Self.skewS >= nowS }
             guard seen[claims.jti] == nil else { return false }
             seen[claims.jti] = claims.exp
             return true
         }
-        guard fresh else { return .failure(TicketRefusal(.replayed, "this parcel was delivered before")) }
-        return .success(claims)
+        return fresh ? .success(()) : .failure(TicketRefusal(.replayed, "this parcel was delivered before"))
     }
 
     static func hex(_ digest: SHA256.Digest) -> String {

@@ -1,3 +1,5 @@
+import Crypto
+
 /// One hour of visits to one space, counted without identities: visitors are keyed by a salted
 /// hash that lives only as long as the tally, and each contributes a bounded amount.
 ///
@@ -99,8 +101,8 @@ extension VisitTally {
         let cells = UInt32(grid.cellCount)
         guard checkpoint.visitors.count <= Self.visitorsMax,
             checkpoint.visitors.values.allSatisfy({
-                $0.cells.count <= Self.cellsPerVisitorMax && $0.cells.keys.allSatisfy { $0 < cells }
-                    && (0...3600).contains($0.dwellS)
+                $0.cells.count <= Self.cellsPerVisitorMax && (0...3600).contains($0.dwellS)
+                    && $0.cells.allSatisfy { $0.key < cells && (0...3600).contains($0.value) }
             })
         else { return nil }
         self.init(hourStart: checkpoint.hourStart, grid: grid, countedFrom: checkpoint.countedFrom)
@@ -159,5 +161,29 @@ public struct HeatGrid: Codable, Hashable, Sendable {
         let c = min(max(0, Int(((x - originX) / cellM).rounded(.down))), columns - 1)
         let r = min(max(0, Int(((y - originY) / cellM).rounded(.down))), rows - 1)
         return UInt32(r * columns + c)
+    }
+}
+
+/// The secret of one hour's visitor keys, held in memory as long as its tally (and moved with it
+/// when its space moves to another node).
+///
+/// A key is the first 8 bytes of HMAC-SHA256(salt, id): the same on every node that has the salt,
+/// and without the salt it cannot be tested against persona ids (which are small numbers).
+public struct VisitSalt: Codable, Sendable, Hashable {
+    let bytes: [UInt8]
+
+    public static func random() -> VisitSalt {
+        var generator = SystemRandomNumberGenerator()
+        return VisitSalt(bytes: (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// Whether it is a salt this code makes (16 bytes).
+    public var isWellFormed: Bool { bytes.count == 16 }
+
+    /// The visitor key of `id` (a persona, or a negative number for a guest's avatar).
+    public func key(for id: Int64) -> UInt64 {
+        let code = HMAC<SHA256>.authenticationCode(
+            for: withUnsafeBytes(of: id.littleEndian) { Array($0) }, using: SymmetricKey(data: bytes))
+        return code.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
 }

@@ -96,8 +96,9 @@ public final class RealtimeEngine: Sendable {
                 }
                 if epoch == 0 {
                     spaces[i].dropArrivals(reason: .moved)
-                    // A parcel for a space that is not (or no longer) served here has nowhere to go.
-                    _ = handles[i].takeParcels()
+                    // A parcel for a space that is not (or no longer) served here has nowhere to go
+                    // (one accepted just now, as the space was being served, waits for its tick).
+                    if !handles[i].isServed { _ = handles[i].takeParcels() }
                     continue
                 }
                 let start = DispatchTime.now().uptimeNanoseconds
@@ -122,7 +123,7 @@ public final class RealtimeEngine: Sendable {
     private func makeInstance(_ handle: SpaceHandle) -> SpaceInstance {
         SpaceInstance(
             handle: handle, directory: directory, config: config, board: safety, visits: visits, clock: clock,
-            handoffs: handoffs, alerts: crowdAlerts)
+            handoffs: handoffs, alerts: crowdAlerts, expectsParcels: packsParcels)
     }
 
     /// Serves `space` from the next tick under the lease's `epoch` (a node of a cluster).

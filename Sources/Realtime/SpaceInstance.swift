@@ -100,7 +100,7 @@ public final class SpaceInstance {
     /// Visit counting for differentially private statistics (nil: not counted).
     let visitOutbox: VisitOutbox?
     var visits: VisitTally
-    var visitSalt = UInt64.random(in: .min ... .max)
+    var visitSalt = VisitSalt.random()
     var closeSeen: UInt64 = 0
     var crowds: [CrowdState] = []
     var guides: [GuideState] = []
@@ -112,6 +112,13 @@ public final class SpaceInstance {
     var evidenceAliases: [UInt32: UInt32] = [:]
     /// From a parcel: tours waiting for their people.
     var pendingTours: [PendingTour] = []
+    /// A node of a cluster: spaces come and go with parcels (`SpaceParcel`).
+    let expectsParcels: Bool
+    /// Ids of the parcels taken in, so a parcel sent twice is taken once.
+    var parcelsTaken: Set<String> = []
+    /// The first hour closed after taking the space over, waiting for the old node's part of it.
+    var heldHour: HeldHour?
+    var heldFirstHour = false
     /// The one stand-in connection all digital humans of this space share (it never receives frames).
     let digitalHumanLink = ClientLink(
         walker: Walker(accountId: nil, personaId: nil, name: "digital human", appearance: .standard, party: 0),
@@ -143,8 +150,9 @@ public final class SpaceInstance {
     public init(
         handle: SpaceHandle, directory: SpaceDirectory, config: RealtimeConfig, board: SafetyBoard = SafetyBoard(),
         visits: VisitOutbox? = nil, clock: ServiceClock = .system, handoffs: (any Handoffs)? = nil,
-        alerts: CrowdAlertOutbox? = nil
+        alerts: CrowdAlertOutbox? = nil, expectsParcels: Bool = false
     ) {
+        self.expectsParcels = expectsParcels
         self.clock = clock
         self.alerts = alerts
         self.handoffs = handoffs
@@ -371,10 +379,8 @@ public final class SpaceInstance {
                     heading: Quantizer.heading(members[i].heading), animation: members[i].animation))
         }
         grid.rebuild(x: xs, y: ys)
-        if config.safety && recordEvidence {
-            evidence.record(tick: tickNumber, ids: ids, xs: xs, ys: ys)
-            if tickNumber % max(1, evidence.windowTicks) == 0 { prunePersonas() }
-        }
+        if config.safety && recordEvidence { evidence.record(tick: tickNumber, ids: ids, xs: xs, ys: ys) }
+        if expectsParcels && tickNumber % max(1, evidence.windowTicks) == 0 { prunePersonas() }
     }
 
     /// Sizes grid cells to the crowd: about a quarter of the typical distance to the `aoiMax`-th
@@ -417,7 +423,7 @@ extension SpaceInstance {
 
     /// Notes the persona of the member at `i` (for a parcel) and gives it back its part of one.
     func remember(_ i: Int) {
-        guard let persona = members[i].link.walker.personaId else { return }
+        guard expectsParcels, let persona = members[i].link.walker.personaId else { return }
         personaOf[members[i].id] = persona
         if !pendingAliases.isEmpty || !pendingTours.isEmpty { welcomeBack(i) }
     }

@@ -13,12 +13,14 @@ import Wire
 /// it by persona id, so each one's part is theirs again when they arrive on the new node.
 public struct SpaceParcel: Codable, Sendable {
     public var v = 1
+    /// Unique; the receiving space takes a parcel in once, however often it is sent.
+    public var id = UUID().uuidString
     public var space: String
     /// When the old node stopped serving the space (seconds since 1970, its clock).
     public var stoppedAt: Double
     var evidence: EvidenceParcel
     var visits: VisitTally.Checkpoint
-    var visitSalt: UInt64
+    var visitSalt: VisitSalt
     var tours: [TourParcel]
     public var guides: [GuideParcel]
     public var crowds: [CrowdParcel]
@@ -30,6 +32,10 @@ public struct SpaceParcel: Codable, Sendable {
         var y: Float
         var followers: [Int64]
     }
+
+    /// The most a crowd's state may be; a larger one (a huge density grid) stays behind rather than
+    /// make the whole parcel too large to move.
+    public static let crowdBytesMax = 16 * 1024 * 1024
 
     /// A crowd of digital humans: its id and state (`LiveCrowd.checkpoint`).
     public struct CrowdParcel: Codable, Sendable {
@@ -140,11 +146,13 @@ extension SpaceHandle {
     /// Parcels waiting for this space's tick at most; a later one replaces the oldest.
     static let arrivingMax = 4
 
-    /// Hands a parcel to this space's tick, which takes it in on its next tick while it serves.
-    public func deliver(_ parcel: ArrivingParcel) {
+    /// Hands a parcel to this space's tick, which takes it in on its next tick while it serves;
+    /// false when `arrivingMax` are already waiting.
+    public func deliver(_ parcel: ArrivingParcel) -> Bool {
         arrivingParcels.withLock {
-            if $0.count >= Self.arrivingMax { $0.removeFirst() }
+            guard $0.count < Self.arrivingMax else { return false }
             $0.append(parcel)
+            return true
         }
     }
 
@@ -159,14 +167,17 @@ extension SpaceHandle {
 
 extension SpaceInstance {
     /// This space's in-memory state, to move with it to the next node (taken on its tick thread).
+    /// What came with an earlier parcel and is still waiting for its people goes on with it.
     func parcel() -> SpaceParcel {
-        let (frames, chats) = evidence.window(now: tickNumber)
+        let window = evidence.window(now: tickNumber)
+        let (frames, chats) = aliased(window.frames, window.chats)
+        var known = personaOf
+        for (persona, placeholder) in pendingAliases { known[placeholder] = persona }
         var mentioned = Set<UInt32>()
         for frame in frames { mentioned.formUnion(frame.ids) }
         for chat in chats { mentioned.insert(chat.fromId) }
-        for member in members where !member.simulated { mentioned.insert(member.id) }
         var personas: [UInt32: Int64] = [:]
-        for id in mentioned { if let persona = personaOf[id] { personas[id] = persona } }
+        for id in mentioned { if let persona = known[id] { personas[id] = persona } }
         let evidenceParcel = EvidenceParcel(
             tickHz: Double(config.tickHz),
             frames: frames.map { .init(agoTicks: tickNumber &- $0.tick, packed: EvidenceParcel.pack($0)) },
@@ -181,6 +192,10 @@ extension SpaceInstance {
             guard let persona = personaOf[guide.id] else { continue }
             tours.append(.init(guide: persona, followers: followers(of: guide.id)))
         }
+        for tour in pendingTours where tour.guideEntity == nil {
+            guard let persona = tour.guidePersona else { continue }
+            tours.append(.init(guide: persona, followers: tour.followers.sorted()))
+        }
         var guideParcels: [SpaceParcel.GuideParcel] = []
         for guide in guides {
             guard let state = guide.mind.checkpoint(), let body = members.first(where: { $0.id == guide.entity })
@@ -190,12 +205,16 @@ extension SpaceInstance {
         return SpaceParcel(
             space: handle.id, stoppedAt: clock.now().timeIntervalSince1970, evidence: evidenceParcel,
             visits: visits.checkpoint, visitSalt: visitSalt, tours: tours, guides: guideParcels,
-            crowds: crowds.compactMap { state in state.crowd.checkpoint().map { .init(id: state.crowd.id, state: $0) } }
-        )
+            crowds: crowds.compactMap { state in
+                guard let data = state.crowd.checkpoint(), data.count <= SpaceParcel.crowdBytesMax else { return nil }
+                return .init(id: state.crowd.id, state: data)
+            })
     }
 
-    /// Personas following the guide with entity id `guide`.
+    /// Personas following the guide with entity id `guide`, and those still on their way back to it.
     func followers(of guide: UInt32) -> [Int64] {
-        members.filter { $0.following == guide }.compactMap { personaOf[$0.id] }
+        let here = members.filter { $0.following == guide }.compactMap { personaOf[$0.id] }
+        let coming = pendingTours.filter { $0.guideEntity == guide }.flatMap(\.followers)
+        return Array(Set(here + coming)).sorted()
     }
 }

@@ -53,6 +53,7 @@ extension SpaceInstance {
             i += hz
         }
         guard phase == 0 else { return }
+        if heldHour != nil { releaseHeldHour() }
         let generation = outbox.closeGeneration.load(ordering: .relaxed)
         let now = clock.now()
         let hour = hourStart(now)
@@ -61,7 +62,7 @@ extension SpaceInstance {
             var closed = visits
             // Closed by the hour's end (counted to its end) or early, on request (counted to now).
             closed.countedUntil = hour != visits.hourStart ? visits.hourStart + 3600 : Int64(now.timeIntervalSince1970)
-            outbox.send(ClosedHour(space: handle.id, tally: closed))
+            holdOrRelease(closed)
             startVisitHour(hour, from: Int64(now.timeIntervalSince1970))
         }
     }
@@ -76,7 +77,7 @@ extension SpaceInstance {
     /// Starts a new tally with a new salt, counting from `from`; everyone present counts as a
     /// visitor of the new hour.
     func startVisitHour(_ hour: Int64, from: Int64) {
-        visitSalt = UInt64.random(in: .min ... .max)
+        visitSalt = VisitSalt.random()
         visits = VisitTally(hourStart: hour, grid: visits.grid, countedFrom: from)
         for i in members.indices where !members[i].simulated {
             members[i].visitKey = visitKey(for: members[i].link.walker, entity: members[i].id)
@@ -84,18 +85,9 @@ extension SpaceInstance {
         }
     }
 
-    /// The persona (or, for a guest, the avatar) mixed with this hour's salt: the same on every
-    /// node (unlike `Hasher`, seeded per process), so a tally that moves with its space keeps
-    /// counting each person once. Knowing the salt one could test persona ids against a key, so
-    /// the salt lives only as long as the tally, in memory.
+    /// The persona (or, for a guest, the avatar) under this hour's salt (`VisitSalt.key`).
     func visitKey(for walker: Walker, entity: UInt32) -> UInt64 {
-        var z = visitSalt ^ UInt64(bitPattern: walker.personaId ?? -Int64(entity))
-        for _ in 0..<2 {
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-        }
-        return z
+        visitSalt.key(for: walker.personaId ?? -Int64(entity))
     }
 
     static func heatGrid(_ space: Space) -> HeatGrid {

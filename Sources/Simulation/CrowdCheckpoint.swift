@@ -6,6 +6,8 @@ import WorldModel
 public struct CrowdCheckpoint: Codable, Sendable {
     /// The format (1).
     public var v = 1
+    /// Agents in the crowd.
+    public var agentCount: Int { agents.count }
     var agents: [Agents.Row]
     var rngState: UInt64
     var nextAgentId: UInt32
@@ -24,6 +26,8 @@ public struct CrowdCheckpoint: Codable, Sendable {
 /// Why a checkpoint does not fit the scenario it is resumed with.
 public struct CheckpointMismatch: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) { self.description = description }
 }
 
 extension CrowdSimulation {
@@ -46,8 +50,9 @@ extension CrowdSimulation {
             checkpoint.exitedBy.count == exits,
             checkpoint.agents.allSatisfy({
                 (0..<Int32(exits)).contains($0.goal) && (0..<Int32(groups)).contains($0.group)
-                    && $0.x.isFinite && $0.y.isFinite
-            })
+                    && $0.x.isFinite && $0.y.isFinite && $0.id < checkpoint.nextAgentId
+            }),
+            Set(checkpoint.agents.map(\.id)).count == checkpoint.agents.count
         else { throw CheckpointMismatch(description: "the crowd's state does not match its scenario") }
         for row in checkpoint.agents { agents.append(row) }
         rng = SplitMix64(seed: checkpoint.rngState)

@@ -15,13 +15,15 @@ import WorldModel
 
     /// The same space on two nodes: each its own directory and instance, one clock.
     func twoNodes(clock: ServiceClock, visits: VisitOutbox? = nil) -> (old: SpaceInstance, new: SpaceInstance) {
-        func node() -> SpaceInstance {
-            let directory = SpaceDirectory(spaces: [SafetyTests.space])
-            return SpaceInstance(
-                handle: directory.ordered[0], directory: directory, config: RealtimeConfig(), visits: visits,
-                clock: clock)
-        }
-        return (node(), node())
+        (node(clock: clock, visits: visits), node(clock: clock, visits: visits))
+    }
+
+    /// The space on one node of a cluster.
+    func node(clock: ServiceClock, visits: VisitOutbox? = nil) -> SpaceInstance {
+        let directory = SpaceDirectory(spaces: [SafetyTests.space])
+        return SpaceInstance(
+            handle: directory.ordered[0], directory: directory, config: RealtimeConfig(), visits: visits,
+            clock: clock, expectsParcels: true)
     }
 
     func link(_ name: String, persona: Int64) -> ClientLink {
@@ -51,7 +53,7 @@ import WorldModel
         let parcel = try travelled(old.parcel())
         manual.advance(by: 2)
 
-        new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
+        _ = new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
         new.tick()
         // The two come back (their clients reconnect); the bystander does not.
         new.insert(link("Reporter", persona: 1), at: Point(50, 50))
@@ -84,7 +86,7 @@ import WorldModel
         // A is back on the new node before the parcel is (counted there under another salt meanwhile).
         new.insert(link("A", persona: 1), at: Point(100, 100))
         ticks(new, seconds: 2)
-        new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
+        _ = new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
         ticks(new, seconds: 1)
         new.insert(link("C", persona: 3), at: Point(250, 250))
         ticks(new, seconds: 2)
@@ -116,7 +118,7 @@ import WorldModel
         #expect(parcel.guides.count == 1 && parcel.tours.count == 1)
 
         let revived = ScriptedGuide(steps: mind.steps)
-        new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [revived], crowds: []))
+        _ = new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [revived], crowds: []))
         new.tick()
         // The follower is back before the guide; the NPC's follower after it.
         new.insert(link("Visitor", persona: 11), at: Point(50, 50))
@@ -144,7 +146,7 @@ import WorldModel
         #expect(old.members.filter(\.simulated).count == 3)
         let parcel = try travelled(old.parcel())
         #expect(parcel.crowds.map(\.id) == ["sim-1"] && parcel.crowds.first?.state == Data("3 standing".utf8))
-        new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: [StandingCrowd(id: "sim-1")]))
+        _ = new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: [StandingCrowd(id: "sim-1")]))
         ticks(new, seconds: 1)
         #expect(new.members.filter(\.simulated).count == 3)
         #expect(new.handle.runningCrowds == ["sim-1"])
@@ -157,17 +159,88 @@ import WorldModel
         ticks(old, seconds: 1)
         var parcel = try travelled(old.parcel())
         parcel.space = "t/elsewhere"
-        new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
+        _ = new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
         new.tick()
         #expect(new.pendingAliases.isEmpty && new.evidence.frames.isEmpty)
         // Three minutes on the way: everything in it is older than the window.
         parcel.space = new.handle.id
         manual.advance(by: 180)
-        new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
+        _ = new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
         new.tick()
         new.insert(link("A", persona: 1), at: Point(100, 100))
         new.tick()
         #expect(new.evidence.window(now: new.tickNumber).frames.count <= 1, "only this node's own sample")
+    }
+}
+
+extension SpaceParcelTests {
+    /// A rolling restart moves a space twice within the window: people are still who they were.
+    @Test func aSecondMoveKeepsWhoIsWho() throws {
+        let manual = ManualClock(at: Self.hour)
+        let a = node(clock: manual.clock)
+        let b = node(clock: manual.clock)
+        let c = node(clock: manual.clock)
+        a.insert(link("Reporter", persona: 1), at: Point(100, 100))
+        let reported = link("Reported", persona: 2)
+        a.insert(reported, at: Point(104, 100))
+        a.members[0].guiding = true
+        a.members[1].following = a.members[0].id
+        ticks(a, seconds: 1)
+        reported.post(command: .chat(scope: .proximity, text: "said on the first node"))
+        ticks(a, seconds: 2)
+        _ = b.handle.deliver(ArrivingParcel(parcel: try travelled(a.parcel()), guides: [], crowds: []))
+        b.tick()
+        // Only the reported person is back on B before it moves on: the reporter is still away.
+        b.insert(link("Reported", persona: 2), at: Point(50, 50))
+        ticks(b, seconds: 2)
+        let second = try travelled(b.parcel())
+        #expect(second.tours.map(\.guide) == [1] && second.tours.first?.followers == [2], "a tour still waiting")
+        _ = c.handle.deliver(ArrivingParcel(parcel: second, guides: [], crowds: []))
+        c.tick()
+        c.insert(link("Reporter", persona: 1), at: Point(10, 10))
+        c.insert(link("Reported", persona: 2), at: Point(14, 10))
+        ticks(c, seconds: 1)
+        let evidence = try #require(c.evidenceWindow(for: 0, target: c.members[1].id)).reporterView()
+        #expect(evidence.chat.map(\.text) == ["said on the first node"])
+        #expect(evidence.chat.first?.who == "reported")
+        #expect(c.members[0].guiding && c.members[1].following == c.members[0].id)
+    }
+
+    @Test func aParcelSentTwiceIsTakenInOnce() throws {
+        let manual = ManualClock(at: Self.hour)
+        let (old, new) = twoNodes(clock: manual.clock)
+        old.insert(link("A", persona: 1), at: Point(100, 100))
+        let mind = ScriptedGuide()
+        old.handle.startGuide(mind, at: Point(60, 60))
+        ticks(old, seconds: 1)
+        let parcel = try travelled(old.parcel())
+        for _ in 0..<2 {
+            #expect(new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [ScriptedGuide()], crowds: [])))
+            new.tick()
+        }
+        #expect(new.members.filter(\.simulated).count == 1, "one NPC docent, not two")
+    }
+
+    /// Moved at 10:59:59: the new node closes hour 10 a second later, and waits for the old node's
+    /// part of it before releasing the hour, whole.
+    @Test func anHourEndingDuringTheMoveIsReleasedWhole() async throws {
+        let manual = ManualClock(at: Self.hour.addingTimeInterval(3_600 - 30))
+        let outbox = VisitOutbox()
+        let old = node(clock: manual.clock, visits: VisitOutbox())
+        let new = node(clock: manual.clock, visits: outbox)
+        old.insert(link("A", persona: 1), at: Point(100, 100))
+        ticks(old, seconds: 28)
+        let parcel = try travelled(old.parcel())
+        manual.advance(by: 29)
+        ticks(new, seconds: 2)  // 11:00:00: hour 10 closes here, with one second counted
+        manual.advance(by: 2)
+        _ = new.handle.deliver(ArrivingParcel(parcel: parcel, guides: [], crowds: []))
+        ticks(new, seconds: 1)
+        var hours = outbox.hours.makeAsyncIterator()
+        let hour = try #require(await hours.next()).tally
+        #expect(hour.hourStart == Int64(Self.hour.timeIntervalSince1970))
+        #expect(hour.countedFrom == Int64(Self.hour.timeIntervalSince1970) + 3_600 - 30, "from the old node's start")
+        #expect(hour.visitCount == 1 && hour.countedUntil == hour.hourStart + 3_600)
     }
 }
 
