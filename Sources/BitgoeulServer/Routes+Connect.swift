@@ -45,11 +45,10 @@ enum ConnectRoute {
             let greeted = Flag()
             let helloDeadlineS = services.config.helloTimeoutS
             group.addTask { await socket.closeUnlessGreeted(greeted, withinS: helloDeadlineS) }
-            let machine = ConnectionStateMachine(
-                environment: services.sessionEnvironment,
-                outlet: channel.map { WebSocketOutlet(channel: $0) as any FrameOutlet })
-            if let channel, !(await MoveReader.install(on: channel, shortcut: machine.moves)) {
-                logger.debug("no WebSocket frame decoder in the pipeline: moves take the usual way")
+            let outlet = channel.map { WebSocketOutlet(channel: $0) }
+            let machine = ConnectionStateMachine(environment: services.sessionEnvironment, outlet: outlet)
+            if let outlet, !(await MoveReader.install(on: outlet, shortcut: machine.moves)) {
+                logger.debug("no WebSocket frame codec in the pipeline: frames and moves take the usual way")
             }
             var connection = Connection(machine: machine, effects: services.sessionEffects, direct: direct)
             var watched: (account: Int64, id: UInt64)?

@@ -14,10 +14,23 @@ final class WebSocketOutlet: FrameOutlet {
     private let mailbox: LoopMailbox
     /// Frames queued and not yet handed to the socket.
     fileprivate let unwritten = Atomic<Int>(0)
+    /// Where framed bytes go straight towards the socket (`FrameWriter`), once installed; until then
+    /// (and without a WebSocket encoder in the pipeline) frames take the whole pipeline.
+    fileprivate let writer: NIOLoopBoundBox<ChannelHandlerContext?>
 
     init(channel: any Channel) {
         self.channel = channel
         mailbox = LoopMailbox.of(channel.eventLoop)
+        writer = .makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
+    }
+
+    /// Puts a `FrameWriter` just below the channel's WebSocket frame encoder and writes through it
+    /// from then on; false when the pipeline has no such encoder. On the channel's loop.
+    func installWriter(_ operations: ChannelPipeline.SynchronousOperations) throws {
+        let encoder = try operations.context(handlerType: WebSocketFrameEncoder.self)
+        let frameWriter = FrameWriter()
+        try operations.addHandler(frameWriter, position: .before(encoder.handler))
+        writer.value = try operations.context(handler: frameWriter)
     }
 
     func send(_ frame: ByteBuffer, framesMax: Int) -> Bool {
@@ -41,6 +54,7 @@ final class LoopMailbox: Sendable {
     /// Frames one loop may have waiting; past this (a loop that stopped turning) frames are refused.
     static let framesMax = 65_536
     private let loop: any EventLoop
+    private let allocator = ByteBufferAllocator()
     private let waiting = Mutex(Waiting())
 
     private init(loop: any EventLoop) { self.loop = loop }
@@ -80,17 +94,57 @@ final class LoopMailbox: Sendable {
             return taken
         }
         var written = Set<ObjectIdentifier>()
+        // Every frame's header in one buffer, written before it is sliced (a slice shares the
+        // storage, so writing after slicing would copy it): one allocation per turn.
+        var headers = allocator.buffer(capacity: frames.count * FrameWriter.headerBytesMax)
+        for (_, frame) in frames { FrameWriter.writeHeader(binaryPayloadBytes: frame.readableBytes, into: &headers) }
         for (outlet, frame) in frames {
-            outlet.channel.write(WebSocketFrame(fin: true, opcode: .binary, data: frame), promise: nil)
+            let header = headers.readSlice(length: FrameWriter.headerBytes(binaryPayloadBytes: frame.readableBytes))!
+            if let context = outlet.writer.value {
+                context.write(NIOAny(header), promise: nil)
+                context.write(NIOAny(frame), promise: nil)
+            } else {
+                outlet.channel.write(WebSocketFrame(fin: true, opcode: .binary, data: frame), promise: nil)
+            }
             outlet.unwritten.subtract(1, ordering: .relaxed)
             written.insert(ObjectIdentifier(outlet))
         }
         for (outlet, _) in frames where written.remove(ObjectIdentifier(outlet)) != nil {
-            outlet.channel.flush()
+            if let context = outlet.writer.value { context.flush() } else { outlet.channel.flush() }
         }
         frames.removeAll(keepingCapacity: true)
         waiting.withLock { w in
             if w.spare.capacity < frames.capacity { w.spare = frames }
+        }
+    }
+}
+
+/// Sits just below a WebSocket's frame encoder: the tick's frames, framed by `LoopMailbox`, are
+/// written from here, so they pass no handler above it (the WebSocket handler, its async channel,
+/// the encoder) on their way to the socket, and a flush starts here too. Anything else passes
+/// through. Server frames are unmasked; the header is what `WebSocketFrameEncoder` writes.
+final class FrameWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    static let headerBytesMax = 10
+
+    /// The header's length for a payload of `count` bytes.
+    static func headerBytes(binaryPayloadBytes count: Int) -> Int {
+        count < 126 ? 2 : count <= Int(UInt16.max) ? 4 : 10
+    }
+
+    /// A final binary frame's header for a payload of `binaryPayloadBytes`.
+    static func writeHeader(binaryPayloadBytes count: Int, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(0x82))
+        if count < 126 {
+            buffer.writeInteger(UInt8(count))
+        } else if count <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(count))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(count))
         }
     }
 }
@@ -112,11 +166,14 @@ final class MoveReader: ChannelInboundHandler, RemovableChannelHandler, Sendable
         context.fireChannelRead(data)
     }
 
-    /// Puts a reader right after the WebSocket frame decoder of `channel`; false when the pipeline
-    /// has no such decoder (the connection then works without the shortcut).
-    static func install(on channel: any Channel, shortcut: MoveShortcut) async -> Bool {
+    /// Puts a reader right after the WebSocket frame decoder of the outlet's channel, and the
+    /// outlet's `FrameWriter` below its encoder; false when the pipeline has no such codec (the
+    /// connection then works without the shortcuts).
+    static func install(on outlet: WebSocketOutlet, shortcut: MoveShortcut) async -> Bool {
+        let channel = outlet.channel
         let installed = channel.eventLoop.submit {
             try add(to: channel.pipeline.syncOperations, shortcut: shortcut)
+            try outlet.installWriter(channel.pipeline.syncOperations)
         }
         return (try? await installed.get()) != nil
     }

@@ -72,6 +72,39 @@ import WorldModel
         #expect(link.drain().move == nil)
     }
 
+    /// With the writer installed below the encoder, the bytes on the wire are exactly what the
+    /// encoder writes for the same frame (short, 16-bit and 64-bit lengths), and other frames still
+    /// take the encoder.
+    @Test func framesWrittenBelowTheEncoderAreTheEncodersBytes() throws {
+        let loop = EmbeddedEventLoop()
+        let channel = EmbeddedChannel(loop: loop)
+        try channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
+        let outlet = WebSocketOutlet(channel: channel)
+        try outlet.installWriter(channel.pipeline.syncOperations)
+        for size in [3, 125, 126, 65_535, 65_536, 70_000] {
+            let payload = ByteBuffer(repeating: UInt8(size % 251), count: size)
+            #expect(outlet.send(payload, framesMax: 8))
+            loop.run()
+            var wire = ByteBuffer()
+            while var part = try channel.readOutbound(as: ByteBuffer.self) { wire.writeBuffer(&part) }
+            #expect(wire == (try Self.encoded(payload)), "\(size) bytes")
+        }
+        // A close frame from the WebSocket handler still goes through the encoder.
+        try channel.writeOutbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer()))
+        var close = ByteBuffer()
+        while var part = try channel.readOutbound(as: ByteBuffer.self) { close.writeBuffer(&part) }
+        #expect(close == ByteBuffer(bytes: [0x88, 0x00]))
+    }
+
+    /// `payload` as the encoder frames it from a server: final, binary, unmasked.
+    static func encoded(_ payload: ByteBuffer) throws -> ByteBuffer {
+        let server = EmbeddedChannel(handler: WebSocketFrameEncoder())
+        try server.writeOutbound(WebSocketFrame(fin: true, opcode: .binary, data: payload))
+        var bytes = ByteBuffer()
+        while var part = try server.readOutbound(as: ByteBuffer.self) { bytes.writeBuffer(&part) }
+        return bytes
+    }
+
     /// `payload` as a browser sends it: one final binary frame, masked.
     static func masked(_ payload: ByteBuffer) throws -> ByteBuffer {
         let client = EmbeddedChannel(handler: WebSocketFrameEncoder())
