@@ -69,6 +69,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Federation",
+            dependencies: [
+                "DurableFiles", "TOML", "WorldModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Cluster",
             dependencies: [
                 "DurableFiles", "Realtime", "Storage", "WorldModel",
@@ -113,7 +121,7 @@ let package = Package(
             name: "BitgoeulServer",
             dependencies: [
                 "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent", "Privacy",
-                "Clocks", "Safety", "Accounts", "RealtimeSession", "Cluster", "DurableFiles",
+                "Clocks", "Safety", "Accounts", "RealtimeSession", "Cluster", "DurableFiles", "Federation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -174,7 +182,7 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
                 "StoragePostgres", "Simulation", "Cluster", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup",
-                "Accounts", "Clocks",
+                "Accounts", "Clocks", "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -191,6 +199,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: ["Federation", "WorldModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
@@ -246,6 +258,7 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
                 "Privacy", "Accounts", "Clocks", "Safety", "RealtimeSession", "Docent", "Cluster", "StoragePostgres",
+                "Federation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -3,6 +3,7 @@ import Clocks
 import Cluster
 import Docent
 import DurableFiles
+import Federation
 import Foundation
 import Geo
 import Hummingbird
@@ -72,7 +73,8 @@ public struct BitgoeulServer: Sendable {
                 monotonicS: config.clock.monotonicS, onLeft: personaLeft),
             signIns: SignInGuard<ClientAddress>(policy: config.signInPolicy, clock: config.clock.monotonicS),
             sockets: SocketCounter(max: config.http.socketsMax),
-            cluster: member, handoffs: node?.tickets, coordination: node?.coordination, events: node?.events)
+            cluster: member, handoffs: node?.tickets, coordination: node?.coordination, events: node?.events,
+            federation: try Self.federationNode(config))
         if let problem = config.releasePolicy.problem {
             throw ManifestError(file: "(config)", field: "stats", reason: problem)
         }
@@ -123,6 +125,16 @@ public struct BitgoeulServer: Sendable {
             registration: NodeRegistration(
                 id: cluster.nodeId, url: cluster.publicURL, capacity: cluster.capacity, ticketKey: tickets.publicKey),
             events: ClusterEvents(me: cluster.nodeId, channel: channel, logger: Logger(label: "bitgoeul.cluster")))
+    }
+
+    /// This city's federation keys, pseudonym secret and peers (nil when it federates with none).
+    static func federationNode(_ config: ServerConfig) throws -> FederationNode? {
+        guard let federation = config.federation else { return nil }
+        do {
+            return try FederationNode(config: federation, dataDirectory: config.dataDirectory, now: config.clock.now)
+        } catch let error as FederationError {
+            throw ManifestError(file: "(config)", field: "federation", reason: error.description)
+        }
     }
 
     /// Builds the Hummingbird application; `onRunning` receives the bound port.
@@ -190,6 +202,9 @@ extension BitgoeulServer {
         router.addRoutes(StatsController(services: services).endpoints)
         router.addRoutes(SolarController(services: services).endpoints)
         if services.cluster != nil { router.addRoutes(ParcelsController(services: services).endpoints) }
+        if let federation = services.federation {
+            router.addRoutes(FederationController(services: services, federation: federation).endpoints)
+        }
     }
 
     /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard

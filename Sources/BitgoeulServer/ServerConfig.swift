@@ -2,6 +2,7 @@ import Accounts
 import Clocks
 import Cluster
 import Docent
+import Federation
 import Foundation
 import Privacy
 import Realtime
@@ -82,6 +83,8 @@ public struct ServerConfig: Sendable {
     public var retention = Retention()
     /// This server as a node of a cluster (needs a PostgreSQL store); a single server when nil.
     public var cluster: ClusterConfig?
+    /// This city in a federation of cities (`--server-id`, `--peers`); nil: none.
+    public var federation: FederationConfig?
     /// Ciphertext bytes one account's life-log vault may hold.
     public var vaultBytesMax = 256 * 1024
 

@@ -2,6 +2,7 @@ import Accounts
 import Clocks
 import Cluster
 import Docent
+import Federation
 import Foundation
 import Geo
 import Logging
@@ -59,6 +60,8 @@ public struct Services: Sendable {
     let coordination: (any Coordination)?
     /// Sends changes to the other nodes of the cluster (nil for a single server).
     let events: ClusterEvents?
+    /// This city's part in a federation of cities (nil when it federates with none).
+    let federation: FederationNode?
 
     public var clock: ServiceClock { config.clock }
 

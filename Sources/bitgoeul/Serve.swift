@@ -3,6 +3,7 @@ import ArgumentParser
 import BitgoeulServer
 import Cluster
 import Docent
+import Federation
 import Foundation
 import Hummingbird
 import Logging
@@ -27,6 +28,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The URL clients reach this node at (default http://HOST:PORT); sent in redirects.")
     var nodeUrl: String?
     @Option(help: "Avatars this node takes; a cluster shares spaces out in proportion.") var nodeCapacity = 5000
+    @Option(help: "This city's server id among federated cities, e.g. gwangju.example (docs/federation.md).")
+    var serverId: String?
+    @Option(help: "This city's name for its peers (default: the server id).") var serverName: String?
+    @Option(help: "The peers file (TOML) of the cities this one federates with (with --server-id).")
+    var peers: String?
     @Option(help: "Region directory with region.json; repeat for several.")
     var world: [String] = ["worlds/gwangju", "worlds/seoul"]
     @Option(help: "Static web client directory, served at /.") var web = "Web"
@@ -104,6 +110,13 @@ struct Serve: AsyncParsableCommand {
             cluster.settings = ClusterSettings()
             config.cluster = cluster
         }
+        if let serverId {
+            config.federation = FederationConfig(
+                serverId: serverId, serverName: serverName ?? serverId, peersFile: peers.map(URL.init(fileURLWithPath:))
+            )
+        } else if peers != nil || serverName != nil {
+            throw ValidationError("--peers and --server-name need --server-id")
+        }
         let store: any Store
         do {
             store = try await storage.open(mustExist: false)
@@ -139,8 +152,16 @@ struct Serve: AsyncParsableCommand {
 extension Serve {
     /// Runs the application until SIGINT or SIGTERM. A node of a cluster first drains on SIGTERM:
     /// its spaces go to the other nodes and its clients follow, so a rolling restart loses nobody.
+    /// A city of a federation reads its peers file again on SIGHUP.
     static func run(_ app: some ApplicationProtocol, server: BitgoeulServer, drainsOnTerm: Bool) async throws {
         let logger = Logger(label: "bitgoeul")
+        // SIGHUP reads the peers file again: a city removed from it is defederated without a restart.
+        let reloader =
+            server.federates
+            ? Task {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) { server.reloadPeers() }
+            } : nil
+        defer { reloader?.cancel() }
         let group = ServiceGroup(
             configuration: .init(
                 services: [app], gracefulShutdownSignals: drainsOnTerm ? [.sigint] : [.sigterm, .sigint],
