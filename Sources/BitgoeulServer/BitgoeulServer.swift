@@ -202,9 +202,8 @@ extension BitgoeulServer {
         router.addRoutes(StatsController(services: services).endpoints)
         router.addRoutes(SolarController(services: services).endpoints)
         if services.cluster != nil { router.addRoutes(ParcelsController(services: services).endpoints) }
-        if let federation = services.federation {
-            router.addRoutes(FederationController(services: services, federation: federation).endpoints)
-        }
+        router.addRoutes(FederationController(services: services).endpoints)
+        router.addRoutes(TravelController(services: services).endpoints)
     }
 
     /// HTTP/1 with the WebSocket upgrade, every connection first through the connection guard

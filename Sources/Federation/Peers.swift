@@ -11,6 +11,14 @@ public struct Peer: Sendable, Hashable {
     /// Whether its people may visit here, and whether ours may travel there.
     public let acceptsVisitors: Bool
     public let sendsTravellers: Bool
+
+    public init(id: String, url: String, keys: [Data], acceptsVisitors: Bool, sendsTravellers: Bool) {
+        self.id = id
+        self.url = url
+        self.keys = keys
+        self.acceptsVisitors = acceptsVisitors
+        self.sendsTravellers = sendsTravellers
+    }
 }
 
 /// The peers file (`serve --peers FILE`, TOML): every city this server federates with. Nothing

@@ -15,6 +15,12 @@ public struct ServerIdentity: Sendable {
         /// Nil for the current key.
         public let validUntil: Int64?
 
+        public init(privateKey: Data, validFrom: Int64, validUntil: Int64?) {
+            self.privateKey = privateKey
+            self.validFrom = validFrom
+            self.validUntil = validUntil
+        }
+
         public var publicKey: Data {
             (try? Curve25519.Signing.PrivateKey(rawRepresentation: privateKey))?.publicKey.rawRepresentation ?? Data()
         }
@@ -26,6 +32,14 @@ public struct ServerIdentity: Sendable {
     public let keys: [Key]
 
     public var current: Key { keys[0] }
+
+    /// An identity with these keys, the current one first (`load` reads them from the data folder).
+    public init(id: String, name: String, keys: [Key]) {
+        precondition(!keys.isEmpty, "an identity has a current key")
+        self.id = id
+        self.name = name
+        self.keys = keys
+    }
 
     /// `id` is a lowercase host name (letters, digits, `-`, `.`), 3–253 bytes, e.g. `gwangju.example`.
     public static func problem(id: String) -> String? {

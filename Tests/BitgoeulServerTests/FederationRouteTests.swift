@@ -1,7 +1,10 @@
+import BitgoeulClient
 import BitgoeulServer
+import Crypto
 import Federation
 import Foundation
 import Testing
+import WorldModel
 
 /// What a city publishes for its peers (`GET /.well-known/bitgoeul`), at the router.
 @Suite struct FederationRouteTests {
@@ -40,5 +43,110 @@ import Testing
                 $0.federation = FederationConfig(serverId: "gwangju.example", serverName: "광주", peersFile: file)
             }
         } throws: { "\($0)".contains("peer[0].url") }
+    }
+
+    /// Gwangju (the router's server) federated with Daegu, whose key is `daeguKey`.
+    static func gwangju(daeguKey: Curve25519.Signing.PrivateKey, sendTravellers: Bool = true) throws -> RouterServer {
+        let peers = FileManager.default.temporaryDirectory.appendingPathComponent("peers-\(UUID().uuidString).toml")
+        try Data(
+            """
+            [[peer]]
+            id = "daegu.example"
+            url = "http://127.0.0.1:8090"
+            keys = ["\(Base64URL.encode(daeguKey.publicKey.rawRepresentation))"]
+            send_travellers = \(sendTravellers)
+            """.utf8
+        ).write(to: peers)
+        return try RouterServer {
+            $0.federation = FederationConfig(serverId: "gwangju.example", serverName: "빛고을 광주", peersFile: peers)
+        }
+    }
+
+    /// Daegu, pinning the key Gwangju publishes.
+    static func daegu(key: Curve25519.Signing.PrivateKey, pinning gwangjuKey: String) throws -> TravelTickets {
+        TravelTickets(
+            identity: ServerIdentity(
+                id: "daegu.example", name: "대구",
+                keys: [ServerIdentity.Key(privateKey: key.rawRepresentation, validFrom: 0, validUntil: nil)]),
+            peers: PeerList([
+                Peer(
+                    id: "gwangju.example", url: "http://127.0.0.1:8080",
+                    keys: [try #require(Base64URL.decode(gwangjuKey))],
+                    acceptsVisitors: true, sendsTravellers: true)
+            ]), now: { Date() })
+    }
+
+    struct Ask: Encodable {
+        let personaId: Int64
+        let city: String
+        let space: String
+    }
+
+    struct Issued: Decodable {
+        let city: String
+        let url: String
+        let ticket: String
+        let space: String
+    }
+
+    /// The status a refused call answers with (0 when it was not refused).
+    func refusedStatus(_ call: () async throws -> Data) async -> Int {
+        do {
+            _ = try await call()
+            return 0
+        } catch let failure as BitgoeulAPI.Failure {
+            return failure.status
+        } catch {
+            return -1
+        }
+    }
+
+    @Test func aPersonaGetsATicketToDaeguThatNamesThemOnlyByAPseudonym() async throws {
+        let daeguSeed = Curve25519.Signing.PrivateKey().rawRepresentation
+        let daeguKey = try Curve25519.Signing.PrivateKey(rawRepresentation: daeguSeed)
+        try await Self.gwangju(daeguKey: daeguKey).test { client in
+            let mina = try await client.citizen("mina", personas: ["나비"])
+            let (_, published) = try await client.get("/.well-known/bitgoeul")
+            let gwangjuKey = try #require((published["keys"] as? [[String: Any]])?.first?["key"] as? String)
+            let ask = Ask(personaId: mina.personas[0].id, city: "daegu.example", space: "daegu/kim-kwangseok-street")
+            let issued = try JSONDecoder().decode(
+                Issued.self, from: try await mina.api.call("POST", "/api/v1/travel/tickets", body: ask))
+            #expect(issued.city == "daegu.example" && issued.url == "ws://127.0.0.1:8090/api/v1/connect")
+            let daegu = try Self.daegu(
+                key: try Curve25519.Signing.PrivateKey(rawRepresentation: daeguSeed), pinning: gwangjuKey)
+            let claims = try daegu.verify(issued.ticket).get()
+            #expect(claims.name == "나비" && claims.space == "daegu/kim-kwangseok-street" && claims.lang == "ko")
+            #expect(claims.sub.count == 26 && claims.exp - claims.iat == 60)
+            let body = try #require(Base64URL.decode(issued.ticket.split(separator: ".")[1]))
+            let text = String(decoding: body, as: UTF8.self)
+            #expect(!text.contains("mina") && !text.contains(":\(mina.accountId),"), "no username or account id")
+            // The same person again: the same pseudonym there (so Daegu's blocks and bans hold).
+            let again = try JSONDecoder().decode(
+                Issued.self, from: try await mina.api.call("POST", "/api/v1/travel/tickets", body: ask))
+            #expect(try daegu.verify(again.ticket).get().sub == claims.sub)
+
+            // Refused: another's persona, an unknown city, a bad space, no session.
+            let hana = try await client.citizen("hana", personas: ["하나"])
+            let asks = [
+                (Ask(personaId: mina.personas[0].id, city: "daegu.example", space: "daegu/x"), 404),
+                (Ask(personaId: hana.personas[0].id, city: "jeju.example", space: "jeju/x"), 404),
+                (Ask(personaId: hana.personas[0].id, city: "daegu.example", space: "nowhere"), 422),
+            ]
+            for (ask, status) in asks {
+                #expect(
+                    await refusedStatus { try await hana.api.call("POST", "/api/v1/travel/tickets", body: ask) }
+                        == status)
+            }
+            #expect(
+                await refusedStatus { try await client.api.call("POST", "/api/v1/travel/tickets", body: ask) } == 401)
+        }
+    }
+
+    @Test func aCityThatSendsNobodyToAPeerIssuesNoTicket() async throws {
+        try await Self.gwangju(daeguKey: Curve25519.Signing.PrivateKey(), sendTravellers: false).test { client in
+            let mina = try await client.citizen("mina", personas: ["나비"])
+            let ask = Ask(personaId: mina.personas[0].id, city: "daegu.example", space: "daegu/x")
+            #expect(await refusedStatus { try await mina.api.call("POST", "/api/v1/travel/tickets", body: ask) } == 403)
+        }
     }
 }

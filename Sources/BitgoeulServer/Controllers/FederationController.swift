@@ -4,10 +4,10 @@ import Hummingbird
 import Logging
 import WorldModel
 
-/// `GET /.well-known/bitgoeul`: this city's id, name, keys, clock and entry points, for its peers.
+/// `GET /.well-known/bitgoeul`: this city's id, name, keys, clock and entry points, for its peers
+/// (404 on a server outside any federation).
 struct FederationController {
     let services: Services
-    let federation: FederationNode
     /// The protocol version of travel (tickets and the well-known document).
     static let protocolVersion = 1
 
@@ -16,12 +16,23 @@ struct FederationController {
     }
 
     @Sendable func wellKnown(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
+        let federation = try services.requireFederation()
         // Every space of this world takes visitors (a space's manifest may restrict that later).
         let entryPoints = services.world.spaces.map(\.id).sorted()
         return JSON.response(
             WellKnown(
                 identity: federation.identity, protocolVersion: Self.protocolVersion, entryPoints: entryPoints,
                 now: services.clock.now()))
+    }
+}
+
+extension Services {
+    /// This city's federation, or 404 on a server outside any.
+    func requireFederation() throws -> FederationNode {
+        guard let federation else {
+            throw APIError(.notFound, "not_federated", "this server is not a city of a federation")
+        }
+        return federation
     }
 }
 
