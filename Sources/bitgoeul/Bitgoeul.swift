@@ -9,7 +9,7 @@ struct Bitgoeul: AsyncParsableCommand {
         subcommands: [
             Serve.self, Bench.self, Bots.self, GeoCommand.self, ImportCommand.self, RoleCommand.self,
             SimulateCommand.self, DocentCommand.self, AuditCommand.self, VaultCommand.self, SolarCommand.self,
-            BackupCommand.self, RestoreCommand.self,
+            BackupCommand.self, RestoreCommand.self, FederationCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

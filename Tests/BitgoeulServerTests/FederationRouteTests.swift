@@ -149,4 +149,35 @@ import WorldModel
             #expect(await refusedStatus { try await mina.api.call("POST", "/api/v1/travel/tickets", body: ask) } == 403)
         }
     }
+
+    /// `bitgoeul federation key` prints the entry a peer puts in its peers file; after
+    /// `rotate-key` it lists the new key first and the old one still.
+    @Test func theConsolePrintsThePeerEntryAndRotates() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("fed-cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = TestServer.repoRoot.appendingPathComponent(".build/debug/bitgoeul")
+            process.arguments = ["federation"] + arguments + ["--data", data.path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let city = ["--server-id", "gwangju.example", "--url", "http://127.0.0.1:8080"]
+        let (status, printed) = try run(["key"] + city)
+        #expect(status == 0, "\(printed)")
+        let before = try PeerList.parse(printed, file: "(printed)", me: "daegu.example")["gwangju.example"]
+        #expect(before?.keys.count == 1 && before?.url == "http://127.0.0.1:8080")
+        let (rotated, again) = try run(["rotate-key"] + city + ["--keep-days", "7"])
+        #expect(rotated == 0, "\(again)")
+        let entry = String(again[again.range(of: "[[peer]]")!.lowerBound...])
+        let after = try PeerList.parse(entry, file: "(printed)", me: "daegu.example")["gwangju.example"]
+        #expect(after?.keys.count == 2 && after?.keys.last == before?.keys.first, "the old key verifies a week more")
+        #expect(try run(["key", "--server-id", "Not A Host!", "--url", "http://x"]).0 != 0)
+        #expect(try run(["key", "--server-id", "gwangju.example", "--url", "ftp://x"]).0 != 0)
+    }
 }
