@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Crowds of digital humans started through the API, by id, for their published state.
@@ -16,15 +17,9 @@ final class CrowdRegistry: Sendable {
     func newId(_ space: String) -> String {
         crowds.withLock { crowds in
             while true {
-                let id = "sim-" + String(UInt32.random(in: .min ... .max), radix: 16).leftPadded(to: 8)
+                let id = String(format: "sim-%08x", UInt32.random(in: .min ... .max))
                 if crowds[id] == nil { return id }
             }
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

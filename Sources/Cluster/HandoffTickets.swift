@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import Realtime
-import Storage
 import Synchronization
 
 /// Issues and verifies handoff tickets with this node's Ed25519 key; other nodes' public keys come
@@ -53,42 +52,17 @@ public final class HandoffTickets: Handoffs {
         return Redirect(url: url, ticket: ticket, space: space)
     }
 
-    /// The ticket for `claims`, signed with this node's key.
-    public func sign(_ claims: HandoffClaims) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = try encoder.encode(claims)
-        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: keyBytes)
-        let signature = try key.signature(for: Self.domain + [UInt8](body))
-        return Self.prefix + Self.base64URL(body) + "." + Self.base64URL(signature)
-    }
+    /// Handoff tickets' envelope.
+    static let handoff = EnvelopeKind(
+        prefix: prefix, domain: domain, bytesMax: 1024, lifetimeS: lifetimeS, noun: "ticket",
+        notOne: "not a Bitgoeul handoff ticket",
+        wrongServer: { aud, me in "the ticket is for '\(aud)', not this server ('\(me)')" },
+        expired: "the ticket expired; go back and try again")
 
-    public func verify(_ ticket: String) -> Result<HandoffClaims, TicketRefusal> {
-        guard ticket.utf8.count <= 1024, ticket.hasPrefix(Self.prefix) else {
-            return .failure(TicketRefusal(.malformed, "not a Bitgoeul handoff ticket"))
-        }
-        let parts = ticket.dropFirst(Self.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let body = Self.data(base64URL: parts[0]),
-            let signature = Self.data(base64URL: parts[1]),
-            let claims = try? JSONDecoder().decode(HandoffClaims.self, from: body), claims.v == 1
-        else { return .failure(TicketRefusal(.malformed, "the ticket cannot be read")) }
-        guard let issuer = directory.node(claims.iss),
-            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: issuer.ticketKey)
-        else {
-            return .failure(TicketRefusal(.unknownIssuer, "the ticket's issuer '\(claims.iss)' is not in this cluster"))
-        }
-        guard key.isValidSignature(signature, for: Self.domain + [UInt8](body)) else {
-            return .failure(TicketRefusal(.forged, "the ticket's signature does not verify"))
-        }
-        guard claims.aud == me else {
-            return .failure(TicketRefusal(.wrongServer, "the ticket is for '\(claims.aud)', not this server ('\(me)')"))
-        }
-        let nowS = Int64(now().timeIntervalSince1970)
-        guard nowS <= claims.exp + Self.skewS, claims.exp <= nowS + Self.lifetimeS + Self.skewS else {
-            return .failure(TicketRefusal(.expired, "the ticket expired; go back and try again"))
-        }
-        return .success(claims)
-    }
+    /// The ticket for `claims`, signed with this node's key.
+    public func sign(_ claims: HandoffClaims) throws -> String { try seal(claims, as: Self.handoff) }
+
+    public func verify(_ ticket: String) -> Result<HandoffClaims, TicketRefusal> { open(ticket, as: Self.handoff) }
 
     /// `ws://host:port/api/v1/connect` for `http://host:port` (and wss for https).
     public static func webSocketURL(_ base: String) -> String? {
@@ -115,3 +89,5 @@ public final class HandoffTickets: Handoffs {
         return Data(base64Encoded: s)
     }
 }
+
+extension HandoffClaims: EnvelopeClaims {}

@@ -1,12 +1,11 @@
 import Crypto
 import Foundation
 import Realtime
-import Storage
 import Synchronization
 
 /// What a parcel's seal says: which node sent which space's parcel to which node, until when, and
 /// the SHA-256 of the body it goes with.
-public struct ParcelClaims: Codable, Hashable, Sendable {
+public struct ParcelClaims: EnvelopeClaims, Hashable, Sendable {
     public var v = 1
     public var iss: String
     public var aud: String
@@ -28,17 +27,21 @@ extension HandoffTickets {
     static let parcelPrefix = "bp1."
     static let parcelDomain = Array("bitgoeul-parcel-v1\n".utf8)
 
+    /// Parcel seals' envelope.
+    static let parcel = EnvelopeKind(
+        prefix: parcelPrefix, domain: parcelDomain, bytesMax: 2048, lifetimeS: parcelLifetimeS, noun: "seal",
+        notOne: "not a Bitgoeul parcel seal",
+        wrongServer: { aud, me in "the parcel is for '\(aud)', not this node ('\(me)')" },
+        expired: "the parcel's seal expired")
+
     /// The seal for `body`, the parcel of `space`, to `node`.
     public func sealParcel(_ body: Data, space: String, to node: String) throws -> String {
-        let claims = ParcelClaims(
-            iss: me, aud: node, jti: UUID().uuidString, exp: Int64(now().timeIntervalSince1970) + Self.parcelLifetimeS,
-            space: space, sha256: Self.hex(SHA256.hash(data: body)))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes = try encoder.encode(claims)
-        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: keyBytes)
-        let signature = try key.signature(for: Self.parcelDomain + [UInt8](bytes))
-        return Self.parcelPrefix + Self.base64URL(bytes) + "." + Self.base64URL(signature)
+        try seal(
+            ParcelClaims(
+                iss: me, aud: node, jti: UUID().uuidString,
+                exp: Int64(now().timeIntervalSince1970) + Self.parcelLifetimeS, space: space,
+                sha256: Self.hex(SHA256.hash(data: body))),
+            as: Self.parcel)
     }
 
     /// The claims of `seal` when it is a cluster node's seal of exactly `body`, for this node,
@@ -49,32 +52,7 @@ extension HandoffTickets {
 
     /// The claims of `seal` when a node of the cluster signed it for this node and it has not
     /// expired: checked before the body is read, so nobody else makes a node take in 48 MiB.
-    public func openParcelSeal(_ seal: String) -> Result<ParcelClaims, TicketRefusal> {
-        guard seal.utf8.count <= 2048, seal.hasPrefix(Self.parcelPrefix) else {
-            return .failure(TicketRefusal(.malformed, "not a Bitgoeul parcel seal"))
-        }
-        let parts = seal.dropFirst(Self.parcelPrefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let bytes = Self.data(base64URL: parts[0]),
-            let signature = Self.data(base64URL: parts[1]),
-            let claims = try? JSONDecoder().decode(ParcelClaims.self, from: bytes), claims.v == 1
-        else { return .failure(TicketRefusal(.malformed, "the seal cannot be read")) }
-        guard let issuer = directory.node(claims.iss),
-            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: issuer.ticketKey)
-        else {
-            return .failure(TicketRefusal(.unknownIssuer, "the seal's issuer '\(claims.iss)' is not in this cluster"))
-        }
-        guard key.isValidSignature(signature, for: Self.parcelDomain + [UInt8](bytes)) else {
-            return .failure(TicketRefusal(.forged, "the seal's signature does not verify"))
-        }
-        guard claims.aud == me else {
-            return .failure(TicketRefusal(.wrongServer, "the parcel is for '\(claims.aud)', not this node ('\(me)')"))
-        }
-        let nowS = Int64(now().timeIntervalSince1970)
-        guard nowS <= claims.exp + Self.skewS, claims.exp <= nowS + Self.parcelLifetimeS + Self.skewS else {
-            return .failure(TicketRefusal(.expired, "the parcel's seal expired"))
-        }
-        return .success(claims)
-    }
+    public func openParcelSeal(_ seal: String) -> Result<ParcelClaims, TicketRefusal> { open(seal, as: Self.parcel) }
 
     /// Whether `body` is the one `claims` sealed and the seal is used for the first time (then it
     /// is used up).
