@@ -8,15 +8,21 @@ CLIENT_TYPES = {
     "hello": 0x01, "join": 0x02, "joinGuest": 0x03, "move": 0x04, "chat": 0x05, "teleportPortal": 0x06,
     "teleportSpace": 0x07, "presenceRequest": 0x08, "ping": 0x09, "leave": 0x0A, "setBoundary": 0x0B,
     "relate": 0x0C, "report": 0x0D, "tour": 0x0E, "tourStop": 0x0F, "handoff": 0x10,
+    "visit": 0x11,
 }
 SERVER_TYPES = {
     0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
     0x87: "pong", 0x88: "left", 0x89: "notice", 0x8A: "redirect",
+    0x8B: "travel", 0x8C: "visiting",
 }
 # `left` reasons, the error a client retries while a space passes between servers, and the close for a refused ticket.
 LEFT_TELEPORTED, LEFT_MOVED = 1, 4
 ERROR_SPACE_MOVING = 21
 CLOSE_TICKET_REFUSED = 4011
+# A visitor's refused travel ticket, and a visitor sent home because the city stopped taking visitors from theirs.
+CLOSE_TRAVEL_REFUSED, CLOSE_DEFEDERATED = 4012, 4013
+# An entity's flags: a guest, a digital human, a visitor from another city (then `home` follows the name).
+FLAG_GUEST, FLAG_SIMULATED, FLAG_VISITOR = 1, 2, 4
 
 
 def str8(s):
@@ -67,7 +73,7 @@ def encode_client(m):
         p = struct.pack("<BI", m["action"], m["entityId"])
     elif t == "tourStop":
         p = str8(m["artwork"])
-    elif t == "handoff":
+    elif t in ("handoff", "visit"):
         p = struct.pack("<H", m["version"]) + str16(m["ticket"])
     else:
         p = b""
@@ -129,6 +135,8 @@ def decode_server_payload(t, payload):
             e = dict(zip(["id", "flags", "x", "y", "z", "heading", "animation"], r.take("IBHHHHB")))
             e["appearance"] = r.appearance()
             e["name"] = r.str8()
+            if e["flags"] & FLAG_VISITOR:
+                e["home"] = r.str8()
             m["enters"].append(e)
         m["updates"] = []
         for _ in range(updates):
@@ -161,6 +169,10 @@ def decode_server_payload(t, payload):
         m["text"] = r.str16()
     elif name == "redirect":
         m["url"], m["ticket"], m["space"] = r.str16(), r.str16(), r.str8()
+    elif name == "travel":
+        m["city"], m["space"] = r.str8(), r.str8()
+    elif name == "visiting":
+        m["home"], m["homeName"], m["homeUrl"] = r.str8(), r.str8(), r.str16()
     if r.pos != len(payload):
         raise ValueError(f"{name}: {len(payload) - r.pos} trailing bytes")
     return m
@@ -202,7 +214,7 @@ def decode_client_payload(t, payload):
         m["action"], m["entityId"] = r.take("BI")
     elif name == "tourStop":
         m["artwork"] = r.str8()
-    elif name == "handoff":
+    elif name in ("handoff", "visit"):
         m["version"] = r.take("H")
         m["ticket"] = r.str16()
     if r.pos != len(payload):

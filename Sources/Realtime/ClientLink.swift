@@ -28,7 +28,13 @@ public struct Walker: Sendable, Hashable {
     public var appearance: Appearance
     /// Who safety rules bind: the account, or a fresh negative number for a guest connection.
     public var party: Int64
-    public init(accountId: Int64?, personaId: Int64?, name: String, appearance: Appearance, party: Int64? = nil) {
+    /// A visitor's home city's name (docs/federation.md); nil for this city's people and guests.
+    public var home: String?
+    public init(
+        accountId: Int64?, personaId: Int64?, name: String, appearance: Appearance, party: Int64? = nil,
+        home: String? = nil
+    ) {
+        self.home = home
         self.accountId = accountId
         self.personaId = personaId
         self.name = name
@@ -37,6 +43,14 @@ public struct Walker: Sendable, Hashable {
     }
 
     public var isGuest: Bool { accountId == nil }
+
+    /// How others see the walker marked: a guest, a visitor from another city, or neither.
+    public var entityFlags: UInt8 {
+        (isGuest ? EntityEnter.flagGuest : 0) | (home != nil ? EntityEnter.flagVisitor : 0)
+    }
+
+    /// The home city's name as enter records carry it.
+    public var homeUTF8: [UInt8] { Array((home ?? "").utf8.prefix(WireFormat.nameBytesMax)) }
 }
 
 /// The meeting point of one connection and the space it is in.

@@ -55,6 +55,7 @@ extension SpaceInstance {
         let id = EntityIds.take()
         var body = Member(
             id: id, link: digitalHumanLink, nameUTF8: Array(mind.name.utf8.prefix(WireFormat.nameBytesMax)),
+            homeUTF8: [],
             appearance: Appearance(
                 bodyShape: .regular, skinColor: 0xE0B89A, primaryColor: 0x1D4E89, secondaryColor: 0x222222,
                 accessory: .glasses),

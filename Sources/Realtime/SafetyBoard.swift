@@ -59,6 +59,19 @@ public final class SafetyBoard: Sendable {
         var rules: [Int64: PartyRules] = [:]
         var entities: [UInt32: LiveEntity] = [:]
         var connections: [Int64: Int] = [:]
+        /// Visitors from other cities connected here, by party: their key (`city/pseudonym`) and the
+        /// keys of those they block at home, brought along by choice (docs/federation.md).
+        var visitors: [Int64: (key: String, blocks: Set<String>)] = [:]
+
+        /// Parties hidden from `party` by a visitor's brought blocks, either way.
+        func hiddenByBroughtBlocks(_ party: Int64) -> Set<Int64> {
+            guard let me = visitors[party] else { return [] }
+            var hidden = Set<Int64>()
+            for (other, visitor) in visitors where other != party {
+                if me.blocks.contains(visitor.key) || visitor.blocks.contains(me.key) { hidden.insert(other) }
+            }
+            return hidden
+        }
     }
 
     private let state = Mutex(State())
@@ -123,8 +136,22 @@ public final class SafetyBoard: Sendable {
                 var merged = rules
                 merged.hidden.formUnion(old.hidden.filter { $0 < 0 })
                 merged.muted.formUnion(old.muted.filter { $0 < 0 })
+                merged.hidden.formUnion(s.hiddenByBroughtBlocks(party))
                 s.rules[party] = merged
             }
+        }
+        changes.add(1, ordering: .releasing)
+    }
+
+    /// A visitor from another city arrived (after `attach`): `key` is who they are here
+    /// (`city/pseudonym`), `blocks` the keys of those they block at home. A block hides both ways,
+    /// with those here now and those who come later, while the visitor stays; nothing is stored.
+    public func visit(_ party: Int64, key: String, blocks: Set<String>) {
+        state.withLock { s in
+            s.visitors[party] = (key, blocks)
+            let hidden = s.hiddenByBroughtBlocks(party)
+            s.rules[party, default: PartyRules()].hidden.formUnion(hidden)
+            for other in hidden { s.rules[other, default: PartyRules()].hidden.insert(party) }
         }
         changes.add(1, ordering: .releasing)
     }
@@ -137,9 +164,16 @@ public final class SafetyBoard: Sendable {
             var merged = rules
             merged.hidden.formUnion(old.hidden.filter { $0 < 0 })
             merged.muted.formUnion(old.muted.filter { $0 < 0 })
+            merged.hidden.formUnion(s.hiddenByBroughtBlocks(party))
             s.rules[party] = merged
         }
         changes.add(1, ordering: .releasing)
+    }
+
+    /// The parties of the visitors from `city` connected here.
+    public func visitors(from city: String) -> [Int64] {
+        let prefix = city + "/"
+        return state.withLock { s in s.visitors.compactMap { $0.value.key.hasPrefix(prefix) ? $0.key : nil } }
     }
 
     /// Signed-in accounts with a connection open here (guests' parties are negative and left out).
@@ -162,6 +196,8 @@ public final class SafetyBoard: Sendable {
             }
             s.connections[party] = nil
             s.rules[party] = nil
+            // Others keep hiding this party until their rules reload: harmless, as it is gone.
+            s.visitors[party] = nil
             // Nobody keeps a rule about a guest that is gone (its number is never reused).
             if party < 0 {
                 for key in s.rules.keys {

@@ -170,7 +170,7 @@ struct SnapshotWriter {
             SnapshotLayout.writeEnter(
                 id: seen.id, flags: members[slot].flags, x: seen.state.x, y: seen.state.y, z: seen.state.z,
                 heading: seen.state.heading, animation: seen.state.animation, appearance: members[slot].appearance,
-                nameUTF8: members[slot].nameUTF8, into: &frame)
+                nameUTF8: members[slot].nameUTF8, homeUTF8: members[slot].homeUTF8, into: &frame)
         }
         _ = updateBytes.withUnsafeBytes {
             frame.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<updateBytesWritten]))

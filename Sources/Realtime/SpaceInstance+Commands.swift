@@ -47,6 +47,11 @@ extension SpaceInstance {
                     to: i)
                 return nil
             }
+            if let city = portal.city {
+                // Another city's space: the client asks its home server for a travel ticket.
+                appendEvent(.travel(city: city, space: portal.target), to: i)
+                return nil
+            }
             return teleport(i, to: portal.target)
         case .teleportSpace(let target):
             return teleport(i, to: target)

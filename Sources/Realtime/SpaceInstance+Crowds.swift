@@ -76,7 +76,8 @@ extension SpaceInstance {
     func appendDigitalHuman(x: Float, y: Float, heading: Float) -> UInt32 {
         let id = EntityIds.take()
         var member = Member(
-            id: id, link: digitalHumanLink, nameUTF8: Self.digitalHumanName, appearance: Self.digitalHumanLook,
+            id: id, link: digitalHumanLink, nameUTF8: Self.digitalHumanName, homeUTF8: [],
+            appearance: Self.digitalHumanLook,
             flags: EntityEnter.flagSimulated, party: 0, rules: PartyRules(), x: x, y: y, z: 0, heading: heading,
             animation: 1, targetX: x, targetY: y, targetZ: 0)
         member.simulated = true

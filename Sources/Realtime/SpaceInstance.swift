@@ -34,6 +34,8 @@ struct Member {
     let id: UInt32
     let link: ClientLink
     let nameUTF8: [UInt8]
+    /// A visitor's home city (`flagVisitor`); empty otherwise.
+    let homeUTF8: [UInt8]
     let appearance: Appearance
     let flags: UInt8
     /// The account (or guest connection) behind the avatar, which safety rules bind.
@@ -228,8 +230,8 @@ public final class SpaceInstance {
             let ground = groundZ
             let member = Member(
                 id: EntityIds.take(), link: arrival.link,
-                nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)), appearance: walker.appearance,
-                flags: walker.isGuest ? EntityEnter.flagGuest : 0, party: walker.party,
+                nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)), homeUTF8: walker.homeUTF8,
+                appearance: walker.appearance, flags: walker.entityFlags, party: walker.party,
                 rules: config.safety ? board.rules(walker.party) : PartyRules(), x: Float(p.x), y: Float(p.y),
                 z: Float(ground), heading: Float(spawn.heading), targetX: Float(p.x), targetY: Float(p.y),
                 targetZ: Float(ground))
@@ -412,7 +414,7 @@ extension SpaceInstance {
         let walker = link.walker
         let member = Member(
             id: EntityIds.take(), link: link, nameUTF8: Array(walker.name.utf8.prefix(WireFormat.nameBytesMax)),
-            appearance: walker.appearance, flags: walker.isGuest ? EntityEnter.flagGuest : 0, party: walker.party,
+            homeUTF8: walker.homeUTF8, appearance: walker.appearance, flags: walker.entityFlags, party: walker.party,
             rules: board.rules(walker.party), x: Float(position.x), y: Float(position.y), z: z, heading: 0,
             targetX: Float(position.x), targetY: Float(position.y), targetZ: z)
         members.append(member)

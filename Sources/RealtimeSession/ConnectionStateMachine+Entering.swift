@@ -54,6 +54,7 @@ extension ConnectionStateMachine {
 
     mutating func join(space id: String, personaId: Int64, as who: Identity) -> [Action] {
         guard let handle = environment.directory[id] else { return reply(.unknownSpace, "no space '\(id)'") }
+        if let visitor { return enter(handle, as: visitor, createdAt: nil, who: who) }
         guard who.account != nil else {
             return reply(.unknownPersona, "guests have no personas: sign in, or use joinGuest")
         }
@@ -83,6 +84,8 @@ extension ConnectionStateMachine {
 
     mutating func joinGuest(space id: String, name: String, appearance: Appearance, as who: Identity) -> [Action] {
         guard let handle = environment.directory[id] else { return reply(.unknownSpace, "no space '\(id)'") }
+        // A visitor keeps their name and their home's mark in every space.
+        if let visitor { return enter(handle, as: visitor, createdAt: nil, who: who) }
         guard handle.space.allowGuests || who.account != nil else {
             return reply(.guestsNotAllowed, "'\(id)' is for signed-in visitors")
         }

@@ -85,6 +85,11 @@ extension ConnectionStateMachine {
     /// between nodes, an error to try again.
     mutating func redirect(to handle: SpaceHandle, as walker: Walker, who: Identity) -> [Action] {
         state = .ready(who)
+        guard walker.home == nil else {
+            // A handoff ticket names accounts and personas of this city, which a visitor has not.
+            return reply(
+                .spaceMoving, "'\(handle.id)' runs on another server of this city: travel there from your home city")
+        }
         let passenger = HandoffPassenger(walker: walker, boundary: arrivingBoundary ?? boundary)
         guard let redirect = environment.handoffs?.redirect(to: handle.id, carrying: passenger) else {
             return reply(.spaceMoving, "'\(handle.id)' is moving between servers; try again in a moment")

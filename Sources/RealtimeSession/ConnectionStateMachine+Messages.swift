@@ -14,6 +14,7 @@ extension ConnectionStateMachine {
             switch message {
             case .hello(let version, let token): return hello(version: version, token: token)
             case .handoff(let version, let ticket): return handoff(version: version, ticket: ticket)
+            case .visit(let version, let ticket): return visit(version: version, ticket: ticket)
             default: return [.close(code: CloseCode.helloTimeout, reason: "send hello first")]
             }
         case .ready(let who):
@@ -35,7 +36,7 @@ extension ConnectionStateMachine {
     private mutating func handleAnywhere(_ message: ClientMessage) -> [Action]? {
         let now = environment.clock.monotonicS()
         switch message {
-        case .hello, .handoff:
+        case .hello, .handoff, .visit:
             return protocolError(.badMessage, "hello was already sent")
         case .ping(let clientTime):
             guard buckets.pings.take(nowS: now) else { return refuse("pinging too often") }
@@ -115,7 +116,7 @@ extension ConnectionStateMachine {
         case .tourStop(let artwork):
             guard buckets.chats.take(nowS: now) else { return refuse("announcing stops too fast") }
             return post(.tourStop(artwork), to: link)
-        case .hello, .handoff, .ping:
+        case .hello, .handoff, .visit, .ping:
             preconditionFailure("handled anywhere")
         }
     }

@@ -27,6 +27,8 @@ extension ConnectionStateMachine {
         case fileReport(Report, Evidence)
         /// Mark a handoff ticket used (once, cluster-wide).
         case redeemTicket(id: String, expiresAt: Date)
+        /// The account standing for a visitor from another city, made on the first visit.
+        case visitorAccount(city: String, pseudonym: String, now: Date)
     }
 
     /// What came of a request.
@@ -46,6 +48,7 @@ extension ConnectionStateMachine {
         case reportFiled(id: Int64)
         /// False when the ticket was used before.
         case ticketRedeemed(fresh: Bool)
+        case visitorAccount(Int64)
         /// The store could not do it now.
         case failed
     }
@@ -64,6 +67,11 @@ extension ConnectionStateMachine {
         case redeeming(HandoffClaims)
         /// A handed-over account's rules, before it enters the ticket's space.
         case handoffAccount(HandoffClaims)
+        /// A visitor's ticket being marked used, cluster-wide.
+        case redeemingTravel(VisitorPass)
+        /// The visitor's account here, then its rules.
+        case visitorAccount(VisitorPass)
+        case visitorRules(VisitorPass, account: Int64)
     }
 
     /// A report on its way through the store and the tick.
@@ -127,6 +135,17 @@ extension ConnectionStateMachine {
             return handedOver(claims, rules: rules, roles: roles)
         case (.handoffAccount, _):
             return [.close(code: CloseCode.goingAway, reason: "the server cannot load safety settings right now")]
+        case (.redeemingTravel(let pass), .ticketRedeemed(let fresh)):
+            guard fresh else {
+                return [.close(code: CloseCode.travelRefused, reason: "this travel ticket was used before")]
+            }
+            return lookUp(pass)
+        case (.visitorAccount(let pass), .visitorAccount(let account)):
+            return visitorFound(pass, account: account)
+        case (.visitorRules(let pass, let account), .accountLoaded(let rules, let roles)):
+            return visitorLoaded(pass, account: account, rules: rules, roles: roles)
+        case (.redeemingTravel, _), (.visitorAccount, _), (.visitorRules, _):
+            return [.close(code: CloseCode.goingAway, reason: "the server cannot admit visitors right now; try again")]
         }
     }
 }

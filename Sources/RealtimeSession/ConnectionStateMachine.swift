@@ -69,6 +69,8 @@ public struct ConnectionStateMachine {
     var arrivingBoundary: BoundaryMode?
     /// The person's last boundary setting on this connection, carried to another node by a redirect.
     var boundary = BoundaryMode.nonFriends
+    /// A visitor from another city walks as this, in every space they enter here.
+    var visitor: Walker?
 
     /// Where the space writes this connection's frames; nil without a socket (tests), when the
     /// machine hands out a stream instead (`startWriter`).

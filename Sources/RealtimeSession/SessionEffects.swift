@@ -74,6 +74,8 @@ public struct SessionEffects: Sendable {
         case .redeemTicket(let id, let expiresAt):
             guard let tickets else { return .failed }
             return .ticketRedeemed(fresh: try await tickets.useTicket(id: id, expiresAt: expiresAt))
+        case .visitorAccount(let city, let pseudonym, let now):
+            return .visitorAccount(try await store.visitorAccount(city: city, pseudonym: pseudonym, now: now))
         }
     }
 

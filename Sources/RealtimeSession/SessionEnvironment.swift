@@ -21,13 +21,17 @@ public struct SessionEnvironment: Sendable {
     public var reportsPerDayMax: Int
     /// Redirects to other nodes of the cluster and checks their tickets (nil on a single server).
     public var handoffs: (any Handoffs)?
+    /// Checks the travel tickets of visitors from peer cities (nil outside a federation).
+    public var travel: (any TravelDesk)?
 
     public init(
         directory: SpaceDirectory, board: SafetyBoard, limits: ConnectionLimits, accountLimits: AccountLimiter,
         personaSwitch: PersonaSwitchGuard, words: WordFilter, clock: ServiceClock, realtime: RealtimeConfig,
-        connectionsPerAccountMax: Int, reportsPerDayMax: Int, handoffs: (any Handoffs)? = nil
+        connectionsPerAccountMax: Int, reportsPerDayMax: Int, handoffs: (any Handoffs)? = nil,
+        travel: (any TravelDesk)? = nil
     ) {
         self.handoffs = handoffs
+        self.travel = travel
         self.directory = directory
         self.board = board
         self.limits = limits

@@ -49,6 +49,9 @@ public enum ClientMessage: Hashable, Sendable {
     case tourStop(artwork: String)
     /// Instead of `hello` on the server a `redirect` named: the protocol version and the ticket.
     case handoff(version: UInt16, ticket: String)
+    /// Instead of `hello`, arriving from another city with a travel ticket its server gave
+    /// (docs/federation.md): the ticket says who arrives, under which pseudonym, and where.
+    case visit(version: UInt16, ticket: String)
 
     public var type: MessageType {
         switch self {
@@ -68,6 +71,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .tour: .tour
         case .tourStop: .tourStop
         case .handoff: .handoff
+        case .visit: .visit
         }
     }
 
@@ -124,6 +128,9 @@ public enum ClientMessage: Hashable, Sendable {
         case .handoff(let version, let ticket):
             buffer.writeLE(version)
             buffer.writeLongString(ticket, bytesMax: WireFormat.ticketBytesMax)
+        case .visit(let version, let ticket):
+            buffer.writeLE(version)
+            buffer.writeLongString(ticket, bytesMax: WireFormat.travelTicketBytesMax)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -211,6 +218,10 @@ public enum ClientMessage: Hashable, Sendable {
             let version = try payload.readLE(UInt16.self, "handoff.version")
             let ticket = try payload.readLongString("handoff.ticket", bytesMax: WireFormat.ticketBytesMax)
             message = .handoff(version: version, ticket: ticket)
+        case .visit:
+            let version = try payload.readLE(UInt16.self, "visit.version")
+            let ticket = try payload.readLongString("visit.ticket", bytesMax: WireFormat.travelTicketBytesMax)
+            message = .visit(version: version, ticket: ticket)
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -34,6 +34,8 @@ public struct JoinedInfo: Hashable, Sendable {
 public struct EntityEnter: Hashable, Sendable {
     public static let flagGuest: UInt8 = 1
     public static let flagSimulated: UInt8 = 2
+    /// A visitor from another city: `home` names it (docs/federation.md).
+    public static let flagVisitor: UInt8 = 4
 
     public var id: UInt32
     public var flags: UInt8
@@ -44,11 +46,14 @@ public struct EntityEnter: Hashable, Sendable {
     public var animation: UInt8
     public var appearance: Appearance
     public var name: String
+    /// The visitor's home city's name; on the wire only with `flagVisitor`.
+    public var home: String
 
     public init(
         id: UInt32, flags: UInt8, x: UInt16, y: UInt16, z: UInt16, heading: UInt16, animation: UInt8,
-        appearance: Appearance, name: String
+        appearance: Appearance, name: String, home: String = ""
     ) {
+        self.home = home
         self.id = id
         self.flags = flags
         self.x = x
@@ -168,6 +173,13 @@ public enum ServerMessage: Hashable, Sendable {
     case notice(kind: NoticeKind, entityId: UInt32, text: String)
     /// The space is served by another server: connect to `url` and send `handoff` with `ticket`.
     case redirect(url: String, ticket: String, space: String)
+    /// The avatar stepped into a portal to a space of another city (docs/federation.md): travel to
+    /// `space` in the city whose server id is `city`, with a ticket from the traveller's home server
+    /// (this one, or for a visitor the one `visiting` named).
+    case travel(city: String, space: String)
+    /// Sent after `welcome` to a visitor: the home city's server id, its name, and its base URL, where
+    /// the traveller goes home (and where a `defederated` close sends them).
+    case visiting(home: String, homeName: String, homeUrl: String)
 
     public static let presenceEntriesMax = 200
     public static let errorMessageBytesMax = 512
@@ -184,6 +196,8 @@ public enum ServerMessage: Hashable, Sendable {
         case .left: .left
         case .notice: .notice
         case .redirect: .redirect
+        case .travel: .travel
+        case .visiting: .visiting
         }
     }
 
@@ -249,6 +263,13 @@ public enum ServerMessage: Hashable, Sendable {
             buffer.writeLongString(url, bytesMax: WireFormat.urlBytesMax)
             buffer.writeLongString(ticket, bytesMax: WireFormat.ticketBytesMax)
             buffer.writeShortString(space, bytesMax: WireFormat.idBytesMax)
+        case .travel(let city, let space):
+            buffer.writeShortString(city, bytesMax: WireFormat.hostBytesMax)
+            buffer.writeShortString(space, bytesMax: WireFormat.idBytesMax)
+        case .visiting(let home, let homeName, let homeUrl):
+            buffer.writeShortString(home, bytesMax: WireFormat.hostBytesMax)
+            buffer.writeShortString(homeName, bytesMax: WireFormat.nameBytesMax)
+            buffer.writeLongString(homeUrl, bytesMax: WireFormat.urlBytesMax)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -325,6 +346,15 @@ public enum ServerMessage: Hashable, Sendable {
             let ticket = try payload.readLongString("redirect.ticket", bytesMax: WireFormat.ticketBytesMax)
             let space = try payload.readShortString("redirect.space", bytesMax: WireFormat.idBytesMax)
             message = .redirect(url: url, ticket: ticket, space: space)
+        case .travel:
+            let city = try payload.readShortString("travel.city", bytesMax: WireFormat.hostBytesMax)
+            let space = try payload.readShortString("travel.space", bytesMax: WireFormat.idBytesMax)
+            message = .travel(city: city, space: space)
+        case .visiting:
+            let home = try payload.readShortString("visiting.home", bytesMax: WireFormat.hostBytesMax)
+            let name = try payload.readShortString("visiting.homeName", bytesMax: WireFormat.nameBytesMax)
+            let url = try payload.readLongString("visiting.homeUrl", bytesMax: WireFormat.urlBytesMax)
+            message = .visiting(home: home, homeName: name, homeUrl: url)
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -102,19 +102,21 @@ public enum SnapshotLayout {
         return offset
     }
 
-    /// Writes one enter record: id, flags, x, y, z, heading, animation, appearance (11 bytes), name.
+    /// Writes one enter record: id, flags, x, y, z, heading, animation, appearance (11 bytes), name,
+    /// and with `flagVisitor` the home city's name.
     public static func writeEnter(_ e: EntityEnter, into buffer: inout ByteBuffer) {
         writeEnter(
             id: e.id, flags: e.flags, x: e.x, y: e.y, z: e.z, heading: e.heading, animation: e.animation,
-            appearance: e.appearance, nameUTF8: Array(e.name.utf8Prefix(WireFormat.nameBytesMax)), into: &buffer)
+            appearance: e.appearance, nameUTF8: Array(e.name.utf8Prefix(WireFormat.nameBytesMax)),
+            homeUTF8: Array(e.home.utf8Prefix(WireFormat.nameBytesMax)), into: &buffer)
     }
 
-    /// The fast form for the tick: the name is already UTF-8 and at most `nameBytesMax` bytes.
+    /// The fast form for the tick: the names are already UTF-8 and at most `nameBytesMax` bytes.
     public static func writeEnter(
         id: UInt32, flags: UInt8, x: UInt16, y: UInt16, z: UInt16, heading: UInt16, animation: UInt8,
-        appearance a: Appearance, nameUTF8: [UInt8], into buffer: inout ByteBuffer
+        appearance a: Appearance, nameUTF8: [UInt8], homeUTF8: [UInt8] = [], into buffer: inout ByteBuffer
     ) {
-        precondition(nameUTF8.count <= WireFormat.nameBytesMax)
+        precondition(nameUTF8.count <= WireFormat.nameBytesMax && homeUTF8.count <= WireFormat.nameBytesMax)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: enterFixedBytes) { raw in
             raw.storeBytes(of: id.littleEndian, toByteOffset: 0, as: UInt32.self)
             raw.storeBytes(of: flags, toByteOffset: 4, as: UInt8.self)
@@ -136,6 +138,10 @@ public enum SnapshotLayout {
             return 26
         }
         buffer.writeBytes(nameUTF8)
+        if flags & EntityEnter.flagVisitor != 0 {
+            buffer.writeInteger(UInt8(homeUTF8.count))
+            buffer.writeBytes(homeUTF8)
+        }
     }
 
     /// Reads only the header of a snapshot payload: what a load tool needs, without the records.
@@ -182,10 +188,13 @@ public enum SnapshotLayout {
             let animation = try p.readLE(UInt8.self, "enter.animation")
             let appearance = try p.readAppearance("enter.appearance")
             let name = try p.readShortString("enter.name", bytesMax: WireFormat.nameBytesMax)
+            let home =
+                eflags & EntityEnter.flagVisitor != 0
+                ? try p.readShortString("enter.home", bytesMax: WireFormat.nameBytesMax) : ""
             snapshot.enters.append(
                 EntityEnter(
                     id: id, flags: eflags, x: x, y: y, z: z, heading: heading, animation: animation,
-                    appearance: appearance, name: name))
+                    appearance: appearance, name: name, home: home))
         }
         for _ in 0..<updateCount {
             var u = EntityUpdate(

@@ -20,8 +20,12 @@ public enum WireFormat {
     /// Longest session token, space id or portal id on the wire (bytes).
     public static let tokenBytesMax = 128
     public static let idBytesMax = 96
+    /// Bytes of a server id (a host name, `gwangju.example`) as short strings carry it.
+    public static let hostBytesMax = 253
     /// A handoff ticket (`redirect`, `handoff`): signed claims of a few hundred bytes.
     public static let ticketBytesMax = 1024
+    /// Bytes of a travel ticket (docs/federation.md), which may carry the traveller's blocks.
+    public static let travelTicketBytesMax = 4096
     /// The WebSocket URL in a `redirect`.
     public static let urlBytesMax = 512
 }
@@ -44,6 +48,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case tour = 0x0E
     case tourStop = 0x0F
     case handoff = 0x10
+    case visit = 0x11
 
     case welcome = 0x81
     case joined = 0x82
@@ -55,6 +60,8 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case left = 0x88
     case notice = 0x89
     case redirect = 0x8A
+    case travel = 0x8B
+    case visiting = 0x8C
 }
 
 /// Avatar animation states; the server uses them to pick the speed limit.
@@ -154,6 +161,11 @@ public enum CloseCode {
     public static let accountEnded: UInt16 = 4010
     /// A handoff ticket was refused: forged, expired, used before, or meant for another server.
     public static let ticketRefused: UInt16 = 4011
+    /// A visitor's travel ticket was refused: forged, expired, used before, from a city this one does
+    /// not take visitors from, or for a person banned here; the reason says which.
+    public static let travelRefused: UInt16 = 4012
+    /// This city stopped federating with the visitor's home city: go home (the `visiting` message said where).
+    public static let defederated: UInt16 = 4013
 }
 
 /// Why the server took an avatar out of a space (`left` message).

@@ -60,6 +60,10 @@ enum VectorCases {
                 "client-handoff", .handoff(version: 1, ticket: ticket),
                 ["type": "handoff", "version": 1, "ticket": ticket]
             ),
+            (
+                "client-visit", .visit(version: 1, ticket: ticket),
+                ["type": "visit", "version": 1, "ticket": ticket]
+            ),
         ]
     }
 
@@ -158,6 +162,40 @@ enum VectorCases {
                 [
                     "type": "redirect", "url": "wss://node2.bitgoeul.example/api/v1/connect", "ticket": ticket,
                     "space": "gwangju/gmap",
+                ]
+            ),
+            (
+                "server-travel", .travel(city: "daegu.example", space: "daegu/kim-kwangseok-street"),
+                ["type": "travel", "city": "daegu.example", "space": "daegu/kim-kwangseok-street"]
+            ),
+            (
+                "server-visiting",
+                .visiting(home: "gwangju.example", homeName: "광주 Gwangju", homeUrl: "https://gwangju.example"),
+                [
+                    "type": "visiting", "home": "gwangju.example", "homeName": "광주 Gwangju",
+                    "homeUrl": "https://gwangju.example",
+                ]
+            ),
+            (
+                "server-snapshot-visitor",
+                .snapshot(
+                    Snapshot(
+                        tick: 77, ackSeq: 0, flags: 0, selfX: 0, selfY: 2, selfZ: 0, selfHeading: 0,
+                        enters: [
+                            EntityEnter(
+                                id: 21, flags: EntityEnter.flagVisitor, x: 100, y: 200, z: 0, heading: 0,
+                                animation: 0, appearance: appearance, name: "민지", home: "광주 Gwangju")
+                        ])),
+                [
+                    "type": "snapshot", "tick": 77, "ackSeq": 0, "flags": 0, "selfX": 0.0, "selfY": 2.0,
+                    "selfZ": 0.0, "selfHeading": 0.0, "leaves": [Int](),
+                    "enters": [
+                        [
+                            "id": 21, "flags": 4, "x": 100, "y": 200, "z": 0, "heading": 0, "animation": 0,
+                            "appearance": appearanceJSON, "name": "민지", "home": "광주 Gwangju",
+                        ]
+                    ],
+                    "updates": [[String: Any]](),
                 ]
             ),
         ]
