@@ -71,8 +71,9 @@ let package = Package(
         .target(
             name: "Federation",
             dependencies: [
-                "DurableFiles", "TOML", "WorldModel",
+                "DurableFiles", "Realtime", "TOML", "WorldModel",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

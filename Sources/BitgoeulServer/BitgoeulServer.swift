@@ -164,6 +164,9 @@ public struct BitgoeulServer: Sendable {
             } ?? []
         let events: [any Service] =
             services.events.map { [ClusterEventsService(events: $0, services: services)] } ?? []
+        let peers: [any Service] =
+            services.federation.map { [PeerWatchService(federation: $0, clock: services.clock.now, logger: logger)] }
+            ?? []
         let realtime = RealtimeService(
             engine: services.engine, store: services.store, exhibitions: services.exhibitions,
             docent: services.docentHolder, retention: services.config.retention, clock: services.clock,
@@ -176,7 +179,7 @@ public struct BitgoeulServer: Sendable {
             router: router,
             server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets, tls: tls),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
-            services: cluster + events + [realtime, stats, CrowdAlertService(services: services)],
+            services: cluster + events + peers + [realtime, stats, CrowdAlertService(services: services)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group),
             logger: logger)

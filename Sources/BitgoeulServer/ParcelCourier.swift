@@ -4,8 +4,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
-import NIOSSL
 import Realtime
 import ServiceLifecycle
 import Synchronization
@@ -174,49 +172,14 @@ extension BitgoeulServer {
     }
 }
 
-/// One HTTP/1.1 POST to another node, on NIO: the status code, or an error when the node cannot
-/// be reached or does not answer within `timeoutS` (an event-loop timer closes the connection).
+/// One sealed POST of a parcel to another node: the status code, or an error when the node cannot
+/// be reached or does not answer within `timeoutS`.
 enum NodePost {
-    struct Unreachable: Error {}
-
     static func send(to base: String, path: String, seal: String, body: Data, timeoutS: Double) async throws -> Int {
-        guard let url = URLComponents(string: base), let host = url.host, let scheme = url.scheme,
-            scheme == "http" || scheme == "https"
-        else { throw Unreachable() }
-        let tls = scheme == "https"
-        let port = url.port ?? (tls ? 443 : 80)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(5))
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if tls {
-                        let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-                        try channel.pipeline.syncOperations.addHandler(
-                            try NIOSSLClientHandler(context: context, serverHostname: host))
-                    }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
-        let timer = channel.channel.eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutS * 1000))) {
-            channel.channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
-        return try await channel.executeThenClose { inbound, outbound in
-            var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path)
-            head.headers.add(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
-            head.headers.add(name: "Content-Type", value: "application/json")
-            head.headers.add(name: "Content-Length", value: "\(body.count)")
-            head.headers.add(name: "Bitgoeul-Parcel-Seal", value: seal)
-            head.headers.add(name: "Connection", value: "close")
-            try await outbound.write(.head(head))
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
-            try await outbound.write(.end(nil))
-            for try await part in inbound {
-                if case .head(let response) = part { return Int(response.status.code) }
-            }
-            throw Unreachable()
-        }
+        try await NodeHTTP.exchange(
+            .POST, base: base, path: path,
+            headers: [("Content-Type", "application/json"), ("Bitgoeul-Parcel-Seal", seal)], body: body,
+            timeoutS: timeoutS, responseBytesMax: 0
+        ).status
     }
 }

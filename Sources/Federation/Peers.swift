@@ -4,6 +4,8 @@ import TOML
 /// A city this server federates with, from the peers file.
 public struct Peer: Sendable, Hashable {
     public let id: String
+    /// What its visitors are marked with here ("대구 Daegu"); the id when the file gives none.
+    public let name: String
     /// Its HTTP(S) base URL (`/.well-known/bitgoeul` and `/api/v1/connect` are under it).
     public let url: String
     /// Its Ed25519 public keys (32 bytes each) pinned here: a ticket verifies only under one of them.
@@ -12,8 +14,11 @@ public struct Peer: Sendable, Hashable {
     public let acceptsVisitors: Bool
     public let sendsTravellers: Bool
 
-    public init(id: String, url: String, keys: [Data], acceptsVisitors: Bool, sendsTravellers: Bool) {
+    public init(
+        id: String, name: String? = nil, url: String, keys: [Data], acceptsVisitors: Bool, sendsTravellers: Bool
+    ) {
         self.id = id
+        self.name = name ?? id
         self.url = url
         self.keys = keys
         self.acceptsVisitors = acceptsVisitors
@@ -27,6 +32,7 @@ public struct Peer: Sendable, Hashable {
 /// ```toml
 /// [[peer]]
 /// id = "daegu.example"
+/// name = "대구 Daegu"       # what its visitors are marked with; default: the id
 /// url = "https://daegu.example"
 /// keys = ["<base64url of its 32-byte Ed25519 public key>"]
 /// accept_visitors = true    # default true
@@ -62,13 +68,17 @@ public struct PeerList: Sendable {
         for (n, entry) in entries.enumerated() {
             let at = "peer[\(n)]"
             guard let t = entry.table else { throw error(at, "a [[peer]] table") }
-            for key in t.keys where !["id", "url", "keys", "accept_visitors", "send_travellers"].contains(key) {
+            for key in t.keys where !["id", "name", "url", "keys", "accept_visitors", "send_travellers"].contains(key) {
                 throw error("\(at).\(key)", "unknown key")
             }
             guard let id = t["id"]?.string else { throw error("\(at).id", "missing (a server id)") }
             if let problem = ServerIdentity.problem(id: id) { throw error("\(at).id", problem) }
             guard id != me else { throw error("\(at).id", "'\(id)' is this server") }
             guard !peers.contains(where: { $0.id == id }) else { throw error("\(at).id", "'\(id)' is listed twice") }
+            let name = t["name"]?.string
+            if t["name"] != nil {
+                guard let name, !name.isEmpty, name.count <= 40 else { throw error("\(at).name", "1–40 characters") }
+            }
             guard let url = t["url"]?.string, let parts = URLComponents(string: url),
                 ["http", "https"].contains(parts.scheme ?? ""), parts.host?.isEmpty == false, url.utf8.count <= 256
             else { throw error("\(at).url", "http(s)://host[:port], at most 256 bytes") }
@@ -89,7 +99,7 @@ public struct PeerList: Sendable {
             }
             peers.append(
                 Peer(
-                    id: id, url: url, keys: keys, acceptsVisitors: try flag("accept_visitors"),
+                    id: id, name: name, url: url, keys: keys, acceptsVisitors: try flag("accept_visitors"),
                     sendsTravellers: try flag("send_travellers")))
         }
         return PeerList(peers)

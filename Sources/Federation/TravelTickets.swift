@@ -25,11 +25,15 @@ public struct TravelClaims: Codable, Hashable, Sendable {
     public var exp: Int64
     /// 16 random bytes, hex: a ticket is accepted once.
     public var nonce: String
+    /// The traveller's blocks from home, when they chose to bring them: the blocked accounts'
+    /// pseudonyms at `aud` (at most `blocksMax`); absent otherwise.
+    public var blocks: [String]?
 
     public init(
         iss: String, aud: String, sub: String, name: String, appearance: Appearance, lang: String, space: String,
-        iat: Int64, exp: Int64, nonce: String
+        iat: Int64, exp: Int64, nonce: String, blocks: [String]? = nil
     ) {
+        self.blocks = blocks
         self.iss = iss
         self.aud = aud
         self.sub = sub
@@ -68,7 +72,9 @@ public struct TravelRefusal: Error, Hashable, Sendable, CustomStringConvertible 
 public final class TravelTickets: Sendable {
     public static let lifetimeMaxS: Int64 = 60
     public static let leewayS: Int64 = 30
-    public static let ticketBytesMax = 2048
+    public static let ticketBytesMax = 4096
+    /// Blocks a ticket may carry.
+    public static let blocksMax = 100
     /// Tickets a peer may present per second (a flood is refused, the rest carry on).
     public static let perPeerPerS = 50
     /// Nonces remembered at most (each for its ticket's life plus the leeway).
@@ -111,7 +117,8 @@ public final class TravelTickets: Sendable {
         guard parts.count == 2, let body = Base64URL.decode(parts[0]), let signature = Base64URL.decode(parts[1]),
             let claims = try? JSONDecoder().decode(TravelClaims.self, from: body), claims.v == 1,
             claims.typ == "travel", claims.nonce.utf8.count == 32, claims.sub.utf8.count <= 64,
-            claims.name.utf8.count <= 96, ["ko", "en"].contains(claims.lang), claims.space.utf8.count <= 128
+            claims.name.utf8.count <= 96, ["ko", "en"].contains(claims.lang), claims.space.utf8.count <= 128,
+            (claims.blocks ?? []).count <= Self.blocksMax, (claims.blocks ?? []).allSatisfy({ $0.utf8.count <= 64 })
         else { return .failure(TravelRefusal(.malformed, "the travel ticket cannot be read")) }
         guard let peer = peers[claims.iss] else {
             return .failure(TravelRefusal(.unknownPeer, "'\(claims.iss)' is not a city this one federates with"))

@@ -64,7 +64,7 @@ public enum ManifestLoader {
         }
         for (region, directory) in zip(regions, directories) {
             for space in region.spaces {
-                for (i, portal) in space.portals.enumerated() where !ids.contains(portal.target) {
+                for (i, portal) in space.portals.enumerated() where portal.city == nil && !ids.contains(portal.target) {
                     let short = space.id.dropFirst(region.id.count + 1)
                     throw ManifestError(
                         file: directory.appendingPathComponent("spaces/\(short)/space.json").path,
@@ -176,6 +176,17 @@ public enum ManifestLoader {
             }
             guard (0.5...50).contains(portal.radius) else {
                 throw fail("portals[\(i)].radius", "must be within 0.5...50 m")
+            }
+            if let city = portal.city {
+                let hostName = city.unicodeScalars.allSatisfy {
+                    ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "."
+                }
+                guard hostName, (3...253).contains(city.utf8.count) else {
+                    throw fail("portals[\(i)].city", "a peer city's server id, a host name such as daegu.example")
+                }
+                guard portal.target.split(separator: "/").count == 2 else {
+                    throw fail("portals[\(i)].target", "a portal to another city names its space as region/space")
+                }
             }
         }
         let ground = f.ground ?? GroundRule(z: b.minZ)

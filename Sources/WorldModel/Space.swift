@@ -58,13 +58,16 @@ public struct Portal: Hashable, Sendable, Codable {
     public var radius: Double
     /// The destination space's id (`region/space`).
     public var target: String
+    /// The server id of the peer city the target lies in (docs/federation.md); nil for a space of this world.
+    public var city: String?
 
-    public init(id: String, name: LocalizedText, position: Point, radius: Double, target: String) {
+    public init(id: String, name: LocalizedText, position: Point, radius: Double, target: String, city: String? = nil) {
         self.id = id
         self.name = name
         self.position = position
         self.radius = radius
         self.target = target
+        self.city = city
     }
 }
 

@@ -156,7 +156,9 @@ import WorldModel
         #expect(throws: FederationError.self) {
             try ServerIdentity.load(id: "Gwangju!", name: "광주", folder: folder, now: Self.t0)
         }
-        let wellKnown = WellKnown(identity: rotated, protocolVersion: 1, entryPoints: ["gwangju/acc"], now: Self.t0)
+        let wellKnown = WellKnown(
+            identity: rotated, protocolVersion: 1,
+            entryPoints: [.init(id: "gwangju/acc", name: .init(ko: "전당", en: "ACC"))], place: nil, now: Self.t0)
         #expect(wellKnown.keys.map(\.validUntil) == [nil, 1_790_064_000 + 86_400] && wellKnown.time == 1_790_064_000)
     }
 }
