@@ -3,7 +3,7 @@ SWIFT ?= swift
 PORT ?= 8080
 VENV := .venv
 
-.PHONY: run cluster test test-suites build release web-assets test-deps lint bench bots solar fuzz clean
+.PHONY: run cluster federation test test-suites build release web-assets test-deps lint bench bots solar fuzz clean
 
 ## Build in release mode, fetch the web assets, and serve the Gwangju demo world on 127.0.0.1:$(PORT).
 run: release web-assets
@@ -17,6 +17,11 @@ cluster: release web-assets
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql-15 \
 		&& (pg_ctlcluster 15 main stop 2>/dev/null || true))
 	scripts/cluster.sh
+
+## Three cities of a federation on loopback (docs/federation.md): Gwangju on 8080, Daegu on 8090 and Jeju on 8100, each
+## its own server with its own data, key and peers file (the other two) in var/federation/<city>. Ctrl-C stops the three.
+federation: release web-assets
+	scripts/federation.sh
 
 release:
 	$(SWIFT) build -c release --product bitgoeul
