@@ -69,9 +69,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Envelopes",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Federation",
             dependencies: [
-                "DurableFiles", "Realtime", "TOML", "WorldModel",
+                "DurableFiles", "Envelopes", "Realtime", "TOML", "WorldModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,7 +84,7 @@ let package = Package(
         .target(
             name: "Cluster",
             dependencies: [
-                "DurableFiles", "Realtime", "Storage", "WorldModel",
+                "DurableFiles", "Envelopes", "Realtime", "Storage", "WorldModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -183,8 +187,9 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
                 "StoragePostgres", "Simulation", "Cluster", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup",
-                "Accounts", "Clocks", "Federation",
+                "Accounts", "Clocks", "Envelopes", "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -203,7 +208,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "FederationTests",
-            dependencies: ["Federation", "WorldModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Envelopes", "Federation", "WorldModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
@@ -259,7 +264,7 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
                 "Privacy", "Accounts", "Clocks", "Safety", "RealtimeSession", "Docent", "Cluster", "StoragePostgres",
-                "Federation",
+                "Envelopes", "Federation",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

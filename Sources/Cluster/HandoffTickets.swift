@@ -75,19 +75,6 @@ public final class HandoffTickets: Handoffs {
         url.path = (url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path) + "/api/v1/connect"
         return url.string
     }
-
-    static func base64URL(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
-            of: "/", with: "_"
-        )
-        .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func data(base64URL text: Substring) -> Data? {
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s)
-    }
 }
 
 extension HandoffClaims: EnvelopeClaims {}

@@ -1,4 +1,5 @@
 import Crypto
+import Envelopes
 import Foundation
 import Realtime
 import Storage
@@ -34,7 +35,7 @@ extension HandoffTickets {
         let body = try encoder.encode(claims)
         let key = try Curve25519.Signing.PrivateKey(rawRepresentation: keyBytes)
         let signature = try key.signature(for: kind.domain + [UInt8](body))
-        return kind.prefix + Self.base64URL(body) + "." + Self.base64URL(signature)
+        return Envelope.join(prefix: kind.prefix, body: body, signature: signature)
     }
 
     /// The claims of `token` when a node of this cluster signed it for this node and it has not
@@ -43,9 +44,7 @@ extension HandoffTickets {
         guard token.utf8.count <= kind.bytesMax, token.hasPrefix(kind.prefix) else {
             return .failure(TicketRefusal(.malformed, kind.notOne))
         }
-        let parts = token.dropFirst(kind.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let body = Self.data(base64URL: parts[0]),
-            let signature = Self.data(base64URL: parts[1]),
+        guard let (body, signature) = Envelope.split(token, prefix: kind.prefix),
             let claims = try? JSONDecoder().decode(Claims.self, from: body), claims.v == 1
         else { return .failure(TicketRefusal(.malformed, "the \(kind.noun) cannot be read")) }
         guard let issuer = directory.node(claims.iss),

@@ -1,3 +1,4 @@
+import Envelopes
 import Foundation
 import Synchronization
 
@@ -24,6 +25,18 @@ public struct PeerStatus: Sendable, Equatable, Encodable {
     /// When it was last asked (seconds since 1970), and its clock minus ours then.
     public var checkedAt: Int64?
     public var skewS: Int64?
+
+    public init(
+        state: State, name: String? = nil, place: WellKnown.Place? = nil, entryPoints: [WellKnown.EntryPoint],
+        checkedAt: Int64? = nil, skewS: Int64? = nil
+    ) {
+        self.state = state
+        self.name = name
+        self.place = place
+        self.entryPoints = entryPoints
+        self.checkedAt = checkedAt
+        self.skewS = skewS
+    }
 
     public static let unknown = PeerStatus(state: .unknown, entryPoints: [])
 

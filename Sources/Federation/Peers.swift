@@ -1,3 +1,4 @@
+import Envelopes
 import Foundation
 import TOML
 
@@ -103,21 +104,5 @@ public struct PeerList: Sendable {
                     sendsTravellers: try flag("send_travellers")))
         }
         return PeerList(peers)
-    }
-}
-
-/// base64url without padding (RFC 4648 §5), as tickets and pinned keys use it.
-public enum Base64URL {
-    public static func encode(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    public static func decode(_ text: some StringProtocol) -> Data? {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }), !text.contains("+"), !text.contains("/"), !text.contains("=")
-        else { return nil }
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s)
     }
 }

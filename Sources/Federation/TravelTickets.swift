@@ -1,4 +1,5 @@
 import Crypto
+import Envelopes
 import Foundation
 import Synchronization
 import WorldModel
@@ -75,7 +76,7 @@ public final class TravelTickets: Sendable {
     public static let ticketBytesMax = 4096
     /// Blocks a ticket may carry.
     public static let blocksMax = 100
-    /// Tickets a peer may present per second (a flood is refused, the rest carry on).
+    /// Tickets a peer may present per second by default (a flood is refused, the rest carry on).
     public static let perPeerPerS = 50
     /// Nonces remembered at most (each for its ticket's life plus the leeway).
     public static let noncesMax = 200_000
@@ -85,10 +86,16 @@ public final class TravelTickets: Sendable {
     let identity: ServerIdentity
     private let peerList: Mutex<PeerList>
     let now: @Sendable () -> Date
+    /// Tickets a peer may present per second here.
+    let perPeerPerS: Int
     /// Nonces accepted and when they expire; per peer, tickets counted in the current second.
     private let seen = Mutex<(nonces: [String: Int64], second: Int64, counts: [String: Int])>(([:], 0, [:]))
 
-    public init(identity: ServerIdentity, peers: PeerList, now: @escaping @Sendable () -> Date) {
+    public init(
+        identity: ServerIdentity, peers: PeerList, now: @escaping @Sendable () -> Date,
+        perPeerPerS: Int = TravelTickets.perPeerPerS
+    ) {
+        self.perPeerPerS = perPeerPerS
         self.identity = identity
         self.peerList = Mutex(peers)
         self.now = now
@@ -105,7 +112,7 @@ public final class TravelTickets: Sendable {
         let body = try encoder.encode(claims)
         let key = try Curve25519.Signing.PrivateKey(rawRepresentation: identity.current.privateKey)
         let signature = try key.signature(for: Self.domain + [UInt8](body))
-        return Self.prefix + Base64URL.encode(body) + "." + Base64URL.encode(signature)
+        return Envelope.join(prefix: Self.prefix, body: body, signature: signature)
     }
 
     /// The claims of a visitor's ticket, or why it is refused.
@@ -113,8 +120,7 @@ public final class TravelTickets: Sendable {
         guard ticket.utf8.count <= Self.ticketBytesMax, ticket.hasPrefix(Self.prefix) else {
             return .failure(TravelRefusal(.malformed, "not a Bitgoeul travel ticket"))
         }
-        let parts = ticket.dropFirst(Self.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let body = Base64URL.decode(parts[0]), let signature = Base64URL.decode(parts[1]),
+        guard let (body, signature) = Envelope.split(ticket, prefix: Self.prefix),
             let claims = try? JSONDecoder().decode(TravelClaims.self, from: body), claims.v == 1,
             claims.typ == "travel", claims.nonce.utf8.count == 32, claims.sub.utf8.count <= 64,
             claims.name.utf8.count <= 96, ["ko", "en"].contains(claims.lang), claims.space.utf8.count <= 128,
@@ -149,7 +155,7 @@ public final class TravelTickets: Sendable {
                 state.nonces = state.nonces.filter { $0.value + Self.leewayS >= nowS }
             }
             state.counts[peer.id, default: 0] += 1
-            if state.counts[peer.id]! > Self.perPeerPerS {
+            if state.counts[peer.id]! > perPeerPerS {
                 return TravelRefusal(.tooMany, "too many visitors from '\(peer.id)' at once; try again in a second")
             }
             guard state.nonces[claims.nonce] == nil else {

@@ -1,3 +1,4 @@
+import Envelopes
 import Foundation
 import WorldModel
 

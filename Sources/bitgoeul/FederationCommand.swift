@@ -1,5 +1,6 @@
 import ArgumentParser
 import Clocks
+import Envelopes
 import Federation
 import Foundation
 

@@ -1,10 +1,13 @@
 import BitgoeulClient
-import BitgoeulServer
 import Crypto
+import Envelopes
 import Federation
 import Foundation
+import Storage
 import Testing
 import WorldModel
+
+@testable import BitgoeulServer
 
 /// What a city publishes for its peers (`GET /.well-known/bitgoeul`), at the router.
 @Suite struct FederationRouteTests {
@@ -21,7 +24,10 @@ import WorldModel
             #expect(body["protocolVersion"] as? Int == 1)
             let keys = try #require(body["keys"] as? [[String: Any]])
             #expect(keys.count == 1 && (keys[0]["key"] as? String)?.count == 43, "32 bytes in base64url")
-            #expect((body["entryPoints"] as? [String])?.contains("testland/plaza") == true)
+            let entries = try #require(body["entryPoints"] as? [[String: Any]])
+            #expect(entries.contains { $0["id"] as? String == "testland/plaza" && $0["name"] is [String: String] })
+            let place = try #require(body["place"] as? [String: Double])
+            #expect(place["latitude"] != nil && place["longitude"] != nil)
             let time = try #require(body["time"] as? Int)
             #expect(abs(Double(time) - Date().timeIntervalSince1970) < 60)
         }
@@ -62,6 +68,24 @@ import WorldModel
         }
     }
 
+    /// As if Gwangju had just looked at Daegu and seen it `state` with `entryPoints`. Waits for the
+    /// server's own first look (nothing listens at the peer's URL in a router test) so it does not
+    /// overwrite this one.
+    static func seeDaegu(
+        _ state: PeerStatus.State, from server: RouterServer, entryPoints: [String] = ["daegu/kim-kwangseok-street"]
+    ) async throws {
+        let federation = try #require(server.services.federation)
+        for _ in 0..<200 where federation.watch.status(of: "daegu.example").state == .unknown {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        federation.watch.record(
+            PeerStatus(
+                state: state, name: "대구", place: nil,
+                entryPoints: entryPoints.map { .init(id: $0, name: .init(ko: $0, en: $0)) },
+                checkedAt: Int64(Date().timeIntervalSince1970), skewS: 0),
+            of: "daegu.example")
+    }
+
     /// Daegu, pinning the key Gwangju publishes.
     static func daegu(key: Curve25519.Signing.PrivateKey, pinning gwangjuKey: String) throws -> TravelTickets {
         TravelTickets(
@@ -80,6 +104,7 @@ import WorldModel
         let personaId: Int64
         let city: String
         let space: String
+        var bringBlocks: Bool? = nil
     }
 
     struct Issued: Decodable {
@@ -104,7 +129,9 @@ import WorldModel
     @Test func aPersonaGetsATicketToDaeguThatNamesThemOnlyByAPseudonym() async throws {
         let daeguSeed = Curve25519.Signing.PrivateKey().rawRepresentation
         let daeguKey = try Curve25519.Signing.PrivateKey(rawRepresentation: daeguSeed)
-        try await Self.gwangju(daeguKey: daeguKey).test { client in
+        let server = try Self.gwangju(daeguKey: daeguKey)
+        try await server.test { client in
+            try await Self.seeDaegu(.up, from: server)
             let mina = try await client.citizen("mina", personas: ["나비"])
             let (_, published) = try await client.get("/.well-known/bitgoeul")
             let gwangjuKey = try #require((published["keys"] as? [[String: Any]])?.first?["key"] as? String)
@@ -129,6 +156,7 @@ import WorldModel
             let hana = try await client.citizen("hana", personas: ["하나"])
             let asks = [
                 (Ask(personaId: mina.personas[0].id, city: "daegu.example", space: "daegu/x"), 404),
+                (Ask(personaId: hana.personas[0].id, city: "daegu.example", space: "daegu/not-listed"), 404),
                 (Ask(personaId: hana.personas[0].id, city: "jeju.example", space: "jeju/x"), 404),
                 (Ask(personaId: hana.personas[0].id, city: "daegu.example", space: "nowhere"), 422),
             ]
@@ -139,6 +167,50 @@ import WorldModel
             }
             #expect(
                 await refusedStatus { try await client.api.call("POST", "/api/v1/travel/tickets", body: ask) } == 401)
+            // Nobody is sent to a peer seen down, or showing a key that is not pinned for it.
+            for state in [PeerStatus.State.down, .keyMismatch, .wrongId] {
+                try await Self.seeDaegu(state, from: server)
+                #expect(
+                    await refusedStatus { try await mina.api.call("POST", "/api/v1/travel/tickets", body: ask) } == 503)
+            }
+        }
+    }
+
+    @Test func theCitiesListShowsPeersAsLastSeenAndATicketMayBringBlocksAsPseudonyms() async throws {
+        let daeguSeed = Curve25519.Signing.PrivateKey().rawRepresentation
+        let server = try Self.gwangju(daeguKey: try Curve25519.Signing.PrivateKey(rawRepresentation: daeguSeed))
+        try await server.test { client in
+            try await Self.seeDaegu(.up, from: server)
+            let (status, cities) = try await client.get("/api/v1/travel/cities")
+            #expect(status == 200)
+            let me = try #require(cities["me"] as? [String: Any])
+            #expect(me["id"] as? String == "gwangju.example" && me["place"] is [String: Double])
+            let listed = try #require(cities["cities"] as? [[String: Any]])
+            #expect(listed.count == 1 && listed[0]["id"] as? String == "daegu.example")
+            #expect(listed[0]["status"] as? String == "up" && listed[0]["sendsTravellers"] as? Bool == true)
+            #expect(
+                (listed[0]["entryPoints"] as? [[String: Any]])?.first?["id"] as? String == "daegu/kim-kwangseok-street")
+
+            let mina = try await client.citizen("mina", personas: ["나비"])
+            let hana = try await client.citizen("hana", personas: ["하나"])
+            _ = try await server.services.store.addRelation(
+                kind: .block, owner: mina.accountId, target: hana.accountId, targetName: "하나", now: Date())
+            let (_, published) = try await client.get("/.well-known/bitgoeul")
+            let gwangjuKey = try #require((published["keys"] as? [[String: Any]])?.first?["key"] as? String)
+            let daegu = try Self.daegu(
+                key: try Curve25519.Signing.PrivateKey(rawRepresentation: daeguSeed), pinning: gwangjuKey)
+            func claims(_ who: Citizen, bring: Bool?) async throws -> TravelClaims {
+                let ask = Ask(
+                    personaId: who.personas[0].id, city: "daegu.example", space: "daegu/kim-kwangseok-street",
+                    bringBlocks: bring)
+                let issued = try JSONDecoder().decode(
+                    Issued.self, from: try await who.api.call("POST", "/api/v1/travel/tickets", body: ask))
+                return try daegu.verify(issued.ticket).get()
+            }
+            // Brought only when asked, and then as Hana's pseudonym in Daegu: nothing else about her.
+            #expect(try await claims(mina, bring: nil).blocks == nil)
+            let hanaThere = try await claims(hana, bring: false).sub
+            #expect(try await claims(mina, bring: true).blocks == [hanaThere])
         }
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import Envelopes
 import Foundation
 import Testing
 import WorldModel
@@ -95,6 +96,23 @@ import WorldModel
         #expect(refused == 10)
     }
 
+    @Test func base64URLMatchesFoundationWithoutPaddingAndRefusesAnythingElse() {
+        var random = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let foundation = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == foundation)
+            #expect(Base64URL.decode(foundation) == Data(bytes))
+        }
+        // A length no encoding has, characters of plain base64, padding, and stray low bits.
+        for bad in ["A", "AB+/", "AA==", "AB", "ABC", "한글"] { #expect(Base64URL.decode(bad) == nil, "\(bad)") }
+        #expect(Envelope.split("bt1.AA.AA", prefix: "bt1.")?.body == Data([0]))
+        for bad in ["bt1.AA", "bt1.AA.AA.AA", "bp1.AA.AA", "bt1.A.AA"] {
+            #expect(Envelope.split(bad, prefix: "bt1.") == nil, "\(bad)")
+        }
+    }
+
     @Test func pseudonymsArePairwiseAndStable() {
         let home = Pseudonyms(secret: Data(repeating: 7, count: 32))
         let other = Pseudonyms(secret: Data(repeating: 8, count: 32))
@@ -117,6 +135,9 @@ import WorldModel
             """
         let list = try PeerList.parse(good, file: "peers.toml", me: "gwangju.example")
         #expect(list["daegu.example"]?.acceptsVisitors == true && list["daegu.example"]?.sendsTravellers == false)
+        #expect(list["daegu.example"]?.name == "daegu.example", "the id when no name is given")
+        let named = try PeerList.parse(good + "\nname = \"대구 Daegu\"", file: "peers.toml", me: "gwangju.example")
+        #expect(named["daegu.example"]?.name == "대구 Daegu")
         func problem(_ text: String) -> String? {
             do {
                 _ = try PeerList.parse(text, file: "peers.toml", me: "gwangju.example")
@@ -131,6 +152,32 @@ import WorldModel
         #expect(problem(good + "\ncolour = 1")?.contains("unknown key") == true)
         #expect(problem(good + "\n" + good)?.contains("listed twice") == true)
         #expect(problem("[[peer]\n")?.contains("peers.toml") == true)
+        #expect(problem(good + "\nname = \"\"")?.contains("peer[0].name") == true)
+    }
+
+    @Test func aPeersWellKnownShowsItUpOnlyWithItsIdAndAPinnedCurrentKey() throws {
+        let key = Curve25519.Signing.PrivateKey()
+        let identity = ServerIdentity(
+            id: "daegu.example", name: "대구",
+            keys: [ServerIdentity.Key(privateKey: key.rawRepresentation, validFrom: 0, validUntil: nil)])
+        let document = try JSONEncoder().encode(
+            WellKnown(
+                identity: identity, protocolVersion: 1,
+                entryPoints: [.init(id: "daegu/street", name: .init(ko: "거리", en: "Street"))],
+                place: .init(latitude: 35.86, longitude: 128.61), now: Self.t0 + 5))
+        func peer(id: String = "daegu.example", key pinned: Data) -> Peer {
+            Peer(
+                id: id, name: "대구 Daegu", url: "http://x", keys: [pinned], acceptsVisitors: true, sendsTravellers: true)
+        }
+        let pinned = key.publicKey.rawRepresentation
+        let up = PeerStatus.check(document, of: peer(key: pinned), now: Self.t0)
+        #expect(up.state == .up && up.skewS == 5 && up.entryPoints.map(\.id) == ["daegu/street"] && up.takesTravellers)
+        let impostor = PeerStatus.check(
+            document, of: peer(key: Curve25519.Signing.PrivateKey().publicKey.rawRepresentation), now: Self.t0)
+        #expect(impostor.state == .keyMismatch && !impostor.takesTravellers && impostor.entryPoints.isEmpty)
+        #expect(PeerStatus.check(document, of: peer(id: "jeju.example", key: pinned), now: Self.t0).state == .wrongId)
+        #expect(PeerStatus.check(nil, of: peer(key: pinned), now: Self.t0).state == .down)
+        #expect(PeerStatus.check(Data("<html>".utf8), of: peer(key: pinned), now: Self.t0).state == .down)
     }
 
     @Test func keysAreMadeOnceAndRotatedKeysStillVerifyUntilTheirEnd() throws {
