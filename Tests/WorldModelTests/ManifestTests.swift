@@ -92,6 +92,23 @@ import WorldModel
         #expect(!e.reason.isEmpty)
     }
 
+    @Test func aPortalToAnotherCityNamesItsServerAndASpaceThere() throws {
+        func portal(city: String, target: String) -> [[String: Any]] {
+            [
+                [
+                    "id": "to-daegu", "name": ["ko": "대구", "en": "Daegu"], "position": [1, 1], "radius": 1,
+                    "target": target, "city": city,
+                ]
+            ]
+        }
+        // Another city's space is not looked for in this world.
+        #expect(try loadError { $0["portals"] = portal(city: "daegu.example", target: "daegu/street") } == nil)
+        let badCity = try loadError { $0["portals"] = portal(city: "Daegu!", target: "daegu/street") }
+        #expect(badCity?.field == "portals[0].city")
+        let badTarget = try loadError { $0["portals"] = portal(city: "daegu.example", target: "street") }
+        #expect(badTarget?.field == "portals[0].target")
+    }
+
     @Test func personaNamesAreChecked() throws {
         #expect(try PersonaName.validate("  빛고을 부캐 ") == "빛고을 부캐")
         #expect(try PersonaName.validate("Kim_Ji-won.2") == "Kim_Ji-won.2")

@@ -91,8 +91,8 @@ struct TravelController {
             throw APIError(.forbidden, "not_allowed", "this city does not send travellers to '\(peer.id)'")
         }
         var status = federation.watch.status(of: peer.id)
-        if status.state != .up, (status.checkedAt ?? 0) < Int64(services.clock.now().timeIntervalSince1970) - 2 {
-            // Not seen up at the last look: look again now, rather than wait for the next round.
+        if status.state == .down, (status.checkedAt ?? 0) < Int64(services.clock.now().timeIntervalSince1970) - 2 {
+            // Down at the last look (perhaps it started after us): look again now, not at the next round.
             status = await PeerWatchService.look(
                 at: peer, federation: federation, now: services.clock.now, logger: services.logger)
         }
