@@ -37,6 +37,9 @@ import WorldModel
         try await RouterServer().test { client in
             let (status, _) = try await client.get("/.well-known/bitgoeul")
             #expect(status == 404)
+            // The cities list answers anyway, empty, so the landing page can ask without an error.
+            let (listed, cities) = try await client.get("/api/v1/travel/cities")
+            #expect(listed == 200 && cities["me"] is NSNull && (cities["cities"] as? [Any])?.isEmpty == true)
         }
     }
 

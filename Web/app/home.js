@@ -1,4 +1,7 @@
-// The landing page: the map of Gwangju, and each space with its head count, a top-down plan and a way in.
+// The landing page: the map of Gwangju, and each space with its head count, a top-down plan and a way in; in a
+// federation, the map of its cities.
+import { fetchCities } from "../net/travel.js";
+import { drawCities } from "../ui/cities.js";
 import { byId } from "../ui/dom.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { drawOverview } from "../ui/map.js";
@@ -8,6 +11,18 @@ languageSwitch(byId("lang", "select"), lang);
 const list = byId("spaces", "ul");
 const status = byId("status", "span");
 const svgNS = "http://www.w3.org/2000/svg";
+
+/** The cities of the federation, on their districts' map; nothing when this server is in no federation. */
+async function showFederation() {
+  const cities = await fetchCities();
+  if (!cities) return;
+  // The districts of the federation's demo cities (KOSTAT 2018); the dots and names are drawn without them too.
+  const boundaries = await fetch("/api/v1/boundaries/federation_demo_sigungu_kostat2018.geojson")
+    .then((res) => (res.ok ? res.json() : null)).catch(() => null);
+  const map = /** @type {SVGSVGElement} */ (/** @type {unknown} */ (document.getElementById("cities-map")));
+  drawCities(map, byId("cities", "ul"), boundaries, cities);
+  byId("federation", "section").hidden = false;
+}
 
 /** A top-down plan of a space: x east, y north (flipped for SVG), in metres. */
 async function plan(space) {
@@ -47,6 +62,7 @@ async function plan(space) {
   return svg;
 }
 
+showFederation();
 try {
   const res = await fetch("/api/v1/world");
   if (!res.ok) throw new Error(`HTTP ${res.status}`);

@@ -1,8 +1,9 @@
 // What the space page does with each message from the server (docs/protocol.md).
 import * as lifelog from "../net/lifelog.js";
-import { ERROR, NOTICE, RELATE } from "../net/protocol.js";
+import { ENTITY_VISITOR, ERROR, NOTICE, RELATE } from "../net/protocol.js";
 import { t } from "../ui/i18n.js";
 import { onceButton } from "../ui/log.js";
+import { personLabel } from "../ui/presence.js";
 import { reconcile } from "../world/movement.js";
 
 /**
@@ -20,6 +21,7 @@ import { reconcile } from "../world/movement.js";
  * @property {import("../world/avatars.js").Avatars} avatars
  * @property {import("../world/gallery.js").Gallery} gallery
  * @property {import("../world/crowd.js").CrowdOverlay} crowdOverlay
+ * @property {import("../ui/travel.js").Travel} travel  other cities: going there, and a visitor's way home
  */
 
 /**
@@ -36,14 +38,32 @@ export function handleMessage(m, ctx) {
       if (m.enters.length || m.leaves.length) ctx.presence.soon();
       reconcile(state, m);
       break;
-    case "chat": log.add(`${m.name}: ${m.text}`); break;
-    case "presence": hud.showPresence(m, state.joined?.entityId, ctx.openMenu); break;
+    case "chat": {
+      // A visitor's line names their home city.
+      const home = homeOf(m.fromEntity, ctx);
+      log.add(`${home ? personLabel(m.name, ENTITY_VISITOR, home) : m.name}: ${m.text}`);
+      break;
+    }
+    case "presence": hud.showPresence(m, state.joined?.entityId, ctx.openMenu, (id) => homeOf(id, ctx)); break;
     case "notice": notice(m, ctx); break;
     // A space passing between servers is asked for again by the connection, which shows the wait.
     case "error": if (m.code !== ERROR.spaceMoving) log.add(t("error", { message: m.message })); break;
     case "left": state.self.joined = false; break;
+    // A portal to another city: a ticket from home, then that city's page (ui/travel.js).
+    case "travel": ctx.travel.go(m.city, m.space); break;
+    case "visiting": ctx.travel.visiting(m); break;
     default: break;
   }
+}
+
+/**
+ * The home city of a visitor from another city: yours when you are one, another's from their avatar in view.
+ * @param {number} entityId
+ * @param {SpaceContext} ctx
+ * @returns {string | undefined}
+ */
+function homeOf(entityId, { state, travel, avatars }) {
+  return entityId === state.joined?.entityId ? travel.visit?.homeName : avatars.homeOf(entityId);
 }
 
 /**

@@ -2,9 +2,12 @@
 // tours. The server is the authority: we predict our own movement and blend to its corrections.
 // This entry only wires the parts around one state object (app/state.js): the view (world/scene.js), the space's
 // world (world/place.js), walking (world/movement.js), the server's messages (app/messages.js) and the panels (ui/).
+// A visitor from another city arrives with a travel ticket in the fragment (`#visit=`), and a traveller back from
+// one may ask to go on to a third (`#travel=`) or just be home (`#home`): net/travel.js and ui/travel.js.
 import { Connection } from "../net/connection.js";
 import { PresenceRequests } from "../net/presence.js";
 import { ACCESSORY } from "../net/protocol.js";
+import { rememberPersona, rememberedPersona, takeArrival, ticketClaims } from "../net/travel.js";
 import { DocentPanel } from "../ui/docent.js";
 import { byId } from "../ui/dom.js";
 import { Hud } from "../ui/hud.js";
@@ -12,6 +15,7 @@ import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { Log } from "../ui/log.js";
 import { openPersonMenu } from "../ui/people.js";
 import { Tours } from "../ui/tour.js";
+import { Travel } from "../ui/travel.js";
 import { Avatars } from "../world/avatars.js";
 import { CrowdOverlay } from "../world/crowd.js";
 import { figure } from "../world/figure.js";
@@ -20,11 +24,20 @@ import { bindControls, step } from "../world/movement.js";
 import { buildSpace } from "../world/place.js";
 import { animate, follow, init } from "../world/scene.js";
 import { handleMessage } from "./messages.js";
-import { createState } from "./state.js";
+import { createState, startingSpace } from "./state.js";
 
-languageSwitch(byId("lang", "select"), await loadLocale());
+// The world (its spaces, for the starting space and the teleport menu) loads with the page's strings.
+const worldLoading = fetch("/api/v1/world").then((res) => res.json());
+const lang = await loadLocale();
+languageSwitch(byId("lang", "select"), lang);
 const params = new URLSearchParams(location.search);
-const state = createState(params.get("space") || "gwangju/acc-plaza");
+// Read once and cleared from the address at once: a travel ticket must not stay in the history.
+const arrival = takeArrival();
+const visitTicket = arrival?.kind === "visit" ? arrival.ticket : null;
+// The ticket's own claims give the arrival space and the persona's look before the server answers.
+const claims = visitTicket ? ticketClaims(visitTicket) : null;
+const world = await worldLoading;
+const state = createState(startingSpace(world, params.get("space"), claims?.space, "gwangju/acc-plaza"));
 const guestName = params.get("name") || sessionStorage.getItem("bitgoeul.guest") ||
   t("guestName", { number: Math.floor(Math.random() * 9000 + 1000) });
 sessionStorage.setItem("bitgoeul.guest", guestName);
@@ -35,10 +48,17 @@ const view = init();
 const avatars = new Avatars(view.scene);
 const crowdOverlay = new CrowdOverlay(view.scene);
 const gallery = new Gallery(view.scene);
-// Your own figure: the chosen persona's look, or the guest's.
-const personaId = Number(params.get("persona"));
+// Your own figure: the chosen persona's look (a visitor's from the ticket), or the guest's. Back from another city,
+// the persona this tab entered as before it left.
 const sessionToken = localStorage.getItem("bitgoeul.token") || "";
-const me = figure((personaId && sessionToken && await personaLook(personaId, sessionToken)) || appearance);
+const personaId = visitTicket ? 0 : Number(params.get("persona")) || (arrival ? rememberedPersona() : 0);
+if (personaId && !params.get("persona")) {
+  // In the address again, as when the persona was chosen: a reload enters as it too.
+  params.set("persona", String(personaId));
+  history.replaceState(history.state, "", `${location.pathname}?${params}`);
+}
+const me = figure(claims?.appearance ||
+  (personaId && sessionToken && await personaLook(personaId, sessionToken)) || appearance);
 view.scene.add(me);
 
 /** The look of your persona `id`, or null when the session does not have it. */
@@ -50,9 +70,14 @@ async function personaLook(id, token) {
 
 const hud = new Hud();
 const log = new Log(byId("log", "div"));
+const travel = new Travel({ personaId: sessionToken ? personaId : 0, lang, say: (text) => hud.say(text), log,
+  current: () => state.spaceId, arriving: visitTicket !== null, home: arrival?.kind === "visit" ? arrival.home : null,
+  depart: () => connection.close() });
 const connection = new Connection({
   onStatus: (kind, reason, code) => {
-    if (kind === "closed") hud.say(t("closed", { reason: reason || t("closeCode", { code }) }));
+    // A visit's end: why, and the way home.
+    if (kind === "ended" || kind === "unreachable") travel.ended(kind, reason, code);
+    else if (kind === "closed") hud.say(t("closed", { reason: reason || t("closeCode", { code }) }));
     // Carried to another server of the cluster, or waiting for a space passing between servers: a short pause.
     else if (kind === "moving") hud.say(t("moving"));
     else if (kind === "unavailable") hud.say(t("movingFailed"));
@@ -68,7 +93,9 @@ const tours = new Tours({ start: byId("start-tour", "button"), announce: byId("a
   { state, gallery, docent, log, send });
 const presence = new PresenceRequests(send);
 /** @type {import("./messages.js").SpaceContext} */
-const ctx = { state, connection, send, enter, hud, log, tours, openMenu, presence, avatars, gallery, crowdOverlay };
+const ctx = {
+  state, connection, send, enter, hud, log, tours, openMenu, presence, avatars, gallery, crowdOverlay, travel,
+};
 hud.bind(state, send, crowdOverlay);
 
 /** Draws space `id` (once), its credit and its exhibitions. */
@@ -85,14 +112,26 @@ async function enter(id) {
   await gallery.load(id);
 }
 
-await enter(state.spaceId);
-// With a session and a chosen persona, enter as that persona; otherwise as a guest.
-if (personaId && sessionToken) {
-  connection.open({ type: "join", space: state.spaceId, personaId }, sessionToken);
-} else {
-  connection.open({ type: "joinGuest", space: state.spaceId, name: guestName, appearance });
+// A travel ticket lives a minute: visit at once, and draw the space meanwhile. Back home on the way to a third city:
+// the ticket there first, and this space only when none comes.
+if (visitTicket) connection.visit(visitTicket);
+const leaving = arrival?.kind === "travel" && await travel.leave(arrival.city, arrival.space);
+if (!leaving) {
+  await enter(state.spaceId);
+  // With a session and a chosen persona, enter as that persona; otherwise, unless visiting, as a guest.
+  if (personaId && sessionToken) {
+    rememberPersona(personaId);
+    connection.open({ type: "join", space: state.spaceId, personaId }, sessionToken);
+  } else if (!visitTicket) {
+    connection.open({ type: "joinGuest", space: state.spaceId, name: guestName, appearance });
+  }
 }
-hud.showWorld(await (await fetch("/api/v1/world")).json(), state.spaceId, send);
+hud.showWorld(world, state.spaceId, send);
+travel.offer();
+// Leaving the page ends its connection, so the person does not stay behind in the space; back with the browser's
+// Back, out of its cache, the page starts again.
+addEventListener("pagehide", () => connection.close());
+addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
 bindControls(state, view, avatars, openMenu);
 setInterval(() => presence.now(), 5000);
 
@@ -111,4 +150,6 @@ function frameStats() {
 window.bitgoeul = {
   get solar() { return state.solar; }, avatars, self: state.self, connection, frameStats, crowdOverlay, gallery,
   openPersonMenu: (id, name) => openPersonMenu({ id, name }, send), get joined() { return state.joined; },
+  // A visitor's home (the server's `visiting`), or null at home.
+  get visiting() { return travel.visit; },
 };

@@ -39,3 +39,15 @@ export function createState(spaceId) {
     moveSeq: 0, sinceMoveS: 0,
   };
 }
+
+/**
+ * The first of `wanted` that is a space of `world` (the API's /api/v1/world), else the world's first space: a page
+ * of another city's server, or an address naming a space that is gone, still opens somewhere.
+ * @param {{ regions: { spaces: { id: string }[] }[] }} world
+ * @param {...(string | null | undefined)} wanted
+ * @returns {string}
+ */
+export function startingSpace(world, ...wanted) {
+  const ids = world.regions.flatMap((r) => r.spaces.map((s) => s.id));
+  return wanted.find((id) => id && ids.includes(id)) ?? ids[0] ?? wanted.find(Boolean) ?? "";
+}

@@ -1,4 +1,5 @@
-// The HTTP API with the session token kept in localStorage; errors carry the server's message.
+// The HTTP API with the session token kept in localStorage; errors carry the server's message, the HTTP status and
+// the error's code (`{ error: { code, message } }`).
 export function token() { return localStorage.getItem("bitgoeul.token"); }
 
 export async function api(method, path, body) {
@@ -9,6 +10,9 @@ export async function api(method, path, body) {
   });
   if (res.status === 204) return null;
   const data = await res.json();
-  if (!res.ok) throw Object.assign(new Error(data.error?.message || `HTTP ${res.status}`), { status: res.status });
+  if (!res.ok) {
+    const error = new Error(data.error?.message || `HTTP ${res.status}`);
+    throw Object.assign(error, { status: res.status, code: data.error?.code });
+  }
   return data;
 }

@@ -2,7 +2,8 @@
 // A dropped connection is retried with backoff, with the same persona. In a cluster it also follows the person's
 // space from server to server (docs/protocol.md, "Clusters: redirects and handoffs"): a `redirect` opens a socket
 // to the named server and hands its ticket over instead of saying hello; `left` because the space moved, and
-// `space_moving`, ask for the space again after a pause.
+// `space_moving`, ask for the space again after a pause. A visitor from another city begins with `visit` and the
+// travel ticket instead of hello (docs/federation.md); a ticket is spent once, so a visit is never retried.
 import { CLOSE, CLOSE_FINAL, ERROR, LEFT, VERSION, encodeClient, decodeServerFrame } from "./protocol.js";
 
 /** The first pause before reconnecting, and the longest. */
@@ -23,8 +24,10 @@ export function originUrl() {
  * What the page hears besides messages: `closed` (reason, possibly empty, and code) when the connection dropped and
  * is being retried or has ended; `error` (text) for a bad frame; `moving` (the space) while the person is carried to
  * another server or waits for a space passing between servers; `unavailable` (the server's text) when a space kept
- * moving for longer than the retries last.
- * @typedef {(kind: "closed" | "error" | "moving" | "unavailable", reason: string, code?: number) => void} StatusHandler
+ * moving for longer than the retries last. A visit ends with `ended` (reason and code) once its socket closes, or
+ * `unreachable` when the socket never opened.
+ * @typedef {(kind: "closed" | "error" | "moving" | "unavailable" | "ended" | "unreachable", reason: string,
+ *   code?: number) => void} StatusHandler
  */
 
 export class Connection {
@@ -53,6 +56,10 @@ export class Connection {
     this.movingWaitedMs = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.timer = undefined;
+    /** A visitor from another city: the travel ticket until it is sent, and whether this is a visit. */
+    /** @type {string | null} */
+    this.travelTicket = null;
+    this.visiting = false;
   }
 
   /**
@@ -67,7 +74,22 @@ export class Connection {
   }
 
   /**
-   * Opens a socket to `url` and begins with `handoff` when there is a ticket, else with hello and the join.
+   * Connects to the page's own server as a visitor from another city, with the travel ticket the home server gave:
+   * `visit` instead of hello, and no join (the server puts the visitor into the ticket's space).
+   * @param {string} ticket
+   */
+  visit(ticket) {
+    this.join = null;
+    this.token = "";
+    this.travelTicket = ticket;
+    this.visiting = true;
+    this.redirected = null;
+    this.connect(originUrl(), null);
+  }
+
+  /**
+   * Opens a socket to `url` and begins with `handoff` when there is a ticket, `visit` with a travel ticket not yet
+   * sent, else with hello and the join.
    * @param {string} url
    * @param {string | null} ticket
    */
@@ -81,18 +103,27 @@ export class Connection {
     try {
       socket = new WebSocket(url);
     } catch {
-      // A URL the browser refuses (ws: from an https page, say): back to the page's server.
+      // A URL the browser refuses (ws: from an https page, say): back to the page's server, or for a visit home.
       this.socket = null;
-      this.retry(originUrl());
+      if (this.visiting) this.onStatus("unreachable", "");
+      else this.retry(originUrl());
       return;
     }
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     let welcomed = false;
+    let opened = false;
     socket.onopen = () => {
-      // After a handoff the server puts the person into the ticket's space by itself: no join.
-      if (ticket) this.send({ type: "handoff", version: VERSION, ticket });
-      else this.send({ type: "hello", version: VERSION, token: this.token }, this.join);
+      opened = true;
+      // After a handoff or a visit the server puts the person into the ticket's space by itself: no join.
+      if (ticket) {
+        this.send({ type: "handoff", version: VERSION, ticket });
+      } else if (this.travelTicket) {
+        this.send({ type: "visit", version: VERSION, ticket: this.travelTicket });
+        this.travelTicket = null;
+      } else {
+        this.send({ type: "hello", version: VERSION, token: this.token }, this.join);
+      }
     };
     socket.onmessage = (event) => {
       if (this.socket !== socket) return;
@@ -109,6 +140,12 @@ export class Connection {
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.inSpace = false;
+      // A visit cannot start again without a new ticket from home: the page shows the way home.
+      if (this.visiting) {
+        this.socket = null;
+        this.onStatus(opened ? "ended" : "unreachable", event.reason, event.code);
+        return;
+      }
       if (event.code === CLOSE.ticketRefused) {
         // Forged, expired, used before or meant for another server: start afresh at the page's own server.
         this.redirected = null;
@@ -206,6 +243,15 @@ export class Connection {
     setTimeout(() => {
       if (this.socket === socket) this.send(again);
     }, pause);
+  }
+
+  /** Ends the connection for good, with a normal close, and retries nothing: the page is leaving for another city. */
+  close() {
+    clearTimeout(this.timer);
+    const socket = this.socket;
+    this.socket = null;
+    this.inSpace = false;
+    socket?.close(CLOSE.normal);
   }
 
   /** @param {...import("./protocol.js").ClientMessage} messages */

@@ -6,13 +6,13 @@ export const VERSION = 1;
 export const CLIENT_TYPES = {
   hello: 0x01, join: 0x02, joinGuest: 0x03, move: 0x04, chat: 0x05, teleportPortal: 0x06,
   teleportSpace: 0x07, presenceRequest: 0x08, ping: 0x09, leave: 0x0a, setBoundary: 0x0b, relate: 0x0c,
-  report: 0x0d, tour: 0x0e, tourStop: 0x0f, handoff: 0x10,
+  report: 0x0d, tour: 0x0e, tourStop: 0x0f, handoff: 0x10, visit: 0x11,
 };
 
 /** Server message names by type code. */
 export const SERVER_NAMES = {
   0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
-  0x87: "pong", 0x88: "left", 0x89: "notice", 0x8a: "redirect",
+  0x87: "pong", 0x88: "left", 0x89: "notice", 0x8a: "redirect", 0x8b: "travel", 0x8c: "visiting",
 };
 
 /** Personal boundary modes, `relate` actions, report categories and notice kinds (docs/protocol.md). */
@@ -35,9 +35,11 @@ export const SNAPSHOT_CORRECTED = 2;
 export const UPDATE_POSITION = 1;
 export const UPDATE_HEADING = 2;
 export const UPDATE_ANIMATION = 4;
-/** Flags of a snapshot's enter record and of a presence entry. */
+/** Flags of a snapshot's enter record and of a presence entry. A visitor from another city's enter record ends
+ * with their home city's name (docs/federation.md). */
 export const ENTITY_GUEST = 1;
 export const ENTITY_SIMULATED = 2;
+export const ENTITY_VISITOR = 4;
 /** The `move` message's animation. */
 export const ANIMATION = { idle: 0, walk: 1, run: 2, sit: 3, wave: 4, dance: 5 };
 /** Appearance accessories on the wire. */
@@ -47,10 +49,13 @@ export const ACCESSORY = { none: 0, hat: 1, glasses: 2, scarf: 3, backpack: 4, h
 export const CLOSE = {
   normal: 1000, goingAway: 1001, tooManyConnectionsForAccount: 1008, messageTooBig: 1009,
   versionUnsupported: 4000, noHello: 4001, invalidSession: 4003, flooding: 4008, accountEnded: 4010,
-  ticketRefused: 4011, admissionRefused: 4029, malformed: 4400,
+  ticketRefused: 4011, travelRefused: 4012, defederated: 4013, admissionRefused: 4029, malformed: 4400,
 };
 /** Closes a retry cannot fix: the version, the session, and an account erased or barred. */
 export const CLOSE_FINAL = [CLOSE.versionUnsupported, CLOSE.invalidSession, CLOSE.accountEnded];
+
+/** The longest travel ticket `visit` carries (bytes); it may hold the traveller's blocks. */
+const TRAVEL_TICKET_BYTES_MAX = 4096;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -122,6 +127,7 @@ export function encodeClient(...messages) {
       case "tour": w.u8(m.action); w.u32(m.entityId); break;
       case "tourStop": w.str(m.artwork, 1, 96); break;
       case "handoff": w.u16(m.version); w.str(m.ticket, 2, 1024); break;
+      case "visit": w.u16(m.version); w.str(m.ticket, 2, TRAVEL_TICKET_BYTES_MAX); break;
       default: break;
     }
     w.view.setUint16(lengthAt, w.length - start, true);
@@ -180,7 +186,7 @@ export function splitFrame(bytes) {
  * @typedef {{ type: "joined", space: string, entityId: number, originX: number, originY: number, originZ: number,
  *   quantumM: number, x: number, y: number, z: number, heading: number, aoiRadiusM: number, aoiMax: number }} Joined
  * @typedef {{ id: number, flags: number, x: number, y: number, z: number, heading: number, animation: number,
- *   appearance: Appearance, name: string }} Enter
+ *   appearance: Appearance, name: string, home?: string }} Enter  `home`: a visitor's home city (ENTITY_VISITOR)
  * @typedef {{ id: number, mask: number, x?: number, y?: number, z?: number, heading?: number, animation?: number }} Update
  * @typedef {{ type: "snapshot", tick: number, ackSeq: number, flags: number, selfX: number, selfY: number, selfZ: number,
  *   selfHeading: number, leaves: number[], enters: Enter[], updates: Update[] }} Snapshot
@@ -192,9 +198,11 @@ export function splitFrame(bytes) {
  * @typedef {{ type: "left", reason: number }} Left
  * @typedef {{ type: "notice", kind: number, entityId: number, text: string }} Notice
  * @typedef {{ type: "redirect", url: string, ticket: string, space: string }} Redirect
+ * @typedef {{ type: "travel", city: string, space: string }} Travel  a portal to `space` in the peer city `city`
+ * @typedef {{ type: "visiting", home: string, homeName: string, homeUrl: string }} Visiting  you are a visitor here
  * @typedef {{ type: "unknown", code: number }} Unknown
- * @typedef {Welcome | Joined | Snapshot | Chat | Presence | ServerError | Pong | Left | Notice | Redirect | Unknown}
- *   ServerMessage
+ * @typedef {Welcome | Joined | Snapshot | Chat | Presence | ServerError | Pong | Left | Notice | Redirect | Travel |
+ *   Visiting | Unknown} ServerMessage
  * @typedef {{ type: keyof typeof CLIENT_TYPES, [field: string]: any }} ClientMessage
  */
 
@@ -220,7 +228,10 @@ function decodeServerMessage(type, payload) {
         leaves: Array.from({ length: leaves }, () => r.u32()),
         enters: Array.from({ length: enters }, () => {
           const e = { id: r.u32(), flags: r.u8(), x: r.u16(), y: r.u16(), z: r.u16(), heading: r.u16(), animation: r.u8() };
-          return { ...e, appearance: r.appearance(), name: r.str(1) };
+          /** @type {Enter} */
+          const enter = { ...e, appearance: r.appearance(), name: r.str(1) };
+          if (e.flags & ENTITY_VISITOR) enter.home = r.str(1);
+          return enter;
         }),
         updates: Array.from({ length: updates }, () => {
           /** @type {Update} */
@@ -246,6 +257,8 @@ function decodeServerMessage(type, payload) {
     case "left": m = { type: "left", reason: r.u8() }; break;
     case "notice": m = { type: "notice", kind: r.u8(), entityId: r.u32(), text: r.str(2) }; break;
     case "redirect": m = { type: "redirect", url: r.str(2), ticket: r.str(2), space: r.str(1) }; break;
+    case "travel": m = { type: "travel", city: r.str(1), space: r.str(1) }; break;
+    case "visiting": m = { type: "visiting", home: r.str(1), homeName: r.str(1), homeUrl: r.str(2) }; break;
   }
   r.end();
   return m;
@@ -284,6 +297,7 @@ export function decodeClientFrame(bytes) {
       case "tour": m.action = r.u8(); m.entityId = r.u32(); break;
       case "tourStop": m.artwork = r.str(1); break;
       case "handoff": m.version = r.u16(); m.ticket = r.str(2); break;
+      case "visit": m.version = r.u16(); m.ticket = r.str(2); break;
       default: break;
     }
     r.end();

@@ -1,6 +1,6 @@
 // The connection's life in a cluster against a scripted server: following a redirect with a handoff, rejoining a
-// space that moved or is moving, falling back when a ticket is refused, and reconnecting after a server died.
-// Run with `node --test`.
+// space that moved or is moving, falling back when a ticket is refused, and reconnecting after a server died; and a
+// visit from another city, which begins with its ticket and is never retried. Run with `node --test`.
 import { test, mock, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { Connection } from "../net/connection.js";
@@ -182,4 +182,53 @@ test("refusals a retry cannot fix are not retried", () => {
   socket.drop(CLOSE.invalidSession);
   mock.timers.tick(60_000);
   assert.equal(FakeSocket.all.length, 1);
+});
+
+test("a visitor from another city sends the ticket instead of hello, and no join", () => {
+  connection.visit("bt1.travel.sig");
+  const socket = last();
+  assert.equal(socket.url, ORIGIN);
+  socket.accept();
+  assert.deepEqual(socket.sent, [{ type: "visit", version: 1, ticket: "bt1.travel.sig" }]);
+  socket.receive({ type: "welcome" }, { type: "joined", space: "daegu/kim-kwangseok-street" });
+  assert.equal(connection.inSpace, true);
+  assert.deepEqual(socket.types(), ["visit"]);
+});
+
+test("a refused visit, or one sent home, ends there: a spent ticket is never retried", () => {
+  for (const code of [CLOSE.travelRefused, CLOSE.defederated, 1006, CLOSE.ticketRefused]) {
+    FakeSocket.all = [];
+    statuses = [];
+    connection.visit("bt1.travel.sig");
+    last().accept();
+    last().drop(code, "why");
+    mock.timers.tick(60_000);
+    assert.equal(FakeSocket.all.length, 1, `no reconnect after ${code}`);
+    assert.deepEqual(statuses, [["ended", "why", code]]);
+  }
+});
+
+test("a visit whose socket never opens says the city cannot be reached", () => {
+  connection.visit("bt1.travel.sig");
+  last().drop();
+  mock.timers.tick(60_000);
+  assert.equal(FakeSocket.all.length, 1);
+  assert.deepEqual(statuses, [["unreachable", "", 1006]]);
+});
+
+test("a visitor follows a redirect with a handoff like anyone", () => {
+  connection.visit("bt1.travel.sig");
+  last().accept();
+  last().receive({ type: "welcome" }, { type: "redirect", url: NODE2, ticket: "bt1.handoff", space: "daegu/kim-kwangseok-street" });
+  last().accept();
+  assert.deepEqual(last().sent, [{ type: "handoff", version: 1, ticket: "bt1.handoff" }]);
+});
+
+test("leaving for another city closes normally and retries nothing", () => {
+  const socket = arrive();
+  connection.close();
+  assert.equal(socket.closedWith, CLOSE.normal);
+  mock.timers.tick(60_000);
+  assert.equal(FakeSocket.all.length, 1);
+  assert.deepEqual(statuses, []);
 });

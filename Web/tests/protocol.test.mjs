@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CLIENT_TYPES, LEFT, SERVER_NAMES, encodeClient, decodeClientFrame, decodeServerFrame, splitFrame } from "../net/protocol.js";
+import {
+  CLIENT_TYPES, ENTITY_VISITOR, LEFT, SERVER_NAMES, encodeClient, decodeClientFrame, decodeServerFrame, splitFrame,
+} from "../net/protocol.js";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "../../Tests/Fixtures/protocol");
 const vectors = readdirSync(fixtures).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(fixtures, f), "utf8")));
@@ -33,6 +35,9 @@ test("there is a vector for every message", () => {
   for (const name of [...Object.keys(CLIENT_TYPES), ...Object.values(SERVER_NAMES)]) assert.ok(types.has(name), `no vector for ${name}`);
   // The cluster's additions: the handoff, the redirect and `left` because the space moved.
   assert.ok(vectors.some((v) => v.message.type === "left" && v.message.reason === LEFT.moved), "no vector for left moved");
+  // Federation's: a visitor's enter record, which ends with their home city's name.
+  assert.ok(vectors.some((v) => v.message.type === "snapshot" && v.message.enters.some((e) => e.flags & ENTITY_VISITOR && e.home)),
+    "no vector for a visitor's enter record");
 });
 
 for (const v of vectors) {
@@ -52,6 +57,17 @@ test("bad frames are refused with a reason", () => {
   assert.throws(() => decodeServerFrame(new Uint8Array([0x86, 0x10, 0x00, 0x01])), /longer than the frame/);
   assert.throws(() => decodeServerFrame(new Uint8Array([0x88, 0x02, 0x00, 0x01, 0x02])), /bytes after/);
   assert.deepEqual(decodeServerFrame(new Uint8Array([0xf0, 0x00, 0x00])), [{ type: "unknown", code: 0xf0 }]);
+});
+
+test("only a visitor's enter record carries a home", () => {
+  const [plain, visitor] = ["server-snapshot", "server-snapshot-visitor"].map((name) => vectors.find((v) => v.name === name));
+  assert.ok(!("home" in decodeServerFrame(bytes(plain.hex))[0].enters[0]));
+  assert.equal(decodeServerFrame(bytes(visitor.hex))[0].enters[0].home, "광주 Gwangju");
+});
+
+test("a travel ticket may be up to 4096 bytes", () => {
+  const ticket = "bt1." + "a".repeat(5000);
+  assert.equal(decodeClientFrame(encodeClient({ type: "visit", version: 1, ticket }))[0].ticket.length, 4096);
 });
 
 test("long strings are cut at character boundaries", () => {

@@ -8,6 +8,7 @@ declare module "three" {
     constructor(x?: number, y?: number);
     x: number;
     y: number;
+    set(x: number, y: number): this;
   }
 
   export class Vector3 {
@@ -186,6 +187,8 @@ declare module "three" {
 
   export class Sprite extends Object3D {
     constructor(material?: SpriteMaterial);
+    /** The point of the sprite at its position: (0.5, 0.5) its middle, (0.5, 0) the middle of its bottom. */
+    center: Vector2;
   }
 
   export interface Intersection {

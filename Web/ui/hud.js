@@ -1,5 +1,6 @@
 // The space page's controls around the view: the status line, the loading bar, the presence list, the personal
-// boundary, the crowd-density switch, teleport (a list and a map), the chat box and the data credit.
+// boundary, the crowd-density switch, teleport (a list and a map; other cities are ui/travel.js's), the chat box and
+// the data credit.
 import { byId } from "./dom.js";
 import { t } from "./i18n.js";
 import { drawOverview } from "./map.js";
@@ -39,7 +40,11 @@ export class Hud {
       localStorage.setItem(BOUNDARY_KEY, this.boundary.value);
       send({ type: "setBoundary", mode: this.boundaryMode() });
     });
-    this.teleport.addEventListener("change", () => send({ type: "teleportSpace", space: this.teleport.value }));
+    this.teleport.addEventListener("change", () => {
+      // Another city's entry point, or the way home from a visit: ui/travel.js takes those.
+      if (this.teleport.selectedOptions[0]?.dataset.travel) return;
+      send({ type: "teleportSpace", space: this.teleport.value });
+    });
     this.chat.addEventListener("submit", (e) => {
       e.preventDefault();
       const text = this.text.value.trim();
@@ -94,6 +99,7 @@ export class Hud {
    * @param {import("../net/protocol.js").Presence} presence
    * @param {number | undefined} selfId
    * @param {(person: { id: number, name: string }) => void} onPerson
+   * @param {(entityId: number) => string | undefined} [homeOf]  a visitor's home city, when known
    */
-  showPresence(presence, selfId, onPerson) { showPresence(this, presence, selfId, onPerson); }
+  showPresence(presence, selfId, onPerson, homeOf) { showPresence(this, presence, selfId, onPerson, homeOf); }
 }

@@ -1,8 +1,10 @@
-// Other people in the space: one instanced body mesh (cheap for 64 avatars) plus a name tag each,
-// interpolated towards the latest snapshot so motion stays smooth between 20 Hz updates.
+// Other people in the space: one instanced body mesh (cheap for 64 avatars) plus a name tag each (a visitor's with
+// their home city under the name), interpolated towards the latest snapshot so motion stays smooth between 20 Hz
+// updates.
 import * as THREE from "three";
 import {
-  ACCESSORY, ENTITY_GUEST, ENTITY_SIMULATED, SNAPSHOT_RESET, UPDATE_HEADING, UPDATE_POSITION, dequantize, headingRadians,
+  ACCESSORY, ENTITY_GUEST, ENTITY_SIMULATED, ENTITY_VISITOR, SNAPSHOT_RESET, UPDATE_HEADING, UPDATE_POSITION, dequantize,
+  headingRadians,
 } from "../net/protocol.js";
 
 const MAX = 128;
@@ -58,11 +60,14 @@ export class Avatars {
       const [x, y, z] = dequantize(this.joined, e.x, e.y, e.z);
       const a = e.appearance;
       const simulated = (e.flags & ENTITY_SIMULATED) !== 0;
+      // A visitor from another city: their home city's name.
+      const home = e.flags & ENTITY_VISITOR ? e.home || null : null;
       const entity = { id: e.id, name: e.name, shape: SHAPES[a.bodyShape] || SHAPES[1], hat: a.accessory === ACCESSORY.hat,
         colours: [new THREE.Color(a.secondaryColor), new THREE.Color(a.primaryColor), new THREE.Color(a.skinColor)],
         target: [x, y, z], shown: [x, y, z], heading: headingRadians(e.heading), guest: (e.flags & ENTITY_GUEST) !== 0,
+        home,
         // Digital humans are part of a simulated crowd: no name tag, no menu.
-        simulated, tag: simulated ? null : nameTag(e.name) };
+        simulated, tag: simulated ? null : nameTag(e.name, home ?? "") };
       if (entity.tag) this.scene.add(entity.tag);
       this.entities.set(e.id, entity);
     }
@@ -101,25 +106,47 @@ export class Avatars {
   }
 
   names() { return [...this.entities.values()].filter((e) => !e.simulated).map((e) => e.name); }
+  /**
+   * The home city of visitor `id` in view, or undefined (not a visitor, or not in view).
+   * @param {number} id
+   * @returns {string | undefined}
+   */
+  homeOf(id) { return this.entities.get(id)?.home ?? undefined; }
   /** How many digital humans are in view. */
   simulatedCount() { return [...this.entities.values()].filter((e) => e.simulated).length; }
 }
 
-/** A sprite with the persona's name, always facing the camera. */
-export function nameTag(text) {
+/**
+ * A sprite with the persona's name, always facing the camera; a `badge` (a visitor's home city) goes on a smaller,
+ * warm band above the name, which stays where a plain tag's name is.
+ * @param {string} text
+ * @param {string} [badge]
+ */
+export function nameTag(text, badge = "") {
+  const top = badge ? 32 : 0;
   const canvas = document.createElement("canvas");
   canvas.width = 256;
-  canvas.height = 64;
+  canvas.height = 64 + top;
   const g = canvas.getContext("2d");
   g.fillStyle = "rgba(10, 20, 34, 0.7)";
-  g.fillRect(0, 8, 256, 48);
+  g.fillRect(0, top + 8, 256, 48);
   g.fillStyle = "#ffffff";
   g.font = "28px system-ui, 'Noto Sans KR', sans-serif";
   g.textAlign = "center";
   g.textBaseline = "middle";
-  g.fillText(text, 128, 32, 240);
+  g.fillText(text, 128, top + 32, 240);
+  if (badge) {
+    g.fillStyle = "rgba(255, 207, 90, 0.92)";
+    g.fillRect(28, 10, 200, 30);
+    g.fillStyle = "#1a1206";
+    g.font = "20px system-ui, 'Noto Sans KR', sans-serif";
+    g.fillText(badge, 128, 25, 188);
+  }
   const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: new THREE.CanvasTexture(canvas), depthWrite: false }));
-  sprite.scale.set(2, 0.5, 1);
+  sprite.scale.set(2, canvas.height / 128, 1);
+  // The name's line at the sprite's position, the badge above it.
+  sprite.center.set(0.5, 32 / canvas.height);
   sprite.userData.name = text;
+  if (badge) sprite.userData.home = badge;
   return sprite;
 }

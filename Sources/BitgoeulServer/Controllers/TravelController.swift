@@ -59,9 +59,22 @@ struct TravelController {
         let place: WellKnown.Place?
     }
 
-    /// `GET /api/v1/travel/cities`: this city and its peers as last seen, for maps and travel menus.
+    /// `GET /api/v1/travel/cities`: this city and its peers as last seen, for maps and travel menus;
+    /// outside a federation `{"me": null, "cities": []}`, so a page can ask without an error.
     @Sendable func cities(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
-        let federation = try services.requireFederation()
+        struct Body: Encodable {
+            let me: Me?
+            let cities: [City]
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(me, forKey: .me)
+                try c.encode(cities, forKey: .cities)
+            }
+
+            enum CodingKeys: String, CodingKey { case me, cities }
+        }
+        guard let federation = services.federation else { return JSON.response(Body(me: nil, cities: [])) }
         let place = services.world.spaces.first.map {
             WellKnown.Place(latitude: $0.anchor.latitude, longitude: $0.anchor.longitude)
         }
@@ -71,10 +84,6 @@ struct TravelController {
                 id: peer.id, name: peer.name == peer.id ? (seen.name ?? peer.id) : peer.name, url: peer.url,
                 acceptsVisitors: peer.acceptsVisitors, sendsTravellers: peer.sendsTravellers, status: seen.state,
                 place: seen.place, entryPoints: seen.entryPoints, checkedAt: seen.checkedAt)
-        }
-        struct Body: Encodable {
-            let me: Me
-            let cities: [City]
         }
         let me = Me(id: federation.identity.id, name: federation.identity.name, place: place)
         return JSON.response(Body(me: me, cities: peers))
