@@ -418,13 +418,14 @@ def test_planners_see_noisy_hourly_visits_and_a_heatmap(server):
 
 
 def test_roofs_are_coloured_by_the_solar_analysis(server):
-    """`bitgoeul solar roofs` on Yeouido (coarse points, to be quick) written where the server
+    """`bitgoeul solar roofs` on Yeouido (coarse points and 3-hour steps, to be quick) written where the server
     serves it; the 3D view colours every analysed building by its class."""
     import subprocess
     from live_server import BINARY
     out = os.path.join(DATA, "solar/seoul/yeouido")
     subprocess.run([str(BINARY), "solar", "roofs", "--world", str(ROOT / "worlds/seoul"), "--space", "seoul/yeouido",
-                    "--spacing", "10", "--sky-rays", "16", "--out", out], capture_output=True, text=True, check=True)
+                    "--spacing", "10", "--sky-rays", "16", "--step", "3h", "--out", out], capture_output=True, text=True,
+                   check=True)
     served = json.loads(urllib.request.urlopen(server + "/api/v1/spaces/seoul/yeouido/solar").read())
     assert len(served["buildings"]) == 592
     assert {b["class"] for b in served["buildings"]} >= {"excellent", "poor"}
