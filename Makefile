@@ -67,8 +67,9 @@ lint:
 ## (scripts/postgres.sh run: its URL in BITGOEUL_TEST_PG), which the storage suite and the cluster
 ## tests use, stopped and removed at the end whatever the outcome.
 CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests|SolarTests
-## The live cluster suites start real node processes and time joins and failovers: they run apart from the rest.
-LIVE_CLUSTER_SUITES := ClusterNodeTests|ClusterFailoverTests|ClusterEventTests|ClusterDatabaseTests
+## The live cluster and federation suites start real server processes and time joins, failovers and trips: they run
+## apart from the rest.
+LIVE_CLUSTER_SUITES := ClusterNodeTests|ClusterFailoverTests|ClusterEventTests|ClusterDatabaseTests|LiveFederationTests
 test: test-deps web-assets lint
 	scripts/postgres.sh run $(MAKE) --no-print-directory test-suites
 

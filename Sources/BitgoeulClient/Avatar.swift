@@ -29,6 +29,10 @@ public final class Avatar: Sendable {
         public var joins = 0
         /// The WebSocket URL of the node the avatar is connected to (after a redirect).
         public var server: String?
+        /// On a visit to another city: where home is (the server's `visiting`).
+        public var visiting: (home: String, homeName: String, homeURL: String)?
+        /// The last portal to another city stepped into (`travel`): ask home for a ticket there.
+        public var travel: (city: String, space: String)?
     }
 
     /// The connection in use now (it changes when the avatar follows a redirect or reconnects).
@@ -57,7 +61,7 @@ public final class Avatar: Sendable {
         var rejoinAttempts = 0
     }
 
-    private init(connection: RealtimeConnection, url: String, token: String, resilient: Bool) {
+    init(connection: RealtimeConnection, url: String, token: String, resilient: Bool) {
         link = Mutex(Link(connection: connection, generation: 0))
         memory = Mutex(Memory(homeURL: url, currentURL: url, token: token, resilient: resilient))
     }
@@ -126,6 +130,10 @@ public final class Avatar: Sendable {
                 case .redirect(let url, _, _):
                     s.redirects += 1
                     s.server = url
+                case .visiting(let home, let name, let url):
+                    s.visiting = (home, name, url)
+                case .travel(let city, let space):
+                    s.travel = (city, space)
                 case .joined:
                     s.joins += 1
                     s.view.apply(m)

@@ -14,6 +14,8 @@ public struct WorldView: Sendable {
         public var z: Float
         public var heading: Float
         public var animation: UInt8
+        /// A visitor's home city (`EntityEnter.flagVisitor`); empty for this city's people.
+        public var home = ""
     }
 
     public private(set) var space: String?
@@ -69,7 +71,7 @@ public struct WorldView: Sendable {
                 let p = q.position(x: e.x, y: e.y, z: e.z)
                 entities[e.id] = Entity(
                     id: e.id, name: e.name, appearance: e.appearance, flags: e.flags, x: p.x, y: p.y, z: p.z,
-                    heading: Quantizer.radians(e.heading), animation: e.animation)
+                    heading: Quantizer.radians(e.heading), animation: e.animation, home: e.home)
             }
             for u in s.updates {
                 guard var entity = entities[u.id] else { continue }
