@@ -294,6 +294,7 @@ if Context.environment["BITGOEUL_FUZZ"] != nil {
         ("FuzzCatalogue", ["Docent"]),
         ("FuzzVault", ["Privacy", .product(name: "Crypto", package: "swift-crypto")]),
         ("FuzzBackup", ["DataBackup"]),
+        ("FuzzFederation", ["Federation", "Envelopes"]),
     ]
     for (name, dependencies) in fuzzTargets {
         package.targets.append(

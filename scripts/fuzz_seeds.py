@@ -1,6 +1,7 @@
 """Writes the fuzzing seed corpus, Fuzz/Corpus/<target>/, from data already in the repository:
 the protocol vectors, the shipped scenarios and manifests, Yeouido's GeoJSON cut to a few buildings,
-a small GLB, a cut of the artwork catalogue, the vault vectors and a small backup archive.
+a small GLB, a cut of the artwork catalogue, the vault vectors, a small backup archive, and travel tickets,
+a well-known document and a peers file.
 
 Run it again when those inputs change; the seeds are committed so `make fuzz` needs nothing else."""
 import hashlib
@@ -88,6 +89,21 @@ def vault():
     write("FuzzVault", "opens-with-fuzz-key.json", json.dumps(envelope))
 
 
+def federation():
+    """Travel tickets (the vectors; mode byte 0), a well-known document (1) and a peers file (2)."""
+    vectors = json.loads((ROOT / "Tests/Fixtures/federation/vectors.json").read_text())
+    for ticket in vectors["tickets"]:
+        write("FuzzFederation", f"ticket-{ticket['name']}", b"\x00" + ticket["ticket"].encode())
+    known = {"id": "gwangju.example", "name": "광주", "protocolVersion": 1, "time": 1790064000,
+             "keys": [{"key": vectors["tickets"][0]["issuerPublicKey"], "validFrom": 0}],
+             "entryPoints": [{"id": "gwangju/acc-plaza", "name": {"ko": "광장", "en": "Plaza"}}],
+             "place": {"latitude": 35.147, "longitude": 126.92}}
+    write("FuzzFederation", "well-known", b"\x01" + json.dumps(known, ensure_ascii=False).encode())
+    peers = ('[[peer]]\nid = "gwangju.example"\nname = "광주 Gwangju"\nurl = "http://127.0.0.1:8080"\n'
+             f'keys = ["{vectors["tickets"][0]["issuerPublicKey"]}"]\naccept_visitors = true\nsend_travellers = false\n')
+    write("FuzzFederation", "peers", b"\x02" + peers.encode())
+
+
 def backup():
     """A small archive in the backup layout (its database is a stand-in, so restore stops at the check)."""
     files = {"bitgoeul.sqlite": b"SQLite format 3\x00" + bytes(100), "transparency-ed25519.key": b"a2V5\n",
@@ -113,5 +129,6 @@ if __name__ == "__main__":
     catalogue()
     vault()
     backup()
+    federation()
     for folder in sorted(CORPUS.iterdir()):
         print(f"{folder.name}: {len(list(folder.iterdir()))} seeds")

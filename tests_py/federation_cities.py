@@ -97,6 +97,9 @@ def three_cities(web=False):
         for city in cities.values():
             line = city.proc.stdout.readline()
             assert "://" in line, f"{city.key} did not start: {line!r}"
+        # Each city looked at the others as it started, perhaps before they listened: SIGHUP makes it look again.
+        for city in cities.values():
+            city.reload()
         for city in cities.values():
             city.entries = entries
         yield cities

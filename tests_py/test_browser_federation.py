@@ -15,8 +15,8 @@ from test_browser import SHOTS, browser, wait_for
 @pytest.fixture(scope="module")
 def cities():
     with three_cities(web=True) as running:
-        # Each city looks at the others at start; wait until all are seen up.
-        for _ in range(80):
+        # Each city looks at the others again after the SIGHUP three_cities sends; wait until all are seen up.
+        for _ in range(40):
             seen = [c["status"] for city in running.values()
                     for c in call(city.base, "GET", "/api/v1/travel/cities")[1]["cities"]]
             if all(s == "up" for s in seen):

@@ -156,11 +156,13 @@ extension Serve {
     static func run(_ app: some ApplicationProtocol, server: BitgoeulServer, drainsOnTerm: Bool) async throws {
         let logger = Logger(label: "bitgoeul")
         // SIGHUP reads the peers file again: a city removed from it is defederated without a restart.
-        let reloader =
-            server.federates
-            ? Task {
-                for await _ in await UnixSignalsSequence(trapping: .sighup) { server.reloadPeers() }
-            } : nil
+        // The signal is trapped before the server listens, so an early SIGHUP cannot end the process.
+        let hangups = server.federates ? await UnixSignalsSequence(trapping: .sighup) : nil
+        let reloader = hangups.map { signals in
+            Task {
+                for await _ in signals { server.reloadPeers() }
+            }
+        }
         defer { reloader?.cancel() }
         let group = ServiceGroup(
             configuration: .init(
