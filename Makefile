@@ -86,7 +86,7 @@ test-suites:
 ## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser of untrusted input, FUZZ_S seconds
 ## each (default 300) from the seeds in Fuzz/Corpus; `make test` runs each for FUZZ_SMOKE_S as a smoke test.
 FUZZ_S ?= 300
-FUZZ_SMOKE_S ?= 10
+FUZZ_SMOKE_S ?= 5
 fuzz:
 	FUZZ_S=$(FUZZ_S) SWIFT=$(SWIFT) scripts/fuzz.sh
 
