@@ -50,7 +50,7 @@ test-deps: $(VENV)/.installed
 
 $(VENV)/.installed: scripts/requirements-test.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-compile -r scripts/requirements-test.txt
 	touch $@
 
 ## Swift formatting, every imported module declared in Package.swift, and the browser code's types: tsc checks the ES modules of Web/ (options in Web/tsconfig.json).

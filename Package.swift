@@ -75,9 +75,8 @@ let package = Package(
         .target(
             name: "Federation",
             dependencies: [
-                "DurableFiles", "Envelopes", "Realtime", "TOML", "WorldModel",
+                "DurableFiles", "Envelopes", "TOML", "WorldModel",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

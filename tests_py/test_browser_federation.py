@@ -7,6 +7,7 @@ import time
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from federation_cities import call, sign_up, three_cities
 from test_browser import SHOTS, browser, wait_for
@@ -56,16 +57,14 @@ def test_a_persona_walks_to_daegu_goes_on_to_jeju_and_home_in_the_browser(cities
         d.execute_script(f"localStorage.setItem('bitgoeul.token', {json.dumps(token)})")
         d.get(gwangju.base + f"/space.html?space=gwangju/acc-plaza&persona={persona}&lang=en")
         at(d, gwangju)
-        # Walk (at walking pace, as the keys would) into the portal to Daegu at (-12, -35).
+        # Run (Shift+W, as a person would) into the portal to Daegu at (-12, -35), aiming at it as we go.
         d.execute_script("""const s = window.bitgoeul.self;
-          window.__walk = setInterval(() => {
-            const dx = -12 - s.x, dy = -35 - s.y, dd = Math.hypot(dx, dy);
-            if (dd < 0.5) { clearInterval(window.__walk); window.__there = true; return; }
-            const step = Math.min(dd, 0.065);
-            s.x += dx / dd * step; s.y += dy / dd * step; s.heading = Math.atan2(dy, dx);
-          }, 50);""")
-        wait_for(d, "return window.__there", 60)
-        ActionChains(d).key_down("w").pause(0.3).key_up("w").perform()
+          window.__aim = setInterval(() => { s.heading = Math.atan2(-35 - s.y, -12 - s.x); }, 50);""")
+        ActionChains(d).key_down(Keys.SHIFT).key_down("w").perform()
+        try:
+            wait_for(d, f"return location.href.startsWith({json.dumps(daegu.base)})", 30)
+        finally:
+            ActionChains(d).key_up("w").key_up(Keys.SHIFT).perform()
         at(d, daegu)
         wait_for(d, "return window.bitgoeul.visiting && !document.getElementById('visit').hidden", 10)
         assert d.execute_script("return location.hash") == "", "the ticket does not stay in the address"

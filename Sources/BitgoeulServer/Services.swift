@@ -76,7 +76,7 @@ public struct Services: Sendable {
             directory: engine.directory, board: engine.safety, limits: config.limits, accountLimits: accountLimits,
             personaSwitch: personaSwitch, words: words, clock: clock, realtime: config.realtime,
             connectionsPerAccountMax: config.connectionsPerAccountMax, reportsPerDayMax: config.reportsPerDayMax,
-            handoffs: handoffs, travel: federation)
+            handoffs: handoffs, travel: federation.map { VisitorDesk(federation: $0, logger: logger) })
     }
 
     /// What carries out the requests of real-time connections.

@@ -1,6 +1,4 @@
 import Foundation
-import Logging
-import Realtime
 
 /// How a server takes part in a federation of cities (`serve --server-id … [--peers FILE]`).
 public struct FederationConfig: Hashable, Sendable {
@@ -25,14 +23,9 @@ public final class FederationNode: Sendable {
     /// The peers' last statuses, from their well-known documents.
     public let watch = PeerWatch()
     let peersFile: URL?
-    let logger: Logger
 
     /// Loads (or makes) the keys and the pseudonym secret in `dataDirectory` and reads the peers file.
-    public init(
-        config: FederationConfig, dataDirectory: URL, now: @escaping @Sendable () -> Date,
-        logger: Logger = Logger(label: "bitgoeul.federation")
-    ) throws {
-        self.logger = logger
+    public init(config: FederationConfig, dataDirectory: URL, now: @escaping @Sendable () -> Date) throws {
         identity = try ServerIdentity.load(
             id: config.serverId, name: config.serverName, folder: dataDirectory, now: now())
         pseudonyms = try Pseudonyms.load(folder: dataDirectory)
@@ -61,27 +54,5 @@ public final class FederationNode: Sendable {
             throw FederationError("\(file.path): cannot be read")
         }
         return try PeerList.parse(text, file: file.path, me: me)
-    }
-}
-
-extension FederationNode: TravelDesk {
-    /// A visitor's ticket checked (`TravelTickets.verify`); a refusal is logged with its kind and
-    /// the peer, never the traveller.
-    public func admit(_ ticket: String) -> Result<VisitorPass, VisitRefusal> {
-        switch tickets.verify(ticket) {
-        case .failure(let refusal):
-            logger.notice("travel ticket refused", metadata: ["kind": "\(refusal.kind.rawValue)"])
-            return .failure(VisitRefusal(refusal.description))
-        case .success(let claims):
-            // verify() found the peer; it may have been removed since, in which case the ticket is refused.
-            guard let peer = tickets.peers[claims.iss] else {
-                return .failure(VisitRefusal("'\(claims.iss)' is not a city this one federates with"))
-            }
-            return .success(
-                VisitorPass(
-                    city: peer.id, cityName: peer.name, cityURL: peer.url, pseudonym: claims.sub, name: claims.name,
-                    appearance: claims.appearance, space: claims.space, nonce: claims.nonce,
-                    expiresAt: Date(timeIntervalSince1970: Double(claims.exp)), blocks: claims.blocks ?? []))
-        }
     }
 }

@@ -12,6 +12,8 @@ const AIM_RATE_RAD_PER_S = 4;
 const AIM_TOLERANCE_RAD = 0.6;
 const ARRIVED_M = 0.5;
 const MOVE_INTERVAL_S = 0.05;
+/** How far behind the client's own position the server's may be when a portal is asked for (metres). */
+const PORTAL_LAG_M = 1;
 /** The joystick's travel in pixels, and the deflection past which it runs. */
 const STICK_TRAVEL_PX = 60;
 const STICK_RUN = 0.9;
@@ -105,11 +107,13 @@ export function step(state, dt, send) {
   const speed = forward * (running ? RUN_SPEED_M_PER_S : WALK_SPEED_M_PER_S);
   self.x += Math.cos(self.heading) * speed * dt;
   self.y += Math.sin(self.heading) * speed * dt;
-  // Walking into a portal's ring takes you through it (once, until the next space).
+  // Walking into a portal's ring takes you through it (once, until the next space). The server checks where it last
+  // placed you, a move or two behind: ask a metre inside the ring, so a runner is not refused at its edge.
   for (const p of state.portals) {
     const dx = self.x - p.position[0];
     const dy = self.y - p.position[1];
-    if (!state.portalSent && speed !== 0 && dx * dx + dy * dy < p.radius * p.radius) {
+    const inner = Math.max(p.radius / 2, p.radius - PORTAL_LAG_M);
+    if (!state.portalSent && speed !== 0 && dx * dx + dy * dy < inner * inner) {
       state.portalSent = true;
       send({ type: "teleportPortal", portalId: p.id });
     }
