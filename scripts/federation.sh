@@ -60,6 +60,8 @@ for c in "${cities[@]}"; do
     echo "federation.sh: ${name[$c]} does not answer on $(url "$c") (log: $dir/$c.log)" >&2
     exit 1
 done
+# Each city looked at the others as it started, perhaps before they listened: SIGHUP makes it look again.
+for c in "${cities[@]}"; do kill -HUP "${pid[$c]}"; done
 for c in "${cities[@]}"; do
     echo "${name[$c]}: $(url "$c")/   (server id $c.example, log: $dir/$c.log)"
 done
