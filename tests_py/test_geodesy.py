@@ -70,3 +70,21 @@ def test_negative_coordinates_are_values_not_flags():
     out = subprocess.run([str(BINARY), "solar", "position", "--lat", "-33.87", "--lon", "-70.65",
                           "--time", "2026-06-21T12:00:00-04:00"], check=True, capture_output=True, text=True).stdout
     assert "zenith" in json.loads(out)
+
+
+def test_the_geodesic_vectors_are_pyprojs():
+    """Tests/Fixtures/geodesic/vectors.json (which the Swift suite checks `Geodesic.inverse` against, ≤ 1 cm)
+    holds what pyproj's Karney solution gives for each pair."""
+    import json
+    import pathlib
+
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    path = pathlib.Path(__file__).resolve().parent.parent / "Tests/Fixtures/geodesic/vectors.json"
+    cases = json.loads(path.read_text())["cases"]
+    assert len(cases) >= 40
+    for c in cases:
+        azimuth, _, distance = geod.inv(c["lon1"], c["lat1"], c["lon2"], c["lat2"])
+        assert abs(distance - c["distanceM"]) < 1e-6, c["name"]
+        assert abs((azimuth % 360) - c["bearingDeg"]) < 1e-9 or c["distanceM"] < 1e-6, c["name"]
