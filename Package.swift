@@ -37,6 +37,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "TOML", swiftSettings: swiftSettings),
         .target(name: "Geo", dependencies: ["WorldModel", "DurableFiles"], swiftSettings: swiftSettings),
+        .target(name: "Missions", dependencies: ["Geo"], swiftSettings: swiftSettings),
         .target(
             name: "DataBackup",
             dependencies: ["DurableFiles", "StorageSQLite", .product(name: "Crypto", package: "swift-crypto")],
@@ -210,6 +211,7 @@ let package = Package(
             dependencies: ["Envelopes", "Federation", "WorldModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "MissionsTests", dependencies: ["Missions"], swiftSettings: swiftSettings),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SafetyTests", dependencies: ["Safety", "Clocks", "Realtime", "Storage", "StorageSQLite"],
