@@ -8,17 +8,9 @@ extension Avatar {
     /// ticket's space (welcome, visiting, joined), or throws with the close code and reason (4012
     /// for a refused ticket).
     public static func visit(url: String, ticket: String, timeoutS: Double = 10) async throws -> Avatar {
-        let avatar = Avatar(
-            connection: try await RealtimeConnection.connect(url: url), url: url, token: "", resilient: false)
-        avatar.listen(to: avatar.connection, generation: 0)
-        avatar.connection.send(.visit(version: WireFormat.version, ticket: ticket))
-        let arrived = await avatar.waitUntil(timeoutS: timeoutS) {
-            ($0.visiting != nil && $0.joins > 0) || $0.closed != nil
-        }
-        guard arrived, avatar.snapshot.closed == nil else {
-            let closed = avatar.snapshot.closed
-            throw ConnectFailure(code: closed?.code, reason: closed?.reason ?? "not in within \(timeoutS) s")
-        }
-        return avatar
+        try await open(
+            url: url, token: "", resilient: false, saying: .visit(version: WireFormat.version, ticket: ticket),
+            timeoutS: timeoutS, waitingFor: "arrival"
+        ) { $0.visiting != nil && $0.joins > 0 && $0.closed == nil }
     }
 }

@@ -74,15 +74,26 @@ public final class Avatar: Sendable {
     public static func connect(url: String, token: String?, timeoutS: Double = 10, resilient: Bool = false)
         async throws -> Avatar
     {
+        try await open(
+            url: url, token: token ?? "", resilient: resilient,
+            saying: .hello(version: WireFormat.version, token: token ?? ""),
+            timeoutS: timeoutS, waitingFor: "a welcome", until: \.welcomed)
+    }
+
+    /// Connects, sends `first`, and returns once `done` holds; throws with the close code and reason
+    /// when the server closes before, or after `timeoutS`.
+    static func open(
+        url: String, token: String, resilient: Bool, saying first: ClientMessage, timeoutS: Double,
+        waitingFor what: String, until done: (State) -> Bool
+    ) async throws -> Avatar {
         let avatar = Avatar(
-            connection: try await RealtimeConnection.connect(url: url), url: url, token: token ?? "",
-            resilient: resilient)
+            connection: try await RealtimeConnection.connect(url: url), url: url, token: token, resilient: resilient)
         avatar.listen(to: avatar.connection, generation: 0)
-        avatar.connection.send(.hello(version: WireFormat.version, token: token ?? ""))
-        guard await avatar.waitUntil(timeoutS: timeoutS, { $0.welcomed || $0.closed != nil }), avatar.snapshot.welcomed
+        avatar.connection.send(first)
+        guard await avatar.waitUntil(timeoutS: timeoutS, { done($0) || $0.closed != nil }), done(avatar.snapshot)
         else {
             let closed = avatar.snapshot.closed
-            throw ConnectFailure(code: closed?.code, reason: closed?.reason ?? "no welcome within \(timeoutS) s")
+            throw ConnectFailure(code: closed?.code, reason: closed?.reason ?? "no \(what) within \(timeoutS) s")
         }
         return avatar
     }
