@@ -37,7 +37,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "TOML", swiftSettings: swiftSettings),
         .target(name: "Geo", dependencies: ["WorldModel", "DurableFiles"], swiftSettings: swiftSettings),
-        .target(name: "Missions", dependencies: ["Geo"], swiftSettings: swiftSettings),
+        .target(
+            name: "Missions",
+            dependencies: ["Geo", "WorldModel", "Solar", "Privacy", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "DataBackup",
             dependencies: ["DurableFiles", "StorageSQLite", .product(name: "Crypto", package: "swift-crypto")],
@@ -126,7 +129,7 @@ let package = Package(
             name: "BitgoeulServer",
             dependencies: [
                 "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent", "Privacy",
-                "Clocks", "Safety", "Accounts", "RealtimeSession", "Cluster", "DurableFiles", "Federation",
+                "Clocks", "Safety", "Accounts", "RealtimeSession", "Cluster", "DurableFiles", "Federation", "Missions",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -187,7 +190,7 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
                 "StoragePostgres", "Simulation", "Cluster", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup",
-                "Accounts", "Clocks", "Envelopes", "Federation",
+                "Accounts", "Clocks", "Envelopes", "Federation", "Missions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -211,7 +214,8 @@ let package = Package(
             dependencies: ["Envelopes", "Federation", "WorldModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .testTarget(name: "GeoTests", dependencies: ["Geo", "WorldModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "MissionsTests", dependencies: ["Missions"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MissionsTests", dependencies: ["Missions", "WorldModel", "Privacy"], swiftSettings: swiftSettings),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SafetyTests", dependencies: ["Safety", "Clocks", "Realtime", "Storage", "StorageSQLite"],

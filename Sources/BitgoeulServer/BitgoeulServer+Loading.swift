@@ -1,6 +1,7 @@
 import Docent
 import Foundation
 import Geo
+import Missions
 import Safety
 import WorldModel
 
@@ -65,5 +66,24 @@ extension BitgoeulServer {
             throw ManifestError(file: file.path, field: "space", reason: "no space '\(e.space)'")
         }
         return e
+    }
+
+    /// The missions shipped with the worlds (`worlds/<region>/missions/*.json`), each checked
+    /// against the world's spaces and the catalogue.
+    static func missions(_ config: ServerConfig, world: World, catalogue: Set<String>) throws -> [Mission] {
+        var all: [Mission] = []
+        let spaces = Set(world.spaces.map(\.id))
+        for dir in config.worldDirectories.map({ $0.appendingPathComponent("missions") })
+        where FileManager.default.fileExists(atPath: dir.path) {
+            do {
+                all += try MissionLoader.load(directory: dir, spaces: spaces, artworks: catalogue)
+            } catch let e as MissionLoader.FileError {
+                throw ManifestError(file: e.file, field: e.field, reason: e.reason)
+            }
+        }
+        if let twice = Dictionary(grouping: all, by: \.id).first(where: { $0.value.count > 1 }) {
+            throw ManifestError(file: "(worlds)", field: "missions", reason: "mission id '\(twice.key)' is used twice")
+        }
+        return all
     }
 }

@@ -11,6 +11,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
+import Missions
 import NIOCore
 import Privacy
 import Realtime
@@ -52,6 +53,7 @@ public struct BitgoeulServer: Sendable {
         let artworks = try Self.catalogue(config)
         let docent = Docent(artworks: artworks)
         let shown = try Self.exhibitions(config, world: world, catalogue: Set(artworks.map(\.id)))
+        let missions = try Self.missions(config, world: world, catalogue: Set(artworks.map(\.id)))
         // In a cluster, changes to someone's safety rules and persona switches reach every node.
         let rulesChanged = node?.events.rulesChanged
         let personaLeft = node?.events.personaLeft
@@ -67,6 +69,7 @@ public struct BitgoeulServer: Sendable {
             accountLimits: AccountLimiter(limits: config.limits, monotonicS: config.clock.monotonicS),
             docentHolder: DocentHolder(docent), llmBudget: LLMBudget(monotonicS: config.clock.monotonicS),
             exhibitions: ExhibitionBook(shown),
+            missions: MissionHall(missions: missions, timeZone: config.statsTimeZone, now: config.clock.now()),
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
             personaSwitch: PersonaSwitchGuard(
                 windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS,
@@ -179,7 +182,10 @@ public struct BitgoeulServer: Sendable {
             router: router,
             server: Self.serverBuilder(webSocketRouter: wsRouter, config: config, sockets: services.sockets, tls: tls),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "bitgoeul"),
-            services: cluster + events + peers + [realtime, stats, CrowdAlertService(services: services)],
+            services: cluster + events + peers + [
+                realtime, stats, CrowdAlertService(services: services),
+                MissionStatsPublisher(services: services, logger: logger),
+            ],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group),
             logger: logger)
@@ -198,6 +204,7 @@ extension BitgoeulServer {
         router.addRoutes(SimulationsController(services: services).endpoints)
         router.addRoutes(ExhibitionsController(services: services).endpoints)
         router.addRoutes(DocentController(services: services).endpoints)
+        router.addRoutes(MissionsController(services: services).endpoints)
         router.addRoutes(ToursController(services: services).endpoints)
         router.addRoutes(NarrationController(services: services).endpoints)
         router.addRoutes(PrivacyController(services: services).endpoints)

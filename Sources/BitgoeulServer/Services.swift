@@ -6,6 +6,7 @@ import Federation
 import Foundation
 import Geo
 import Logging
+import Missions
 import Privacy
 import Realtime
 import RealtimeSession
@@ -38,6 +39,8 @@ public struct Services: Sendable {
     /// The docent as it stands now (narration edits rebuild it).
     var docent: Docent { docentHolder.current }
     let exhibitions: ExhibitionBook
+    /// Missions, the plays in progress and today's completion tally (in memory).
+    let missions: MissionHall
     /// Crowds of digital humans started in live spaces.
     let crowds = CrowdRegistry()
     /// Parcels of spaces this node stopped serving, on their way to the next node (a cluster only).

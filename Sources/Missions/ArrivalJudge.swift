@@ -18,6 +18,27 @@ public struct Fix: Sendable, Hashable {
     }
 }
 
+/// Why a fix was not taken: a stable code for clients and a message for the player.
+public enum Refusal: String, Sendable, Hashable, CaseIterable {
+    case invalid, inaccurate, clock
+    case outOfOrder = "out_of_order"
+    case frozen
+    case tooFast = "too_fast"
+    case tooMany = "too_many"
+
+    public var message: String {
+        switch self {
+        case .invalid: "that is not a location on Earth"
+        case .inaccurate: "location too inaccurate (needs 30 m or better)"
+        case .clock: "the location's time is far from now; check the phone's clock"
+        case .outOfOrder: "locations arrived out of order"
+        case .frozen: "the location does not move like a real one"
+        case .tooFast: "moved too fast"
+        case .tooMany: "too many location updates; slow down"
+        }
+    }
+}
+
 /// The plausibility rules an on-site arrival must pass (docs/missions.md).
 public struct ArrivalRules: Sendable, Hashable {
     /// Fixes less sure than this are refused.
@@ -45,8 +66,8 @@ public struct ArrivalRules: Sendable, Hashable {
 /// memory, for as long as this checkpoint is being judged; nothing of it is written anywhere.
 public struct ArrivalJudge: Sendable {
     public enum Verdict: Sendable, Hashable {
-        /// The fix was not taken; `reason` is what the player sees.
-        case refused(reason: String)
+        /// The fix was not taken, for `reason` (the player sees its message).
+        case refused(reason: Refusal)
         /// Still on the way: how far, and in which direction (degrees from north).
         case onTheWay(distanceM: Double, bearingDeg: Double)
         /// Inside; arrival is decided after `leftS` more seconds of fixes inside.
@@ -66,36 +87,44 @@ public struct ArrivalJudge: Sendable {
     private var tokensAtS: Double?
     public private(set) var hasArrived = false
 
-    public init(latitude: Double, longitude: Double, radiusM: Double, rules: ArrivalRules = ArrivalRules()) {
+    /// A judge for the checkpoint at `latitude`, `longitude`; `after` is the last fix the previous
+    /// checkpoint's judge accepted, so a jump from one checkpoint to the next is judged too.
+    public init(
+        latitude: Double, longitude: Double, radiusM: Double, rules: ArrivalRules = ArrivalRules(), after: Fix? = nil
+    ) {
         self.latitude = latitude
         self.longitude = longitude
         self.radiusM = radiusM
         self.rules = rules
+        last = after
         tokens = rules.fixesBurst
     }
 
-    /// Takes one fix received at the server's `nowS`.
+    /// The last fix taken (for the next checkpoint's judge), in memory only.
+    public var lastFix: Fix? { last }
+
+    /// Takes one fix received at the server's `nowS`. After arrival the checks go on: a fix inside
+    /// answers `arrived` again, one outside `onTheWay`.
     public mutating func receive(_ fix: Fix, nowS: Double) -> Verdict {
-        guard !hasArrived else { return .arrived }
-        guard takeToken(nowS: nowS) else { return .refused(reason: "too many location updates; slow down") }
+        guard takeToken(nowS: nowS) else { return .refused(reason: .tooMany) }
         guard fix.latitude.isFinite, fix.longitude.isFinite, abs(fix.latitude) <= 90, abs(fix.longitude) <= 180,
             fix.timeS.isFinite
-        else { return .refused(reason: "that is not a location on Earth") }
+        else { return .refused(reason: .invalid) }
         guard fix.accuracyM.isFinite, fix.accuracyM > 0, fix.accuracyM <= rules.accuracyMaxM else {
-            return .refused(reason: "location too inaccurate (needs \(Int(rules.accuracyMaxM)) m or better)")
+            return .refused(reason: .inaccurate)
         }
         guard fix.timeS <= nowS + rules.aheadMaxS, fix.timeS >= nowS - rules.behindMaxS else {
-            return .refused(reason: "the location's time is far from now; check the phone's clock")
+            return .refused(reason: .clock)
         }
         guard let here = Geodesic.inverse(lat1: fix.latitude, lon1: fix.longitude, lat2: latitude, lon2: longitude)
-        else { return .refused(reason: "that is not a location on Earth") }
+        else { return .refused(reason: .invalid) }
         if let last {
-            guard fix.timeS > last.timeS else { return .refused(reason: "locations arrived out of order") }
+            guard fix.timeS > last.timeS else { return .refused(reason: .outOfOrder) }
             if fix.latitude == last.latitude && fix.longitude == last.longitude {
                 identical += 1
                 guard identical < rules.identicalMax else {
-                    restart()
-                    return .refused(reason: "the location does not move like a real one")
+                    restart(keepingLast: false)
+                    return .refused(reason: .frozen)
                 }
             } else {
                 identical = 0
@@ -105,8 +134,10 @@ public struct ArrivalJudge: Sendable {
                     lat1: last.latitude, lon1: last.longitude, lat2: fix.latitude, lon2: fix.longitude)?.distanceM ?? 0
             let speed = max(0, moved - last.accuracyM - fix.accuracyM) / (fix.timeS - last.timeS)
             guard speed <= rules.speedMaxMps else {
-                restart()
-                return .refused(reason: "moved too fast")
+                // The fix before the jump stays: fixes at the new place are refused until the time
+                // since then could have taken the player there.
+                restart(keepingLast: true)
+                return .refused(reason: .tooFast)
             }
         }
         last = fix
@@ -115,6 +146,8 @@ public struct ArrivalJudge: Sendable {
             insideFixes = 0
             return .onTheWay(distanceM: here.distanceM, bearingDeg: here.bearingDeg)
         }
+        // Once arrived, every plausible fix inside says so (a "meet here" counts who is still there).
+        if hasArrived { return .arrived }
         if identical == 0 { insideFixes += 1 }
         let since = insideSince ?? fix.timeS
         insideSince = since
@@ -124,9 +157,10 @@ public struct ArrivalJudge: Sendable {
         return .arrived
     }
 
-    /// After a refused jump or a still spoof, the track starts again from the next fix.
-    private mutating func restart() {
-        last = nil
+    /// After a refused jump the dwell starts again (from the last plausible fix); after a still spoof
+    /// the whole track does.
+    private mutating func restart(keepingLast: Bool) {
+        if !keepingLast { last = nil }
         identical = 0
         insideSince = nil
         insideFixes = 0

@@ -84,6 +84,16 @@ public final class ClientLink: Sendable {
     private let closedFlag = Atomic<Bool>(false)
     /// The space the link is in or is being moved to, for the connection to read.
     private let spaceId = Mutex<String?>(nil)
+    /// Where the tick last saw the avatar, about once a second; in memory only.
+    private let seen = Mutex<SeenSpot?>(nil)
+
+    /// A space and a position in its ENU frame, as the space's tick moved the avatar there: what the
+    /// server judges online mission checkpoints by (the client's claims play no part).
+    public struct SeenSpot: Sendable, Hashable {
+        public let space: String
+        public let x: Float
+        public let y: Float
+    }
 
     public init(walker: Walker, sink: Sink, commandsMax: Int = 8, framesMax: Int = 8) {
         self.walker = walker
@@ -156,6 +166,14 @@ public final class ClientLink: Sendable {
 
     func setSpace(_ id: String?) {
         spaceId.withLock { $0 = id }
+        seen.withLock { $0 = nil }
+    }
+
+    /// Where the tick last saw the avatar (nil before the first look in its current space).
+    public var lastSeen: SeenSpot? { seen.withLock { $0 } }
+
+    func see(space: String, x: Float, y: Float) {
+        seen.withLock { $0 = SeenSpot(space: space, x: x, y: y) }
     }
 
     /// Hands a frame to the connection; false when its outbox is full (the client is too slow).

@@ -58,6 +58,8 @@ public final class SafetyBoard: Sendable {
     private struct State {
         var rules: [Int64: PartyRules] = [:]
         var entities: [UInt32: LiveEntity] = [:]
+        /// The avatar each persona walks as on this node now.
+        var byPersona: [Int64: UInt32] = [:]
         var connections: [Int64: Int] = [:]
         /// Visitors from other cities connected here, by party: their key (`city/pseudonym`) and the
         /// keys of those they block at home, brought along by choice (docs/federation.md).
@@ -117,11 +119,26 @@ public final class SafetyBoard: Sendable {
     // MARK: Live avatars
 
     func register(_ entity: LiveEntity) {
-        state.withLock { $0.entities[entity.entityId] = entity }
+        state.withLock { s in
+            s.entities[entity.entityId] = entity
+            if let persona = entity.link.walker.personaId { s.byPersona[persona] = entity.entityId }
+        }
     }
 
     func unregister(_ entityId: UInt32) {
-        _ = state.withLock { $0.entities.removeValue(forKey: entityId) }
+        state.withLock { s in
+            // A persona that teleported is registered under its new id already; that one stays.
+            if let gone = s.entities.removeValue(forKey: entityId), let persona = gone.link.walker.personaId,
+                s.byPersona[persona] == entityId
+            {
+                s.byPersona[persona] = nil
+            }
+        }
+    }
+
+    /// The avatar `persona` walks as on this node, if it is in a space here.
+    public func entity(persona: Int64) -> LiveEntity? {
+        state.withLock { s in s.byPersona[persona].flatMap { s.entities[$0] } }
     }
 
     // MARK: Connections

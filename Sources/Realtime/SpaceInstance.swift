@@ -199,6 +199,7 @@ public final class SpaceInstance {
         refreshRules()
         drainInputs()
         moveAll()
+        publishSeen()
         countVisits()
         runCrowds()
         runGuides()
@@ -240,6 +241,19 @@ public final class SpaceInstance {
             remember(members.count - 1)
             board.register(LiveEntity(entityId: member.id, space: handle.id, link: arrival.link))
             stats.arrivals += 1
+        }
+    }
+
+    /// Tells each signed-in member's link where the tick sees it, 1/tickHz of them per tick, so
+    /// everyone once a second (for online mission checkpoints).
+    func publishSeen() {
+        let hz = Int(config.tickHz)
+        var i = Int(tickNumber % UInt32(hz))
+        while i < members.count {
+            if !members[i].simulated && members[i].link.walker.personaId != nil {
+                members[i].link.see(space: handle.id, x: members[i].x, y: members[i].y)
+            }
+            i += hz
         }
     }
 

@@ -95,8 +95,10 @@ extension ConnectionStateMachine {
         } catch {
             return reply(.badName, error.reason)
         }
-        let walker = Walker(
-            accountId: who.account, personaId: nil, name: valid, appearance: appearance, party: who.party)
+        // A mission's reward is worn only by a persona that earned it; a guest wears none.
+        var look = appearance
+        if look.accessory.isReward { look.accessory = .none }
+        let walker = Walker(accountId: who.account, personaId: nil, name: valid, appearance: look, party: who.party)
         return enter(handle, as: walker, createdAt: nil, who: who)
     }
 

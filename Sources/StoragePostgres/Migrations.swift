@@ -59,7 +59,29 @@ enum Migrations {
         }
     }
 
-    static let all: [Migration] = [accounts, safety, exhibitions, privacy, cluster]
+    static let all: [Migration] = [accounts, safety, exhibitions, privacy, cluster, missions]
+
+    static let missions = Migration(
+        version: 6, name: "missions",
+        statements: [
+            """
+            CREATE TABLE mission (
+                id text PRIMARY KEY,
+                body text NOT NULL,
+                updated_at double precision NOT NULL
+            )
+            """,
+            // A stamp row is all that playing leaves: no position, no time of day, the day only on request.
+            """
+            CREATE TABLE stamp (
+                persona_id bigint NOT NULL REFERENCES persona(id) ON DELETE CASCADE,
+                mission text NOT NULL,
+                checkpoint text NOT NULL,
+                day text,
+                PRIMARY KEY (persona_id, mission, checkpoint)
+            )
+            """,
+        ])
 
     static let accounts = Migration(
         version: 1, name: "accounts-sessions-personas",

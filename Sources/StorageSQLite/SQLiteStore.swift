@@ -75,6 +75,7 @@ public final class SQLiteStore: Store {
                     END;
                     """)
         }
+        registerMissionMigration(&m)
         return m
     }
 

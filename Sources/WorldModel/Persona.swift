@@ -14,6 +14,16 @@ public enum Accessory: UInt8, CaseIterable, Hashable, Sendable, NamedCase {
     case scarf = 3
     case backpack = 4
     case headphones = 5
+    /// Rewards of missions (docs/missions.md): worn only by personas that earned them.
+    case medal = 6
+    case lanyard = 7
+}
+
+extension Accessory {
+    /// Accessories a persona wears only after completing a mission that gives them (docs/missions.md).
+    public static let rewards: Set<Accessory> = [.medal, .lanyard]
+
+    public var isReward: Bool { Self.rewards.contains(self) }
 }
 
 /// How a persona looks to others: all that others learn about the person behind it.
@@ -84,6 +94,12 @@ public protocol NamedCase: CaseIterable, Codable, RawRepresentable where RawValu
 
 extension NamedCase {
     public var name: String { String(describing: self) }
+
+    /// The case with this name, or nil.
+    public init?(name: String) {
+        guard let value = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = value
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()

@@ -1,6 +1,7 @@
 import Cluster
 import Foundation
 import Hummingbird
+import Missions
 import Storage
 import WorldModel
 
@@ -35,6 +36,7 @@ struct PersonasController {
     @Sendable func create(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
         let account = try await services.requireAccount(request)
         let (name, appearance) = try Self.validate(try await request.decode(as: PersonaInput.self, context: context))
+        if appearance.accessory.isReward { throw Self.notEarned(appearance.accessory) }
         do {
             let persona = try await services.store.createPersona(
                 accountId: account, name: name, appearance: appearance,
@@ -49,6 +51,15 @@ struct PersonasController {
         let account = try await services.requireAccount(request)
         let id = try Self.personaId(context)
         let (name, appearance) = try Self.validate(try await request.decode(as: PersonaInput.self, context: context))
+        if appearance.accessory.isReward {
+            // Only the persona's own completed missions unlock a reward (another persona's stamps do not).
+            guard let found = try await services.store.persona(id: id), found.accountId == account else {
+                throw Self.map(StoreError(.notFound, "no such persona"))
+            }
+            let stamps = try await services.store.stamps(persona: id)
+            let earned = services.missions.rewards(earnedBy: MissionsController.byMission(stamps))
+            guard earned.contains(appearance.accessory.name) else { throw Self.notEarned(appearance.accessory) }
+        }
         do {
             let persona = try await services.store.updatePersona(
                 accountId: account, personaId: id, name: name, appearance: appearance)
@@ -86,6 +97,12 @@ struct PersonasController {
         } catch {
             throw APIError.invalid(error.field, error.reason)
         }
+    }
+
+    static func notEarned(_ accessory: Accessory) -> APIError {
+        APIError.invalid(
+            "appearance.accessory",
+            "'\(accessory.name)' is earned by completing a mission that gives it, as this persona")
     }
 
     static func map(_ error: StoreError) -> APIError {
