@@ -7,7 +7,7 @@ import ServiceLifecycle
 import Storage
 import WorldModel
 
-/// Brings in the missions curators saved, then once a minute turns each ended day of completion
+/// Brings in the missions curators saved, then once a minute (`missionStatsPeriodS`) turns each ended day of completion
 /// counts into one noisy release per mission (`MissionDayRelease`), spending its ε from the
 /// mission's daily budget (`mission:<id>` in the ε ledger), and drops the raw tally.
 struct MissionStatsPublisher: Service {
@@ -18,7 +18,7 @@ struct MissionStatsPublisher: Service {
         await loadSaved()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await publish(services.missions.endedDays(now: services.now()))
-            try? await gracefulShutdown(for: .seconds(60))
+            try? await gracefulShutdown(for: .seconds(services.config.missionStatsPeriodS))
         }
     }
 

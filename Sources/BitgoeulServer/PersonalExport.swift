@@ -26,18 +26,24 @@ public struct PersonalExport: Encodable, Sendable {
     let moderationConcerningMe: [ModerationController.ActionView]
     let notices: [Notice]
     let lifelogVault: Vault?
+    /// Mission stamps your personas earned, by persona id (the day only where you asked to keep it).
+    let stamps: [String: [EarnedStamp]]
     /// Your tag in the transparency log and the staff looks logged under it.
     let transparencyTag: String
     let accessLog: [String]
-    var neverStored = "Positions, movement, chat, presence and docent questions are never stored."
+    var neverStored =
+        "Positions, movement, chat, presence, docent questions and the locations sent while playing missions are never stored."
 
     public static func make(account id: Int64, store: any Store, now: Date) async throws -> PersonalExport? {
         guard let me = try await store.account(id: id) else { return nil }
         let relations = try await store.relations(owner: id)
         let filed = try await store.reportsFiled(by: id, limit: 10_000).map(SafetyController.FiledReport.init)
         let tag = SubjectTag.make(secret: try await store.accountSecret(account: id))
+        let personas = try await store.personas(accountId: id)
+        var stamps: [String: [EarnedStamp]] = [:]
+        for p in personas { stamps[String(p.id)] = try await store.stamps(persona: p.id) }
         return PersonalExport(
-            exportedAt: now, account: me, personas: try await store.personas(accountId: id),
+            exportedAt: now, account: me, personas: personas,
             personaNamesEverHeld: try await store.personaNames(everHeldBy: id),
             blocks: relations.filter { $0.kind == .block }, mutes: relations.filter { $0.kind == .mute },
             friendships: try await store.friendships(account: id), reportsFiled: filed,
@@ -47,7 +53,7 @@ public struct PersonalExport: Encodable, Sendable {
             notices: try await store.notices(account: id, limit: 10_000),
             lifelogVault: try await store.vault(account: id).map {
                 Vault(revision: $0.revision, updatedAt: $0.updatedAt, envelope: $0.blob)
-            },
+            }, stamps: stamps,
             transparencyTag: tag,
             accessLog: try await store.accessEntries(subject: tag, limit: 10_000).map(\.json))
     }

@@ -73,6 +73,8 @@ public struct ServerConfig: Sendable {
     public var helloTimeoutS = 5.0
     /// How hourly visit statistics spend privacy (ε per release, daily cap, suppression threshold).
     public var releasePolicy = ReleasePolicy()
+    /// How often ended days of mission completions are looked for and released (tests shorten it).
+    public var missionStatsPeriodS = 60.0
     /// Days of the privacy budget and of `/stats?date=` are days in this zone.
     public var statsTimeZone = TimeZone(identifier: "Asia/Seoul") ?? .gmt
     /// When an account enters as another persona within `personaSwitchWindowS` of one leaving,

@@ -130,12 +130,20 @@ public struct Lifelog: Codable, Hashable, Sendable {
         public var at: Double
         public var space: String?
         public var title: String
+        /// For a mission entry: the mission's and the checkpoint's ids (docs/missions.md).
+        public var mission: String?
+        public var checkpoint: String?
 
-        public init(kind: String, at: Double, space: String? = nil, title: String) {
+        public init(
+            kind: String, at: Double, space: String? = nil, title: String, mission: String? = nil,
+            checkpoint: String? = nil
+        ) {
             self.kind = kind
             self.at = at
             self.space = space
             self.title = title
+            self.mission = mission
+            self.checkpoint = checkpoint
         }
     }
 

@@ -155,7 +155,7 @@ import WorldModel
         avatar.close()
     }
 
-    struct PersonaBody: Encodable {
+    struct PersonaBody: Encodable, Sendable {
         let name: String
         let appearance: Appearance
     }

@@ -111,9 +111,10 @@ struct MissionsController {
             throw APIError(.conflict, "limit", "this city has \(MissionRules.missionsMax) missions, the most it keeps")
         }
         let json = String(decoding: try MissionRules.encoder().encode(m), as: UTF8.self)
-        let created = try await services.store.saveMission(id: id, json: json, now: services.now())
+        try await services.store.saveMission(id: id, json: json, now: services.now())
         services.missions.put(m)
-        return JSON.response(view(m, now: services.now()), status: created ? .created : .ok)
+        // New to the city (201), or a new version of a shipped or saved mission (200).
+        return JSON.response(view(m, now: services.now()), status: old == nil ? .created : .ok)
     }
 
     @Sendable func stamps(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
