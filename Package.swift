@@ -300,6 +300,7 @@ if Context.environment["BITGOEUL_FUZZ"] != nil {
         ("FuzzVault", ["Privacy", .product(name: "Crypto", package: "swift-crypto")]),
         ("FuzzBackup", ["DataBackup"]),
         ("FuzzFederation", ["Federation", "Envelopes"]),
+        ("FuzzMissions", ["Missions"]),
     ]
     for (name, dependencies) in fuzzTargets {
         package.targets.append(

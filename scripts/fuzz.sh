@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_S=${FUZZ_S:-300}
-TARGETS=${FUZZ_TARGETS:-"FuzzWire FuzzGeoJSON FuzzScenario FuzzWKT FuzzGLB FuzzManifest FuzzCatalogue FuzzVault FuzzBackup FuzzFederation"}
+TARGETS=${FUZZ_TARGETS:-"FuzzWire FuzzGeoJSON FuzzScenario FuzzWKT FuzzGLB FuzzManifest FuzzCatalogue FuzzVault FuzzBackup FuzzFederation FuzzMissions"}
 SCRATCH=.build-fuzz
 SWIFT=${SWIFT:-swift}
 

@@ -104,6 +104,16 @@ def federation():
     write("FuzzFederation", "peers", b"\x02" + peers.encode())
 
 
+def missions():
+    """The shipped mission files (mode byte 0) and a walk of fixes to the ACC (1: 32 bytes a fix)."""
+    import struct
+    for f in sorted((ROOT / "worlds/gwangju/missions").glob("*.json")):
+        write("FuzzMissions", f"mission-{f.stem}", b"\x00" + f.read_bytes())
+    walk = b"".join(struct.pack("<4d", 35.14743 - (60 - 2 * s) / 111320, 126.919358, 8.0, 1791601200.0 + s)
+                    for s in range(40))
+    write("FuzzMissions", "walk", b"\x01" + walk)
+
+
 def backup():
     """A small archive in the backup layout (its database is a stand-in, so restore stops at the check)."""
     files = {"bitgoeul.sqlite": b"SQLite format 3\x00" + bytes(100), "transparency-ed25519.key": b"a2V5\n",
@@ -130,5 +140,6 @@ if __name__ == "__main__":
     vault()
     backup()
     federation()
+    missions()
     for folder in sorted(CORPUS.iterdir()):
         print(f"{folder.name}: {len(list(folder.iterdir()))} seeds")

@@ -22,17 +22,9 @@ struct MissionStatsPublisher: Service {
         }
     }
 
-    /// Saved versions win over the shipped files of the same id; an unreadable one is skipped.
+    /// Saved versions win over the shipped files of the same id.
     func loadSaved() async {
-        let spaces = Set(services.world.spaces.map(\.id))
-        let artworks = Set(services.docent.artworksById.keys)
-        for (id, json) in (try? await services.store.missions()) ?? [] {
-            do {
-                services.missions.put(try MissionRules.decode(Data(json.utf8), spaces: spaces, artworks: artworks))
-            } catch {
-                logger.warning("stored mission does not load; skipped", metadata: ["id": "\(id)", "why": "\(error)"])
-            }
-        }
+        for (id, json) in (try? await services.store.missions()) ?? [] { services.putSavedMission(id, json) }
     }
 
     /// Releases every mission that was open on each ended day, whether anyone played it or not (so
@@ -64,5 +56,24 @@ struct MissionStatsPublisher: Service {
     static func wasOpen(_ m: Mission, from: Date, to: Date) -> Bool {
         guard let w = m.window else { return true }
         return w.opens < to && w.closes > from
+    }
+}
+
+extension Services {
+    /// Puts a mission saved in the store into the book; an unreadable one is skipped with a warning.
+    func putSavedMission(_ id: String, _ json: String) {
+        do {
+            missions.put(
+                try MissionRules.decode(
+                    Data(json.utf8), spaces: Set(world.spaces.map(\.id)), artworks: Set(docent.artworksById.keys)))
+        } catch {
+            logger.warning("stored mission does not load; skipped", metadata: ["id": "\(id)", "why": "\(error)"])
+        }
+    }
+
+    /// Reads one mission another node saved.
+    func reloadMission(_ id: String) async {
+        guard let saved = try? await store.missions().first(where: { $0.id == id }) else { return }
+        putSavedMission(saved.id, saved.json)
     }
 }

@@ -35,6 +35,8 @@ extension Services {
             for live in engine.safety.entities(of: account) where live.link.walker.personaId == persona {
                 live.link.post(system: .remove(reason: "this persona was deleted"))
             }
+        case .missionSaved(let id):
+            await reloadMission(id)
         case .crowdAlert(let space, let text):
             for live in engine.safety.everyone() where engine.safety.rules(live.link.party).moderates(space) {
                 live.link.post(system: .notice(kind: .moderation, entityId: 0, text: text))

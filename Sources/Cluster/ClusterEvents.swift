@@ -18,6 +18,8 @@ public enum ClusterEvent: Codable, Hashable, Sendable {
     case crowdAlert(space: String, text: String)
     /// The persona was deleted: take its avatar out of its space, wherever it walks.
     case personaDeleted(account: Int64, persona: Int64)
+    /// A curator saved this mission: read it from the shared store.
+    case missionSaved(id: String)
 }
 
 /// Sends events to the other nodes and hands theirs on; a node ignores its own.

@@ -149,7 +149,7 @@ import WorldModel
             "/healthz", "/api/v1/world", "/api/v1/accounts", "/api/v1/sessions", "/api/v1/personas", "/api/v1/connect",
             "/metrics", "/api/v1/me", "/api/v1/me/vault", "/api/v1/me/access-log", "/api/v1/transparency/head",
             "/api/v1/transparency/key", "/api/v1/transparency/consistency", "/api/v1/stats/visits",
-            "/api/v1/stats/heatmap",
+            "/api/v1/stats/heatmap", "/api/v1/missions", "/api/v1/missions/{id}/fix", "/api/v1/stats/missions",
         ] {
             #expect(paths[path] != nil, "openapi.json documents \(path)")
         }

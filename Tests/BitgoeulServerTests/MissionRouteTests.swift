@@ -128,6 +128,13 @@ import WorldModel
                 #expect(last?.verdict?.state != "refused", "\(String(describing: last?.verdict))")
             }
             #expect(last?.verdict?.state == "stamped" && last?.stamps == ["acc"] && last?.next == "chungjangro")
+            // An answer is length-limited, and only someone who has arrived may answer.
+            let long = AnswerBody(persona: persona, checkpoint: "chungjangro", answer: String(repeating: "김", count: 201))
+            let tooLong = await Self.failure(walker.api, "POST", "/api/v1/missions/\(Self.tour)/answer", body: long)
+            #expect(tooLong?.status == 422 && tooLong?.message.contains("answer") == true)
+            let early = AnswerBody(persona: persona, checkpoint: "chungjangro", answer: "김덕령")
+            let notThere = await Self.failure(walker.api, "POST", "/api/v1/missions/\(Self.tour)/answer", body: early)
+            #expect(notThere?.code == "not_there")
             // A flood of fixes is refused with 429.
             var statuses: [Int] = []
             for _ in 0..<8 {
@@ -163,6 +170,12 @@ import WorldModel
             let biennale = try await client.get("/api/v1/stats/missions?mission=biennale-day-2026&date=2026-10-10").1
             #expect(biennale["release"] is [String: Any])
         }
+    }
+
+    struct AnswerBody: Encodable, Sendable {
+        let persona: Int64
+        let checkpoint: String
+        let answer: String
     }
 
     struct FixBody: Encodable, Sendable {

@@ -1,3 +1,4 @@
+import Cluster
 import Docent
 import Foundation
 import Hummingbird
@@ -113,6 +114,8 @@ struct MissionsController {
         let json = String(decoding: try MissionRules.encoder().encode(m), as: UTF8.self)
         try await services.store.saveMission(id: id, json: json, now: services.now())
         services.missions.put(m)
+        // The other nodes of a cluster read it from the shared store.
+        services.events?.send(.missionSaved(id: id))
         // New to the city (201), or a new version of a shipped or saved mission (200).
         return JSON.response(view(m, now: services.now()), status: old == nil ? .created : .ok)
     }
