@@ -129,7 +129,8 @@ import WorldModel
             }
             #expect(last?.verdict?.state == "stamped" && last?.stamps == ["acc"] && last?.next == "chungjangro")
             // An answer is length-limited, and only someone who has arrived may answer.
-            let long = AnswerBody(persona: persona, checkpoint: "chungjangro", answer: String(repeating: "김", count: 201))
+            let long = AnswerBody(
+                persona: persona, checkpoint: "chungjangro", answer: String(repeating: "김", count: 201))
             let tooLong = await Self.failure(walker.api, "POST", "/api/v1/missions/\(Self.tour)/answer", body: long)
             #expect(tooLong?.status == 422 && tooLong?.message.contains("answer") == true)
             let early = AnswerBody(persona: persona, checkpoint: "chungjangro", answer: "김덕령")
