@@ -89,6 +89,19 @@ public struct MissionDesk: Sendable {
         var seenS: Double
         var wrongSinceS = 0.0
         var wrong = 0
+        /// Online checks allowed now (refilled at the fix rate), and when last refilled.
+        var checkTokens = -1.0
+        var checkTokensAtS = 0.0
+
+        /// Takes one online check from the play's budget (the same rate as on-site fixes).
+        mutating func takeCheck(nowS: Double, rules: ArrivalRules) -> Bool {
+            if checkTokens < 0 { checkTokens = rules.fixesBurst }
+            checkTokens = min(rules.fixesBurst, checkTokens + max(0, nowS - checkTokensAtS) * rules.fixesPerS)
+            checkTokensAtS = nowS
+            guard checkTokens >= 1 else { return false }
+            checkTokens -= 1
+            return true
+        }
     }
 
     struct Meeting: Hashable {
@@ -135,7 +148,7 @@ public struct MissionDesk: Sendable {
     ) throws(Full) -> Verdict? {
         let nowS = now.timeIntervalSince1970
         var target = next(player, in: mission, stamps: stamps, wanted: wanted)
-        if mission.order == .free, wanted == nil, plays[Key(persona: player.persona, mission: mission.id)] == nil {
+        if choosesNearest(player, mission, stamps: stamps, wanted: wanted) {
             target = nearest(to: fix, among: mission.checkpoints.filter { !stamps.contains($0.id) }) ?? target
         }
         guard let checkpoint = target else { return nil }
@@ -173,8 +186,19 @@ public struct MissionDesk: Sendable {
         now: Date, timeZone: TimeZone, blocked: Set<Int64> = []
     ) throws(Full) -> Verdict? {
         let nowS = now.timeIntervalSince1970
-        guard let checkpoint = next(player, in: mission, stamps: stamps, wanted: wanted) else { return nil }
+        var target = next(player, in: mission, stamps: stamps, wanted: wanted)
+        if let spot, choosesNearest(player, mission, stamps: stamps, wanted: wanted) {
+            target = nearest(to: spot, among: mission.checkpoints.filter { !stamps.contains($0.id) }) ?? target
+        }
+        guard let checkpoint = target else { return nil }
         var play = try take(player, mission, checkpoint, nowS: nowS)
+        guard play.takeCheck(nowS: nowS, rules: rules) else {
+            var refused = Verdict(checkpoint.id, .refused)
+            refused.reason = Refusal.tooMany.rawValue
+            refused.message = Refusal.tooMany.message
+            plays[Key(persona: player.persona, mission: mission.id)] = play
+            return refused
+        }
         var verdict = Verdict(checkpoint.id, .onTheWay)
         if let spot, spot.space == checkpoint.mirror.space {
             let dx = checkpoint.mirror.x - spot.x
@@ -313,6 +337,23 @@ public struct MissionDesk: Sendable {
         return verdict
     }
 
+    /// A free mission without a wanted checkpoint plays the nearest one without a stamp, chosen when
+    /// the play starts and again after each stamp.
+    private func choosesNearest(_ player: Player, _ mission: Mission, stamps: Set<String>, wanted: String?) -> Bool {
+        guard mission.order == .free, wanted == nil else { return false }
+        guard let playing = plays[Key(persona: player.persona, mission: mission.id)]?.checkpoint else { return true }
+        return stamps.contains(playing)
+    }
+
+    /// The checkpoint whose mirror is nearest the spot, in the spot's space.
+    private func nearest(to spot: MirrorSpot, among checkpoints: [Checkpoint]) -> Checkpoint? {
+        checkpoints.filter { $0.mirror.space == spot.space }.min { a, b in
+            let da = (a.mirror.x - spot.x) * (a.mirror.x - spot.x) + (a.mirror.y - spot.y) * (a.mirror.y - spot.y)
+            let db = (b.mirror.x - spot.x) * (b.mirror.x - spot.x) + (b.mirror.y - spot.y) * (b.mirror.y - spot.y)
+            return da < db
+        }
+    }
+
     private func nearest(to fix: Fix, among checkpoints: [Checkpoint]) -> Checkpoint? {
         guard fix.latitude.isFinite, fix.longitude.isFinite else { return nil }
         return checkpoints.min { a, b in
@@ -324,9 +365,10 @@ public struct MissionDesk: Sendable {
         }
     }
 
-    /// Forgets idle plays and stale meeting marks, at most once a minute unless `force`.
+    /// Forgets idle plays and stale meeting marks, at most once a minute (once a second when `force`).
     private mutating func sweep(nowS: Double, force: Bool) {
-        guard force || nowS - sweptS >= 60 else { return }
+        // Forced (the desk is full) at most once a second, so a full desk is not swept per request.
+        guard nowS - sweptS >= (force ? 1 : 60) else { return }
         sweptS = nowS
         let idle = idleS
         plays = plays.filter { nowS - $0.value.seenS < idle }

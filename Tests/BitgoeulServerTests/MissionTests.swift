@@ -67,7 +67,8 @@ import WorldModel
         throw TestFailure("did not reach (\(x), \(y))")
     }
 
-    /// Checks every 300 ms until the verdict is `state` (the tick tells where it sees avatars once a second).
+    /// Checks every 600 ms (within the two checks a second allowed) until the verdict is `state`; the
+    /// tick tells where it sees avatars once a second.
     static func checkUntil(
         _ api: BitgoeulAPI, _ mission: String, _ persona: Int64, _ state: String, timeoutS: Double = 5
     ) async throws -> BitgoeulAPI.MissionProgress {
@@ -76,7 +77,7 @@ import WorldModel
         while Date() < deadline {
             last = try await api.missionCheck(mission, persona: persona)
             if last?.verdict?.state == state { return last! }
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(600))
         }
         throw TestFailure("no '\(state)' verdict: \(String(describing: last?.verdict))")
     }
@@ -92,7 +93,7 @@ import WorldModel
         var away = try await api.missionCheck(tour, persona: persona)
         for _ in 0..<10 where away.verdict?.distanceM == nil {
             // The tick tells where it sees each avatar once a second.
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(600))
             away = try await api.missionCheck(tour, persona: persona)
         }
         #expect(away.verdict?.state == "onTheWay" && away.verdict?.checkpoint == "acc")

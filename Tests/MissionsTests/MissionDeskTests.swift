@@ -156,6 +156,28 @@ import Testing
         #expect(m.availability(at: Self.noon.addingTimeInterval(-7 * 3600)) == .night, "05:00 in October")
     }
 
+    @Test func onlineChecksAreRateLimitedAndAFreeMissionPlaysTheNearestCheckpoint() throws {
+        var desk = MissionDesk()
+        let p = MissionDesk.Player(account: 1, persona: 10)
+        let day = Mission(
+            id: "day", title: Self.text("t"), story: Self.text("s"), order: .free,
+            checkpoints: [
+                Self.checkpoint("far", space: "hall", task: .reach),
+                Checkpoint(
+                    id: "near", name: Self.text("n"), place: .init(latitude: 35.2, longitude: 126.9, radiusM: 30),
+                    mirror: .init(space: "hall", x: 90, y: 0, radiusM: 5), task: .reach, stamp: Self.text("n")),
+            ])
+        let verdicts = try (0..<7).map { _ in
+            try desk.check(spot("hall", 80), of: p, mission: day, stamps: [], now: Self.noon, timeZone: Self.seoul)
+        }
+        #expect(verdicts[0]?.checkpoint == "near" && verdicts[0]?.distanceM == 10)
+        #expect(verdicts.filter { $0?.reason == "too_many" }.count == 2, "a burst of five, then two a second")
+        let later = try desk.check(
+            spot("hall", 80), of: p, mission: day, stamps: [], now: Self.noon.addingTimeInterval(1),
+            timeZone: Self.seoul)
+        #expect(later?.state == .onTheWay)
+    }
+
     @Test func theDeskHoldsAtMostItsPlaysAndForgetsIdleOnes() throws {
         var desk = MissionDesk(playsMax: 3, idleS: 600)
         for persona in 1...3 {

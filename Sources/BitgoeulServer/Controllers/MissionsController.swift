@@ -219,6 +219,9 @@ struct MissionsController {
                 spot, of: player, mission: m, stamps: stamps, wanted: body.checkpoint, now: now,
                 timeZone: services.missions.timeZone, blocked: blocked)
         }
+        if verdict?.reason == Refusal.tooMany.rawValue {
+            throw APIError.tooMany("too_many", "too many checks; one every two seconds is plenty", retryAfterS: 1)
+        }
         try await keep(verdict, m, player, &stamps, keepDate: body.keepDate ?? false)
         return JSON.response(try await progress(m, player, stamps: stamps, verdict: verdict))
     }
