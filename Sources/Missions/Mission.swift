@@ -1,17 +1,6 @@
 import Foundation
 import WorldModel
 
-/// A text in both of the city's languages.
-public struct Bilingual: Codable, Hashable, Sendable {
-    public var ko: String
-    public var en: String
-
-    public init(ko: String, en: String) {
-        self.ko = ko
-        self.en = en
-    }
-}
-
 /// A location game (docs/missions.md): checkpoints that are real places and their mirrors in
 /// Bitgoeul, each with a task and a stamp, and an accessory for completing them all.
 public struct Mission: Codable, Hashable, Sendable {
@@ -42,8 +31,8 @@ public struct Mission: Codable, Hashable, Sendable {
 
     public var format: Int
     public var id: String
-    public var title: Bilingual
-    public var story: Bilingual
+    public var title: LocalizedText
+    public var story: LocalizedText
     public var window: Window?
     public var order: Order
     /// Played only while the sun is up at the checkpoint (protects under-age players).
@@ -52,7 +41,7 @@ public struct Mission: Codable, Hashable, Sendable {
     public var checkpoints: [Checkpoint]
 
     public init(
-        id: String, title: Bilingual, story: Bilingual, window: Window? = nil, order: Order,
+        id: String, title: LocalizedText, story: LocalizedText, window: Window? = nil, order: Order,
         daylightOnly: Bool = false, reward: Reward? = nil, checkpoints: [Checkpoint]
     ) {
         self.format = 1
@@ -108,13 +97,14 @@ public struct Checkpoint: Codable, Hashable, Sendable {
     }
 
     public var id: String
-    public var name: Bilingual
+    public var name: LocalizedText
     public var place: Place
     public var mirror: Mirror
     public var task: MissionTask
-    public var stamp: Bilingual
+    public var stamp: LocalizedText
 
-    public init(id: String, name: Bilingual, place: Place, mirror: Mirror, task: MissionTask, stamp: Bilingual) {
+    public init(id: String, name: LocalizedText, place: Place, mirror: Mirror, task: MissionTask, stamp: LocalizedText)
+    {
         self.id = id
         self.name = name
         self.place = place
@@ -129,9 +119,9 @@ public enum MissionTask: Hashable, Sendable {
     /// Being there is enough.
     case reach
     /// A free-text question; any of `answers` is right (compared with `Answers.fold`).
-    case question(prompt: Bilingual, answers: [String])
+    case question(prompt: LocalizedText, answers: [String])
     /// A multiple-choice question; `answer` is the index of the right choice.
-    case choice(prompt: Bilingual, choices: [Bilingual], answer: Int)
+    case choice(prompt: LocalizedText, choices: [LocalizedText], answer: Int)
     /// Find a work of the docent catalogue and name it.
     case artwork(id: String)
     /// This many distinct accounts inside the checkpoint at once.
@@ -172,10 +162,10 @@ extension MissionTask: Codable {
         case "reach":
             self = .reach
         case "question":
-            let prompt = try c.decode(Bilingual.self, forKey: .prompt)
+            let prompt = try c.decode(LocalizedText.self, forKey: .prompt)
             if c.contains(.choices) {
                 self = .choice(
-                    prompt: prompt, choices: try c.decode([Bilingual].self, forKey: .choices),
+                    prompt: prompt, choices: try c.decode([LocalizedText].self, forKey: .choices),
                     answer: try c.decode(Int.self, forKey: .answer))
             } else {
                 self = .question(prompt: prompt, answers: try c.decode([String].self, forKey: .answers))

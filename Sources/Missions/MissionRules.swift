@@ -201,7 +201,7 @@ public enum MissionRules {
         return nil
     }
 
-    static func textProblem(_ text: Bilingual, _ field: String, max: Int) -> MissionProblem? {
+    static func textProblem(_ text: LocalizedText, _ field: String, max: Int) -> MissionProblem? {
         for (language, value) in [("ko", text.ko), ("en", text.en)] {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, value.count <= max else {
                 return MissionProblem("\(field).\(language)", "1 to \(max) characters")

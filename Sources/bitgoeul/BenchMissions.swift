@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Missions
+import WorldModel
 
 extension Bench {
     /// `bitgoeul bench missions`: on-site fixes judged per second on this thread (the whole desk:
@@ -18,7 +19,7 @@ extension Bench {
                 throw ValidationError("--players is 1...200000 and --fixes 2...600")
             }
             let place = Checkpoint.Place(latitude: 35.14743, longitude: 126.919358, radiusM: 35)
-            let text = Bilingual(ko: "광장", en: "Square")
+            let text = LocalizedText(ko: "광장", en: "Square")
             let mission = Mission(
                 id: "bench", title: text, story: text, order: .ordered,
                 checkpoints: [

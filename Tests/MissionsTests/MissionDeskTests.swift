@@ -2,6 +2,7 @@ import Foundation
 import Missions
 import Privacy
 import Testing
+import WorldModel
 
 /// The play state machine: online arrivals from the server's own positions, answers, "meet here"
 /// counted by account across on-site and online players, scheduled and windowed checkpoints,
@@ -11,7 +12,7 @@ import Testing
     /// 2026-10-10 12:00 in Gwangju (a Biennale day, at noon).
     static let noon = Date(timeIntervalSince1970: 1_791_601_200)
 
-    static func text(_ s: String) -> Bilingual { Bilingual(ko: s, en: s) }
+    static func text(_ s: String) -> LocalizedText { LocalizedText(ko: s, en: s) }
 
     static func checkpoint(_ id: String, space: String, task: MissionTask, lat: Double = 35.14743) -> Checkpoint {
         Checkpoint(

@@ -2,13 +2,14 @@ import Docent
 import Foundation
 import Missions
 import Storage
+import WorldModel
 
 /// What the missions API answers (docs/missions.md §2–3). No view carries a right answer.
 extension MissionsController {
     struct MissionView: Encodable {
         let id: String
-        let title: Bilingual
-        let story: Bilingual
+        let title: LocalizedText
+        let story: LocalizedText
         let window: Mission.Window?
         let order: String
         let daylightOnly: Bool
@@ -21,11 +22,11 @@ extension MissionsController {
 
     struct CheckpointView: Encodable {
         let id: String
-        let name: Bilingual
+        let name: LocalizedText
         let place: Checkpoint.Place
         let mirror: Checkpoint.Mirror
         let task: TaskView
-        let stamp: Bilingual
+        let stamp: LocalizedText
 
         init(_ c: Checkpoint, services: Services) {
             id = c.id
@@ -41,8 +42,8 @@ extension MissionsController {
     /// find, how many must meet, when it opens; never the answer.
     struct TaskView: Encodable {
         let kind: String
-        var prompt: Bilingual?
-        var choices: [Bilingual]?
+        var prompt: LocalizedText?
+        var choices: [LocalizedText]?
         var artist: String?
         var year: Int?
         var players: Int?
@@ -84,8 +85,8 @@ extension MissionsController {
 
     struct WaitingView: Encodable {
         let kind: String
-        var prompt: Bilingual?
-        var choices: [Bilingual]?
+        var prompt: LocalizedText?
+        var choices: [LocalizedText]?
         var artist: String?
         var year: Int?
         var here: Int?

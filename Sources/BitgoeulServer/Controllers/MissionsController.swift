@@ -172,25 +172,10 @@ struct MissionsController {
         let m = try mission(context)
         let body = try await request.decode(as: FixBody.self, context: context)
         try await requireOwn(body.persona, account)
-        let player = MissionDesk.Player(account: account, persona: body.persona)
-        var stamps = try await stamps(body.persona, m)
-        let now = services.now()
-        let next = services.missions.withDesk { $0.next(player, in: m, stamps: stamps, wanted: body.checkpoint) }
-        guard let next, m.availability(at: now, checkpoint: next) == .open else {
-            return JSON.response(try await progress(m, player, stamps: stamps, verdict: nil))
-        }
-        let blocked = try await blockedIfMeeting(m, account)
         let fix = Fix(latitude: body.latitude, longitude: body.longitude, accuracyM: body.accuracyM, timeS: body.timeS)
-        let verdict = try judged { (desk: inout MissionDesk) throws(MissionDesk.Full) in
-            try desk.receive(
-                fix, from: player, mission: m, stamps: stamps, wanted: body.checkpoint, now: now,
-                timeZone: services.missions.timeZone, blocked: blocked)
-        }
-        if verdict?.reason == Refusal.tooMany.rawValue {
-            throw APIError.tooMany("too_many", Refusal.tooMany.message, retryAfterS: 1)
-        }
-        try await keep(verdict, m, player, &stamps, keepDate: body.keepDate ?? false)
-        return JSON.response(try await progress(m, player, stamps: stamps, verdict: verdict))
+        return try await play(
+            m, MissionDesk.Player(account: account, persona: body.persona), .onSite(fix), wanted: body.checkpoint,
+            keepDate: body.keepDate ?? false)
     }
 
     /// An online player's check, at the position the space's tick holds for the persona's avatar.
@@ -199,7 +184,6 @@ struct MissionsController {
         let m = try mission(context)
         let body = try await request.decode(as: CheckBody.self, context: context)
         try await requireOwn(body.persona, account)
-        let player = MissionDesk.Player(account: account, persona: body.persona)
         guard let link = services.engine.safety.entity(persona: body.persona)?.link, !link.isClosed else {
             throw APIError(
                 .conflict, "not_in_world", "the persona is in no space of this server; enter one to play online")
@@ -207,22 +191,53 @@ struct MissionsController {
         // A spot from before a teleport is not where the avatar is now.
         let seen = link.lastSeen.flatMap { $0.space == link.currentSpace ? $0 : nil }
         let spot = seen.map { MissionDesk.MirrorSpot(space: $0.space, x: Double($0.x), y: Double($0.y)) }
-        var stamps = try await stamps(body.persona, m)
+        return try await play(
+            m, MissionDesk.Player(account: account, persona: body.persona), .online(spot), wanted: body.checkpoint,
+            keepDate: body.keepDate ?? false)
+    }
+
+    /// Where a play request is judged from.
+    enum Whereabouts {
+        /// A phone's fix.
+        case onSite(Fix)
+        /// Where the tick sees the avatar (nil: not yet seen in its current space).
+        case online(MissionDesk.MirrorSpot?)
+    }
+
+    /// Judges a fix or a check: nothing while the mission (or its next checkpoint) is closed; the
+    /// stamp stored when earned; too many requests refused with 429.
+    func play(_ m: Mission, _ player: MissionDesk.Player, _ whereabouts: Whereabouts, wanted: String?, keepDate: Bool)
+        async throws -> Response
+    {
+        var stamps = try await stamps(player.persona, m)
         let now = services.now()
-        let next = services.missions.withDesk { $0.next(player, in: m, stamps: stamps, wanted: body.checkpoint) }
+        let next = services.missions.withDesk { $0.next(player, in: m, stamps: stamps, wanted: wanted) }
         guard let next, m.availability(at: now, checkpoint: next) == .open else {
             return JSON.response(try await progress(m, player, stamps: stamps, verdict: nil))
         }
-        let blocked = try await blockedIfMeeting(m, account)
-        let verdict = try judged { (desk: inout MissionDesk) throws(MissionDesk.Full) in
-            try desk.check(
-                spot, of: player, mission: m, stamps: stamps, wanted: body.checkpoint, now: now,
-                timeZone: services.missions.timeZone, blocked: blocked)
+        let blocked = try await blockedIfMeeting(m, player.account)
+        let zone = services.missions.timeZone
+        let verdict: MissionDesk.Verdict?
+        do {
+            verdict = try services.missions.withDesk { (desk: inout MissionDesk) throws(MissionDesk.Full) in
+                switch whereabouts {
+                case .onSite(let fix):
+                    try desk.receive(
+                        fix, from: player, mission: m, stamps: stamps, wanted: wanted, now: now, timeZone: zone,
+                        blocked: blocked)
+                case .online(let spot):
+                    try desk.check(
+                        spot, of: player, mission: m, stamps: stamps, wanted: wanted, now: now, timeZone: zone,
+                        blocked: blocked)
+                }
+            }
+        } catch {
+            throw APIError.busy
         }
         if verdict?.reason == Refusal.tooMany.rawValue {
-            throw APIError.tooMany("too_many", "too many checks; one every two seconds is plenty", retryAfterS: 1)
+            throw APIError.tooMany("too_many", Refusal.tooMany.message, retryAfterS: 1)
         }
-        try await keep(verdict, m, player, &stamps, keepDate: body.keepDate ?? false)
+        try await keep(verdict, m, player, &stamps, keepDate: keepDate)
         return JSON.response(try await progress(m, player, stamps: stamps, verdict: verdict))
     }
 
@@ -295,16 +310,6 @@ struct MissionsController {
     func blockedIfMeeting(_ m: Mission, _ account: Int64) async throws -> Set<Int64> {
         guard m.checkpoints.contains(where: { if case .meet = $0.task { true } else { false } }) else { return [] }
         return try await services.store.blockedEitherWay(account: account)
-    }
-
-    func judged(_ body: (inout MissionDesk) throws(MissionDesk.Full) -> MissionDesk.Verdict?) throws
-        -> MissionDesk.Verdict?
-    {
-        do {
-            return try services.missions.withDesk(body)
-        } catch {
-            throw APIError.busy
-        }
     }
 
     /// Stores a stamp just earned (the day only when asked), and counts it for the day's release.
