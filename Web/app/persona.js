@@ -1,9 +1,12 @@
-// Sign in or register, then create and edit up to five personas with a live 3D preview.
+// Sign in or register, then create and edit up to five personas with a live 3D preview. A persona that completed a
+// mission with a reward may wear it (the server refuses a reward accessory to any other).
 import * as THREE from "three";
 import { figure } from "../world/figure.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { api } from "../net/api.js";
-import { byId } from "../ui/dom.js";
+import { REWARDS, personaStamps } from "../net/missions.js";
+import { byId, element } from "../ui/dom.js";
+import { errorText } from "../ui/errors.js";
 import { showSafety } from "../ui/safety.js";
 import { showPrivacy } from "../ui/privacy.js";
 
@@ -24,6 +27,26 @@ let editing = null;  // the persona id being edited, or null for a new one
 function say(text, error = false) {
   $("status").textContent = text;
   $("status").className = error ? "error" : "";
+}
+
+/** This page's fields with the rules a refused value broke, in words (the server's reason is in English). */
+const FIELD_KEYS = {
+  username: "invalidField_username", password: "invalidField_password", name: "invalidField_personaName",
+  "appearance.accessory": "invalidField_rewardAccessory",
+};
+
+/**
+ * Says why a request failed; a session that has ended (401 unauthorized) goes back to the sign-in form.
+ * @param {any} error
+ */
+function failed(error) {
+  if (error?.code === "unauthorized") {
+    token = null;
+    localStorage.removeItem("bitgoeul.token");
+    $("signin").hidden = false;
+    $("editor").hidden = true;
+  }
+  say(errorText(error, { unauthorized: "sessionEnded" }, FIELD_KEYS), true);
 }
 
 // The preview: the figure turning slowly under soft light.
@@ -57,6 +80,33 @@ renderer.setAnimationLoop((time) => {
   renderer.render(scene, camera);
 });
 
+/** Counts the stamp requests, so that only the latest is shown. */
+let rewardRequest = 0;
+
+/**
+ * Offers the reward accessories persona `id` has earned on missions, each marked as earned; none for a new persona.
+ * A reply for a persona no longer being edited (another was chosen meanwhile) is ignored.
+ * @param {number | null} id
+ */
+async function offerRewards(id) {
+  const mine = ++rewardRequest;
+  const clear = () => { for (const old of look.accessory.querySelectorAll("option[data-reward]")) old.remove(); };
+  clear();
+  if (!id) return;
+  let rewards = [];
+  try {
+    rewards = (await personaStamps(id)).rewards ?? [];
+  } catch {
+    return;  // without its stamps the persona is offered the ordinary accessories
+  }
+  if (mine !== rewardRequest || editing !== id) return;
+  clear();
+  for (const name of rewards.filter((r) => REWARDS.includes(r))) {
+    look.accessory.append(element("option", { value: name, textContent: t("rewardAccessory", { name: t(`acc_${name}`) }),
+      dataset: { reward: name } }));
+  }
+}
+
 async function showPersonas() {
   const { personas, max } = await api("GET", "/api/v1/personas");
   $("signin").hidden = true;
@@ -72,15 +122,22 @@ async function showPersonas() {
     enter.textContent = ` ${t("enter")}`;
     const edit = document.createElement("button");
     edit.textContent = t("edit");
-    edit.onclick = () => {
+    edit.onclick = async () => {
       editing = p.id;
+      await offerRewards(p.id);
+      if (editing !== p.id) return;  // another persona was chosen while its rewards came
       nameInput.value = p.name;
       for (const [k, control] of Object.entries(look)) control.value = p.appearance[k];
       redraw();
     };
     const remove = document.createElement("button");
     remove.textContent = t("delete");
-    remove.onclick = async () => { await api("DELETE", `/api/v1/personas/${p.id}`); showPersonas(); };
+    remove.onclick = async () => {
+      try {
+        await api("DELETE", `/api/v1/personas/${p.id}`);
+        await showPersonas();
+      } catch (error) { failed(error); }
+    };
     li.append(name, enter, " ", edit, " ", remove);
     list.append(li);
   }
@@ -96,14 +153,14 @@ $("account").addEventListener("submit", async (e) => {
     token = session.token;
     localStorage.setItem("bitgoeul.token", token);
     await showPersonas();
-  } catch (error) { say(error.message, true); }
+  } catch (error) { failed(error); }
 });
 
 $("register").addEventListener("click", async () => {
   try {
     await api("POST", "/api/v1/accounts", { username: username.value, password: password.value });
     byId("account", "form").requestSubmit();
-  } catch (error) { say(error.message, true); }
+  } catch (error) { failed(error); }
 });
 
 $("persona").addEventListener("submit", async (e) => {
@@ -113,8 +170,10 @@ $("persona").addEventListener("submit", async (e) => {
     if (editing) await api("PUT", `/api/v1/personas/${editing}`, body); else await api("POST", "/api/v1/personas", body);
     editing = null;
     nameInput.value = "";
+    await offerRewards(null);
+    redraw();
     await showPersonas();
-  } catch (error) { say(error.message, true); }
+  } catch (error) { failed(error); }
 });
 
 if (token) showPersonas().catch(() => { token = null; localStorage.removeItem("bitgoeul.token"); });

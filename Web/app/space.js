@@ -13,6 +13,7 @@ import { byId } from "../ui/dom.js";
 import { Hud } from "../ui/hud.js";
 import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { Log } from "../ui/log.js";
+import { MissionPanel } from "../ui/missions.js";
 import { openPersonMenu } from "../ui/people.js";
 import { Tours } from "../ui/tour.js";
 import { Travel } from "../ui/travel.js";
@@ -20,6 +21,7 @@ import { Avatars } from "../world/avatars.js";
 import { CrowdOverlay } from "../world/crowd.js";
 import { figure } from "../world/figure.js";
 import { Gallery } from "../world/gallery.js";
+import { MissionMarker } from "../world/missionmarker.js";
 import { bindControls, step } from "../world/movement.js";
 import { buildSpace } from "../world/place.js";
 import { animate, follow, init } from "../world/scene.js";
@@ -97,6 +99,10 @@ const ctx = {
   state, connection, send, enter, hud, log, tours, openMenu, presence, avatars, gallery, crowdOverlay, travel,
 };
 hud.bind(state, send, crowdOverlay);
+// Missions are played by a persona of this account (a guest or a visitor from another city is shown how to sign in).
+const missions = new MissionPanel(byId("missionbox", "details"), { state, world, lang, send,
+  personaId: sessionToken && !visitTicket ? personaId : 0, marker: new MissionMarker(view.scene) });
+missions.resume();
 
 /** Draws space `id` (once), its credit and its exhibitions. */
 async function enter(id) {
@@ -140,6 +146,7 @@ const frames = animate(view, (dt) => {
   follow(view, me, state.self, dt);
   avatars.update(dt);
   docent.show(gallery.nearest(state.self.x, state.self.y));
+  missions.frame(dt);
 });
 /** Frame-time percentiles over the last 600 frames, the people in view and the JS heap, for the benchmark. */
 function frameStats() {
@@ -149,7 +156,7 @@ function frameStats() {
 // For the browser tests and the benchmark (scripts/web_bench.py).
 window.bitgoeul = {
   get solar() { return state.solar; }, avatars, self: state.self, connection, frameStats, crowdOverlay, gallery,
-  openPersonMenu: (id, name) => openPersonMenu({ id, name }, send), get joined() { return state.joined; },
+  openPersonMenu: (id, name) => openPersonMenu({ id, name }, send), get joined() { return state.joined; }, missions,
   // A visitor's home (the server's `visiting`), or null at home.
   get visiting() { return travel.visit; },
 };

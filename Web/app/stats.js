@@ -1,8 +1,11 @@
 // Planners' view of the city's visits: hourly noisy releases per space (counts, mean dwell, the ε
-// each cost against the day's budget) and one hour's heatmap. Nobody can see a person here.
+// each cost against the day's budget) and one hour's heatmap; and each mission's day of stamps, per checkpoint, as
+// noisy as the visits. Nobody can see a person here.
 import { api } from "../net/api.js";
-import { byId } from "../ui/dom.js";
-import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
+import { listMissions, missionStats } from "../net/missions.js";
+import { byId, element } from "../ui/dom.js";
+import { errorText } from "../ui/errors.js";
+import { languageSwitch, loadLocale, localized, t } from "../ui/i18n.js";
 
 const lang = await loadLocale();
 languageSwitch(byId("lang", "select"), lang);
@@ -47,7 +50,7 @@ async function showDay() {
       await showHeat();
     }
   } catch (error) {
-    $("budget").textContent = error.message;
+    $("budget").textContent = errorText(error);
     $("budget").className = "error";
   }
 }
@@ -77,8 +80,55 @@ async function showHeat() {
   } catch (error) {
     if (mine !== heatRequest) return;
     svg.replaceChildren();
-    $("heat-note").textContent = error.message;
+    $("heat-note").textContent = errorText(error);
   }
+}
+
+let missionRequest = 0;
+/** @type {import("../net/missions.js").Mission[]} */
+let missions = [];
+
+/** The chosen mission's stamps of the chosen day per checkpoint: released once the day is over, with noise. */
+async function showMissionDay() {
+  const mine = ++missionRequest;
+  const mission = missions.find((m) => m.id === byId("mission", "select").value);
+  const budget = byId("mission-budget", "p");
+  const table = byId("mission-counts", "table");
+  if (!mission) return;
+  try {
+    const day = await missionStats(mission.id, date.value);
+    if (mine !== missionRequest) return;
+    budget.className = "meta";
+    const release = day.release;
+    budget.textContent = [t("statsMissionBudget", { spent: Number(day.epsilonSpent).toFixed(2), cap: day.dailyCap }),
+      release ? t("statsMissionRelease", { scale: Number(release.scale).toFixed(1), threshold: release.threshold })
+        : t("statsMissionNoRelease")].join(" ");
+    table.replaceChildren(element("tr", {}, element("th", { textContent: t("playCheckpoint") }),
+      element("th", { textContent: t("statsStamps") })),
+    ...(release ? mission.checkpoints.map((c) => element("tr", {}, element("td", { textContent: localized(c.name, lang) }),
+      element("td", { textContent: fmt(release.checkpoints?.[c.id], 1) }))) : []));
+  } catch (error) {
+    if (mine !== missionRequest) return;
+    table.replaceChildren();
+    budget.textContent = errorText(error);
+    budget.className = "error";
+  }
+}
+
+/** The missions to choose from; the section stays hidden when there are none. */
+async function loadMissions() {
+  try {
+    missions = (await listMissions()).filter((m) => Array.isArray(m.checkpoints));
+  } catch {
+    return;  // the visits are the page; missions are extra
+  }
+  if (!missions.length) return;
+  const select = byId("mission", "select");
+  select.replaceChildren(...missions.map((m) => element("option", { value: m.id, textContent: localized(m.title, lang) })));
+  select.addEventListener("change", showMissionDay);
+  date.addEventListener("change", showMissionDay);
+  byId("mission-stats", "section").hidden = false;
+  await showMissionDay();
 }
 
 const world = await (await fetch("/api/v1/world")).json();
@@ -95,3 +145,4 @@ space.addEventListener("change", showDay);
 date.addEventListener("change", showDay);
 hour.addEventListener("change", showHeat);
 await showDay();
+await loadMissions();

@@ -23,12 +23,32 @@ export function saveLocal(entries) {
   localStorage.setItem(KEY, JSON.stringify(entries.slice(-ENTRIES_MAX)));
 }
 
-/** Adds what just happened (visit, exhibition, tourStop, mission); a repeat within 10 minutes is skipped. */
-export function record(kind, space, title) {
+/**
+ * Whether an entry about to be added repeats one of `entries` from the last 10 minutes: the same kind and space, and
+ * the same mission and checkpoint where it names them (a stamp: its title is in the language of the page that
+ * earned it), else the same title.
+ * @param {{ kind: string, at: number, space: string | null, title: string, mission?: string, checkpoint?: string }[]} entries
+ * @param {{ kind: string, at: number, space: string | null, title: string, mission?: string, checkpoint?: string }} entry
+ */
+export function isRepeat(entries, entry) {
+  const named = !!(entry.mission && entry.checkpoint);
+  return entries.some((e) => e.kind === entry.kind && e.space === entry.space && entry.at - e.at < 600000 &&
+    (named ? e.mission === entry.mission && e.checkpoint === entry.checkpoint : e.title === entry.title));
+}
+
+/**
+ * Adds what just happened (visit, exhibition, tourStop, mission); a repeat within 10 minutes is skipped. `ids` names
+ * what the entry is about beyond its space (a mission's entry: the mission and the checkpoint).
+ * @param {string} kind
+ * @param {string | null} space
+ * @param {string} title
+ * @param {{ mission?: string, checkpoint?: string }} [ids]
+ */
+export function record(kind, space, title, ids = {}) {
   const entries = localEntries();
-  const at = Date.now();
-  if (entries.some((e) => e.kind === kind && e.space === space && e.title === title && at - e.at < 600000)) return;
-  entries.push({ kind, at, space, title: String(title).slice(0, 200) });
+  const entry = { kind, at: Date.now(), space, title: String(title).slice(0, 200), ...ids };
+  if (isRepeat(entries, entry)) return;
+  entries.push(entry);
   saveLocal(entries);
 }
 

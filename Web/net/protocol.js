@@ -42,8 +42,8 @@ export const ENTITY_SIMULATED = 2;
 export const ENTITY_VISITOR = 4;
 /** The `move` message's animation. */
 export const ANIMATION = { idle: 0, walk: 1, run: 2, sit: 3, wave: 4, dance: 5 };
-/** Appearance accessories on the wire. */
-export const ACCESSORY = { none: 0, hat: 1, glasses: 2, scarf: 3, backpack: 4, headphones: 5 };
+/** Appearance accessories on the wire; medal and lanyard are missions' rewards (docs/missions.md). */
+export const ACCESSORY = { none: 0, hat: 1, glasses: 2, scarf: 3, backpack: 4, headphones: 5, medal: 6, lanyard: 7 };
 
 /** WebSocket close codes (docs/protocol.md, "Close codes"). */
 export const CLOSE = {

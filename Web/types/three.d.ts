@@ -3,6 +3,7 @@
 declare module "three" {
   export const DynamicDrawUsage: number;
   export const NearestFilter: number;
+  export const DoubleSide: number;
 
   export class Vector2 {
     constructor(x?: number, y?: number);
@@ -58,10 +59,13 @@ declare module "three" {
     rotation: Euler;
     scale: Vector3;
     userData: Record<string, any>;
+    visible: boolean;
     children: Object3D[];
     add(...objects: Object3D[]): this;
     remove(...objects: Object3D[]): this;
     clear(): this;
+    lookAt(target: Vector3): void;
+    lookAt(x: number, y: number, z: number): void;
   }
 
   export class Group extends Object3D {}
@@ -111,7 +115,8 @@ declare module "three" {
     constructor(radius?: number, length?: number, capSegments?: number, radialSegments?: number);
   }
   export class CylinderGeometry extends BufferGeometry {
-    constructor(radiusTop?: number, radiusBottom?: number, height?: number, radialSegments?: number);
+    constructor(radiusTop?: number, radiusBottom?: number, height?: number, radialSegments?: number,
+      heightSegments?: number, openEnded?: boolean);
   }
   export class SphereGeometry extends BufferGeometry {
     constructor(radius?: number, widthSegments?: number, heightSegments?: number);
@@ -147,6 +152,9 @@ declare module "three" {
     roughness?: number;
     vertexColors?: boolean;
     transparent?: boolean;
+    opacity?: number;
+    side?: number;
+    metalness?: number;
     depthWrite?: boolean;
     map?: Texture | null;
   }

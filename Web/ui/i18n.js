@@ -1,6 +1,7 @@
 // Strings live in locales/<lang>.json; the language comes from ?lang=, then the browser, then Korean.
 // A string that depends on a count has one key per CLDR plural category (`people_one`, `people_other`);
-// `t` picks the form for `values.count`.
+// `t` picks the form for `values.count`. Texts that come from the server in both languages (`{ko, en}`) and instants
+// are shown in the page's language too.
 
 /** @type {Record<string, string>} */
 let strings = {};
@@ -42,6 +43,27 @@ export function t(key, values = {}) {
   let s = plural ?? strings[key] ?? key;
   for (const [k, v] of Object.entries(values)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
+}
+
+/**
+ * A `{ko, en}` text in `lang`, else in the other language.
+ * @param {Partial<{ ko: string, en: string }> | null | undefined} text
+ * @param {string} lang
+ */
+export function localized(text, lang) {
+  if (!text) return "";
+  return text[lang] || text.ko || text.en || "";
+}
+
+/**
+ * An instant as the reader's clock shows it: the day and the time; the text itself when it is no instant.
+ * @param {string | undefined} iso
+ * @param {string} lang
+ */
+export function formatInstant(iso, lang) {
+  const date = iso ? new Date(iso) : null;
+  if (!date || Number.isNaN(date.getTime())) return iso ?? "";
+  return date.toLocaleString(lang, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
 /**

@@ -40,6 +40,10 @@ export async function showSafety(section) {
   if (Object.values(roles.roles).some((r) => r === "moderator" || r === "owner")) {
     parts.push(element("p", {}, element("a", { href: "moderation.html", textContent: t("moderation") })));
   }
+  // Curators (and owners) write the missions of their spaces.
+  if (Object.values(roles.roles).some((r) => r === "curator" || r === "owner")) {
+    parts.push(element("p", {}, element("a", { href: "missions.html", textContent: t("editorLink") })));
+  }
   section.replaceChildren(...parts);
   section.hidden = false;
 }
