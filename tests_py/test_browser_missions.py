@@ -96,8 +96,8 @@ def test_a_walk_to_the_acc_earns_its_stamp_and_a_jump_is_refused(server):
         d.execute_script(f"localStorage.setItem('bitgoeul.token', {json.dumps(token)})")
         d.execute_cdp_cmd("Browser.grantPermissions", {"origin": server, "permissions": ["geolocation"]})
         phone = Phone(d)
-        # About 90 m south-west of the ACC's point, before the page asks where it is.
-        start = offset(ACC, 225, 90)
+        # About 65 m south-west of the ACC's point, before the page asks where it is.
+        start = offset(ACC, 225, 65)
         phone.at(*start)
         d.get(server + f"/play.html?mission={MISSION}&persona={persona}&lang=en")
         wait_for(d, f"return document.getElementById('play-mission').value === {json.dumps(MISSION)}"
@@ -113,8 +113,8 @@ def test_a_walk_to_the_acc_earns_its_stamp_and_a_jump_is_refused(server):
         seen = []
         bearings = []
         walked = 0.0
-        while walked < 90 - 25:
-            walked = min(90 - 25, walked + 2.5)
+        while walked < 65 - 25:
+            walked = min(65 - 25, walked + 2.5)
             phone.at(*offset(start, 45, walked))
             time.sleep(1.0)
             shown_m = distance_m(d)
@@ -122,8 +122,8 @@ def test_a_walk_to_the_acc_earns_its_stamp_and_a_jump_is_refused(server):
             if target == "acc" and shown_m is not None and shown_m > 35:
                 seen.append(shown_m)
                 bearings.append(float(d.find_element(By.ID, "play-arrow").get_attribute("data-bearing")))
-        assert len(seen) >= 18, f"the page showed the distance as it came: {seen}"
-        assert seen[0] > 70 and seen[-1] < 45, seen
+        assert len(seen) >= 8, f"the page showed the distance as it came: {seen}"
+        assert seen[0] > 50 and seen[-1] < 45, seen
         assert all(b < a + 3 for a, b in zip(seen, seen[1:])), f"the distance falls as one walks: {seen}"
         assert 30 <= bearings[0] <= 60, f"the ACC is to the north-east at the start: {bearings[0]}"
         text = d.find_element(By.ID, "play-distance").text

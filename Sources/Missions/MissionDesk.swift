@@ -253,9 +253,11 @@ public struct MissionDesk: Sendable {
         return right ? .right : .wrong
     }
 
-    /// Forgets the persona's plays (erasure, a deleted persona).
-    public mutating func forget(persona: Int64) {
-        plays = plays.filter { $0.key.persona != persona }
+    /// Forgets the plays of these personas, with their last fixes (a deleted persona, an erased
+    /// account), and the account's "meet here" presence.
+    public mutating func forget(personas: Set<Int64>, account: Int64) {
+        plays = plays.filter { !personas.contains($0.key.persona) }
+        meetings = meetings.mapValues { $0.filter { $0.key != account } }
     }
 
     // MARK: Inside

@@ -12,16 +12,16 @@ import WorldModel
 /// completes with an on-site and an online account, never with two personas of one account.
 @Suite struct MissionTests {
     static let gwangju = TestServer.repoRoot.appendingPathComponent("worlds/gwangju")
-    /// 2026-10-10 12:00 in Gwangju: during the 16th Biennale, at noon.
-    static let biennaleNoon = Date(timeIntervalSince1970: 1_791_601_200)
+    /// 2026-10-10 19:10 in Gwangju: during the 16th Biennale, while G.MAP's façade show runs.
+    static let biennaleEvening = Date(timeIntervalSince1970: 1_791_627_000)
 
     /// How far the servers' wall clock is set ahead of (or behind) the real one.
-    static let offset = biennaleNoon.timeIntervalSinceNow
+    static let offset = biennaleEvening.timeIntervalSinceNow
 
     /// Now on the servers' wall clock.
     static func serverNow() -> Date { Date().addingTimeInterval(offset) }
 
-    /// A server on the Gwangju world whose wall clock read `biennaleNoon` when the suite began and runs on.
+    /// A server on the Gwangju world whose wall clock read `biennaleEvening` when the suite began and runs on.
     static func server() async throws -> TestServer {
         let offset = Self.offset
         return try await TestServer.start(world: gwangju) {
@@ -161,7 +161,7 @@ import WorldModel
         let appearance: Appearance
     }
 
-    @Test func meetHereNeedsTwoAccountsOnSiteAndOnlineMixed() async throws {
+    @Test func meetHereNeedsTwoAccountsOnSiteAndOnlineMixedAndTheBiennaleDayIsPlayedOnline() async throws {
         let server = try await Self.server()
         defer { Task { await server.stop() } }
         let day = "biennale-day-2026"
@@ -193,6 +193,19 @@ import WorldModel
         #expect(last?.verdict?.state == "stamped", "\(String(describing: last?.verdict))")
         let together = try await online.missionCheck(day, persona: first)
         #expect(together.stamps == ["hall-meet"])
+
+        // The rest of the Biennale-day mission online: the theme question in the hall, then G.MAP's
+        // façade show, open from 19:00 (the server's clock reads 19:10 in Gwangju).
+        try await Self.walk(a, to: 90, 30)
+        let theme = try await Self.checkUntil(online, day, first, "arrived")
+        #expect(theme.verdict?.checkpoint == "hall-title" && theme.verdict?.task?.kind == "question")
+        let answered = try await online.missionAnswer(day, persona: first, checkpoint: "hall-title", choice: 0)
+        #expect(answered.verdict?.state == "stamped")
+        try await Self.teleport(a, to: "gwangju/gmap")
+        // Round the partitions and the screen in the middle of the hall.
+        for (x, y): (Float, Float) in [(25, 20), (25, 25), (37, 25), (50, 20)] { try await Self.walk(a, to: x, y) }
+        let show = try await Self.checkUntil(online, day, first, "stamped")
+        #expect(show.complete && show.reward == "lanyard" && show.rewardEarned)
         a.close()
         b.close()
     }

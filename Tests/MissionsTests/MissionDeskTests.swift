@@ -192,6 +192,8 @@ import WorldModel
                 nil, of: .init(account: 9, persona: 9), mission: Self.tour, stamps: [], now: Self.noon,
                 timeZone: Self.seoul)
         }
+        desk.forget(personas: [2, 3], account: 2)
+        #expect(desk.playCount == 1, "a deleted persona's play goes at once")
         let later = Self.noon.addingTimeInterval(601)
         _ = try desk.check(
             nil, of: .init(account: 9, persona: 9), mission: Self.tour, stamps: [], now: later, timeZone: Self.seoul)

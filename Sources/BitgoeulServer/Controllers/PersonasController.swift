@@ -77,6 +77,7 @@ struct PersonasController {
         } catch let error as StoreError {
             throw Self.map(error)
         }
+        services.missions.withDesk { $0.forget(personas: [id], account: account) }
         // A persona walking somewhere (on any node) leaves its space now.
         await services.everywhere(.personaDeleted(account: account, persona: id))
         return Response(status: .noContent)

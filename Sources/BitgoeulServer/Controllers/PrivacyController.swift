@@ -1,6 +1,7 @@
 import Cluster
 import Foundation
 import Hummingbird
+import Missions
 import Privacy
 import Realtime
 import Storage
@@ -127,7 +128,10 @@ struct PrivacyController {
         for live in services.engine.safety.entities(of: account) {
             live.link.post(system: .remove(reason: Self.erasedRemoval))
         }
+        let personas = Set(try await services.store.personas(accountId: account).map(\.id))
         let erasure = try await services.store.eraseAccount(id: account, tombstone: Self.tombstone)
+        // Plays in progress hold a last fix: forgotten with the account, not ten minutes later.
+        services.missions.withDesk { $0.forget(personas: personas, account: account) }
         // Like a ban, erasure ends every live connection of the account, including those in no
         // space, and any that registers in the moment after.
         await services.everywhere(
