@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Geo", dependencies: ["WorldModel", "DurableFiles"], swiftSettings: swiftSettings),
         .target(
             name: "Missions",
-            dependencies: ["Geo", "WorldModel", "Solar", "Privacy", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Geo", "WorldModel", "Solar", "Privacy"],
             swiftSettings: swiftSettings),
         .target(
             name: "DataBackup",

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Privacy
 
@@ -9,23 +8,18 @@ public struct CompletionTally: Sendable {
     /// The day (`yyyy-MM-dd` in the city's time zone) and its start, seconds since 1970.
     public let day: String
     public let dayStart: Int64
-    private let salt: [UInt8]
+    private let salt = VisitSalt.random()
     /// Mission → checkpoint → salted account keys.
     private(set) var accounts: [String: [String: Set<UInt64>]] = [:]
 
     public init(day: String, dayStart: Int64) {
         self.day = day
         self.dayStart = dayStart
-        salt = (0..<16).map { _ in UInt8.random(in: .min ... .max) }
     }
 
     /// Counts `account` as having earned the stamp of `checkpoint` today (once, however many personas).
     public mutating func earned(account: Int64, mission: String, checkpoint: String) {
-        var hasher = SHA256()
-        hasher.update(data: salt)
-        withUnsafeBytes(of: account.littleEndian) { hasher.update(bufferPointer: $0) }
-        let key = hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        accounts[mission, default: [:]][checkpoint, default: []].insert(key)
+        accounts[mission, default: [:]][checkpoint, default: []].insert(salt.key(for: account))
     }
 
     public var missions: [String] { accounts.keys.sorted() }
