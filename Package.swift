@@ -42,6 +42,12 @@ let package = Package(
             dependencies: ["Geo", "WorldModel", "Solar", "Privacy"],
             swiftSettings: swiftSettings),
         .target(
+            name: "Planning",
+            dependencies: [
+                "Geo", "WorldModel", "Solar", "Simulation", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "DataBackup",
             dependencies: ["DurableFiles", "StorageSQLite", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
@@ -130,6 +136,7 @@ let package = Package(
             dependencies: [
                 "WorldModel", "Wire", "Storage", "StorageSQLite", "Realtime", "Geo", "Simulation", "Docent", "Privacy",
                 "Clocks", "Safety", "Accounts", "RealtimeSession", "Cluster", "DurableFiles", "Federation", "Missions",
+                "Planning",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -190,7 +197,7 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Realtime", "Wire", "WorldModel", "Geo", "Storage", "StorageSQLite",
                 "StoragePostgres", "Simulation", "Cluster", "Solar", "Docent", "Privacy", "DurableFiles", "DataBackup",
-                "Accounts", "Clocks", "Envelopes", "Federation", "Missions",
+                "Accounts", "Clocks", "Envelopes", "Federation", "Missions", "Planning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -240,6 +247,9 @@ let package = Package(
         .testTarget(name: "DocentTests", dependencies: ["Docent"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulationTests", dependencies: ["Simulation", "WorldModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PlanningTests", dependencies: ["Planning", "Solar", "Simulation", "Geo", "WorldModel"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SolarTests", dependencies: ["Solar", "WorldModel"], swiftSettings: swiftSettings),
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"], swiftSettings: swiftSettings),

@@ -54,6 +54,11 @@ public struct BitgoeulServer: Sendable {
         let docent = Docent(artworks: artworks)
         let shown = try Self.exhibitions(config, world: world, catalogue: Set(artworks.map(\.id)))
         let missions = try Self.missions(config, world: world, catalogue: Set(artworks.map(\.id)))
+        let planningDesk = PlanningDesk(
+            settings: config.planningEffects, timeZone: config.statsTimeZone, dataDirectory: config.dataDirectory,
+            worldDirectories: config.worldDirectories, logger: logger)
+        let shippedProposals = try Services.shippedProposals(
+            config, world: world, desk: planningDesk, now: config.clock.now())
         // In a cluster, changes to someone's safety rules and persona switches reach every node.
         let rulesChanged = node?.events.rulesChanged
         let personaLeft = node?.events.personaLeft
@@ -70,6 +75,7 @@ public struct BitgoeulServer: Sendable {
             docentHolder: DocentHolder(docent), llmBudget: LLMBudget(monotonicS: config.clock.monotonicS),
             exhibitions: ExhibitionBook(shown),
             missions: MissionHall(missions: missions, timeZone: config.statsTimeZone, now: config.clock.now()),
+            planningDesk: planningDesk,
             accessLog: AccessLog(store: store, key: try AccessLog.loadKey(dataDirectory: config.dataDirectory)),
             personaSwitch: PersonaSwitchGuard(
                 windowS: config.personaSwitchWindowS, delayS: config.personaSwitchDelayS,
@@ -78,6 +84,7 @@ public struct BitgoeulServer: Sendable {
             sockets: SocketCounter(max: config.http.socketsMax),
             cluster: member, handoffs: node?.tickets, coordination: node?.coordination, events: node?.events,
             federation: try Self.federationNode(config))
+        for (v, space) in shippedProposals { services.publish(v, space: space) }
         if let problem = config.releasePolicy.problem {
             throw ManifestError(file: "(config)", field: "stats", reason: problem)
         }
@@ -185,6 +192,7 @@ public struct BitgoeulServer: Sendable {
             services: cluster + events + peers + [
                 realtime, stats, CrowdAlertService(services: services),
                 MissionStatsPublisher(services: services, logger: logger),
+                PlanningService(services: services, logger: logger),
             ],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(group),
@@ -205,6 +213,7 @@ extension BitgoeulServer {
         router.addRoutes(ExhibitionsController(services: services).endpoints)
         router.addRoutes(DocentController(services: services).endpoints)
         router.addRoutes(MissionsController(services: services).endpoints)
+        router.addRoutes(PlanningController(services: services).endpoints)
         router.addRoutes(ToursController(services: services).endpoints)
         router.addRoutes(NarrationController(services: services).endpoints)
         router.addRoutes(PrivacyController(services: services).endpoints)

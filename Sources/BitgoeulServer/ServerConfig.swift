@@ -4,6 +4,7 @@ import Cluster
 import Docent
 import Federation
 import Foundation
+import Planning
 import Privacy
 import Realtime
 import RealtimeSession
@@ -75,6 +76,10 @@ public struct ServerConfig: Sendable {
     public var releasePolicy = ReleasePolicy()
     /// How often ended days of mission completions are looked for and released (tests shorten it).
     public var missionStatsPeriodS = 60.0
+    /// How finely proposals' effects are computed (docs/planning.md); tests use `.draft`.
+    public var planningEffects = EffectsSettings.full
+    /// How often ended comment periods are looked for and closed into reports (tests shorten it).
+    public var planningPeriodS = 30.0
     /// Days of the privacy budget and of `/stats?date=` are days in this zone.
     public var statsTimeZone = TimeZone(identifier: "Asia/Seoul") ?? .gmt
     /// When an account enters as another persona within `personaSwitchWindowS` of one leaving,

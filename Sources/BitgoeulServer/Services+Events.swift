@@ -37,6 +37,8 @@ extension Services {
             }
         case .missionSaved(let id):
             await reloadMission(id)
+        case .proposalSaved(let id):
+            await reloadProposal(id)
         case .crowdAlert(let space, let text):
             for live in engine.safety.everyone() where engine.safety.rules(live.link.party).moderates(space) {
                 live.link.post(system: .notice(kind: .moderation, entityId: 0, text: text))

@@ -41,6 +41,8 @@ public struct Services: Sendable {
     let exhibitions: ExhibitionBook
     /// Missions, the plays in progress and today's completion tally (in memory).
     let missions: MissionHall
+    /// Proposals, their layers and effects jobs (docs/planning.md).
+    let planningDesk: PlanningDesk
     /// Crowds of digital humans started in live spaces.
     let crowds = CrowdRegistry()
     /// Parcels of spaces this node stopped serving, on their way to the next node (a cluster only).

@@ -20,6 +20,8 @@ public enum ClusterEvent: Codable, Hashable, Sendable {
     case personaDeleted(account: Int64, persona: Int64)
     /// A curator saved this mission: read it from the shared store.
     case missionSaved(id: String)
+    /// A planner saved a version of this proposal: read it from the shared store.
+    case proposalSaved(id: String)
 }
 
 /// Sends events to the other nodes and hands theirs on; a node ignores its own.

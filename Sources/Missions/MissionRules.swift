@@ -2,54 +2,7 @@ import Foundation
 import WorldModel
 
 /// What is wrong with a mission: the field (a path such as `checkpoints[2].place.radiusM`) and why.
-public struct MissionProblem: Error, Hashable, Sendable, CustomStringConvertible {
-    public var field: String
-    public var reason: String
-
-    public init(_ field: String, _ reason: String) {
-        self.field = field
-        self.reason = reason
-    }
-
-    public var description: String { "\(field): \(reason)" }
-
-    /// A JSON decoding failure as the field it happened at and a reason a curator can act on.
-    public init(_ error: DecodingError) {
-        func path(_ keys: [any CodingKey]) -> String {
-            var text = ""
-            for key in keys {
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += (text.isEmpty ? "" : ".") + key.stringValue
-                }
-            }
-            return text.isEmpty ? "(document)" : text
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            self.init(path(context.codingPath + [key]), "is missing")
-        case .typeMismatch(let type, let context):
-            self.init(path(context.codingPath), "must be \(Self.typeName(type))")
-        case .valueNotFound(let type, let context):
-            self.init(path(context.codingPath), "must be \(Self.typeName(type)), not null")
-        case .dataCorrupted(let context):
-            self.init(path(context.codingPath), context.debugDescription)
-        @unknown default:
-            self.init("(document)", "not a mission")
-        }
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "text"
-        case is Double.Type, is Float.Type: "a number"
-        case is Int.Type: "a whole number"
-        case is Bool.Type: "true or false"
-        default: "\(type)".contains("Array") ? "a list" : "an object"
-        }
-    }
-}
+public typealias MissionProblem = FieldProblem
 
 /// The limits a mission must keep (docs/missions.md §1).
 public enum MissionRules {
@@ -191,23 +144,10 @@ public enum MissionRules {
         }
     }
 
-    static func idProblem(_ id: String, min: Int) -> String? {
-        let allowed = id.unicodeScalars.allSatisfy {
-            ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-"
-        }
-        guard allowed, (min...40).contains(id.unicodeScalars.count) else {
-            return "\(min) to 40 of a-z, 0-9 and -"
-        }
-        return nil
-    }
+    static func idProblem(_ id: String, min: Int) -> String? { FieldProblem.slugProblem(id, lengths: min...40) }
 
     static func textProblem(_ text: LocalizedText, _ field: String, max: Int) -> MissionProblem? {
-        for (language, value) in [("ko", text.ko), ("en", text.en)] {
-            guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, value.count <= max else {
-                return MissionProblem("\(field).\(language)", "1 to \(max) characters")
-            }
-        }
-        return nil
+        FieldProblem.text(text, field, max: max)
     }
 
     static func radiusProblem(_ r: Double) -> String? {

@@ -10,6 +10,8 @@ public enum SpaceCommand: Sendable, Hashable {
     case teleportSpace(String)
     case presence
     case setBoundary(BoundaryMode)
+    /// Walk in a plan's layer (a proposal's id and version), or with an empty id in today's world.
+    case setLayer(proposal: String, version: UInt16)
     case tour(TourAction, UInt32)
     case tourStop(String)
     /// Hand the space's recent events to a report being filed.

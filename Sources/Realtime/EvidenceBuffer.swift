@@ -206,6 +206,14 @@ public struct Evidence: Sendable, Codable, Hashable {
         public var name: String?
         public var scope: String
         public var text: String
+
+        public init(agoS: Double, who: String, name: String?, scope: String, text: String) {
+            self.agoS = agoS
+            self.who = who
+            self.name = name
+            self.scope = scope
+            self.text = text
+        }
     }
 
     public struct Position: Sendable, Codable, Hashable {
@@ -221,4 +229,12 @@ public struct Evidence: Sendable, Codable, Hashable {
     public var reportedName: String
     public var chat: [Line]
     public var positions: [Position]
+}
+
+extension Evidence {
+    /// Evidence of something written outside the live world (a comment under a proposal): the
+    /// lines as they stood, and no positions.
+    public init(space: String, reportedName: String, lines: [Line]) {
+        self.init(space: space, windowS: 0, reportedName: reportedName, chat: lines, positions: [])
+    }
 }

@@ -44,7 +44,7 @@ extension SpaceInstance {
                 sideways = (cross < 0 ? left * -1 : left) * stepLength
             }
             let slid = from + sideways
-            p = authority.obstacles.isBlocked(slid) ? from : slid
+            p = authority(for: i).obstacles.isBlocked(slid) ? from : slid
         }
         return intrusion(by: i, from: from, to: p, sep: sep) == nil ? (p, true) : (from, true)
     }
@@ -62,7 +62,9 @@ extension SpaceInstance {
             guard d1 < sep2 else { return }
             let d0 = (from.x - ox) * (from.x - ox) + (from.y - oy) * (from.y - oy)
             guard d1 < d0 - 1e-9, boundaryApplies(i, j) else { return }
-            if noWayAround(from: from, to: p, other: Point(ox, oy), sep: sep) { return }
+            if noWayAround(from: from, to: p, other: Point(ox, oy), sep: sep, walls: authority(for: i).obstacles) {
+                return
+            }
             found = j
         }
         return found
@@ -70,12 +72,11 @@ extension SpaceInstance {
 
     /// True where walls leave no room to keep the boundary: both ways around the other person are
     /// blocked, or the mover cannot step aside half a metre either way (a corridor, a doorway).
-    private func noWayAround(from: Point, to: Point, other: Point, sep: Double) -> Bool {
+    private func noWayAround(from: Point, to: Point, other: Point, sep: Double, walls: ObstacleIndex) -> Bool {
         let move = to - from
         let length = move.length
         guard length > 1e-9 else { return false }
         let side = Point(-move.y / length, move.x / length)
-        let walls = authority.obstacles
         if walls.isBlocked(other + side * sep) && walls.isBlocked(other - side * sep) { return true }
         return walls.isBlocked(from + side * 0.5) && walls.isBlocked(from - side * 0.5)
     }

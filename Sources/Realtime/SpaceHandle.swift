@@ -22,6 +22,8 @@ public final class SpaceHandle: Sendable {
     let crowdsRunning = Mutex<[String]>([])
     let guideStarts = Mutex<[GuideStart]>([])
     let arrivingParcels = Mutex<[ArrivingParcel]>([])
+    /// The space as each plan layer has it (`proposal@version` → the space with the plan's obstacles).
+    let layers = Mutex<[String: Space]>([:])
 
     public init(space: Space, servingEpoch: Int64 = 1) {
         self.space = space
@@ -104,4 +106,14 @@ public struct SpaceDirectory: Sendable {
     }
 
     public subscript(id: String) -> SpaceHandle? { handles[id] }
+}
+
+extension SpaceHandle {
+    /// The key of a plan layer.
+    public static func layerKey(proposal: String, version: Int) -> String { "\(proposal)@\(version)" }
+
+    /// Makes a plan layer available to members of the space: walls as `space` (the plan's) has them.
+    public func installLayer(proposal: String, version: Int, space: Space) {
+        layers.withLock { $0[Self.layerKey(proposal: proposal, version: version)] = space }
+    }
 }

@@ -1,6 +1,7 @@
 import Clocks
 import Foundation
 import NIOCore
+import Synchronization
 import Wire
 import WorldModel
 
@@ -58,6 +59,9 @@ extension SpaceInstance {
         case .setBoundary(let mode):
             members[i].boundary = mode
             return nil
+        case .setLayer(let proposal, let version):
+            setLayer(i, proposal: proposal, version: version)
+            return nil
         case .tour(let action, let guide):
             tour(action, guide: guide, by: i)
             return nil
@@ -81,6 +85,38 @@ extension SpaceInstance {
             appendEvent(.notice(kind: kind, entityId: entity, text: text), to: i)
             return nil
         }
+    }
+
+    /// The movement authority member `i` walks under: today's, or its plan layer's.
+    func authority(for i: Int) -> MovementAuthority {
+        members[i].layer.isEmpty ? authority : layerAuthorities[members[i].layer] ?? authority
+    }
+
+    /// Moves member `i` into a plan layer (or back to today with an empty id). Where the plan puts a
+    /// wall at the avatar's feet, the avatar steps to the nearest free place.
+    func setLayer(_ i: Int, proposal: String, version: UInt16) {
+        let key = proposal.isEmpty ? "" : SpaceHandle.layerKey(proposal: proposal, version: Int(version))
+        if !key.isEmpty && layerAuthorities[key] == nil {
+            guard let space = handle.layers.withLock({ $0[key] }) else {
+                appendEvent(
+                    .error(code: .unknownLayer, message: "no plan '\(proposal)' version \(version) in this space"),
+                    to: i)
+                return
+            }
+            layerAuthorities[key] = MovementAuthority(space: space, config: config)
+        }
+        members[i].layer = key
+        let walls = authority(for: i)
+        let here = Point(Double(members[i].x), Double(members[i].y))
+        if walls.obstacles.isBlocked(here) {
+            let p = walls.spawnPosition(near: here, radiusM: 2, rng: &rng)
+            members[i].x = Float(p.x)
+            members[i].y = Float(p.y)
+            members[i].clamped = true
+        }
+        members[i].targetX = members[i].x
+        members[i].targetY = members[i].y
+        appendEvent(.layer(proposal: proposal, version: proposal.isEmpty ? 0 : version), to: i)
     }
 
     /// The space's memory of the window, for a report by member `i` on the avatar `target`.

@@ -42,6 +42,8 @@ struct Member {
     let party: Int64
     var rules: PartyRules
     var boundary = BoundaryMode.nonFriends
+    /// The plan layer the member walks in (`proposal@version`, docs/planning.md); empty: today's world.
+    var layer = ""
     /// A digital human of a live crowd: no connection, no frames, no boundary, not in presence.
     var simulated = false
     /// Leading a tour; or following the guide with this entity id (0: not following).
@@ -96,12 +98,16 @@ public final class SpaceInstance {
     let alerts: CrowdAlertOutbox?
     let directory: SpaceDirectory
     let authority: MovementAuthority
+    /// Movement authorities of the plan layers members walk in, built on first use from `handle.layers`.
+    var layerAuthorities: [String: MovementAuthority] = [:]
     let board: SafetyBoard
     var boardVersion: UInt64 = .max
     var evidence: EvidenceBuffer
     /// Visit counting for differentially private statistics (nil: not counted).
     let visitOutbox: VisitOutbox?
     var visits: VisitTally
+    /// This hour's visits to each plan layer walked here, by proposal id (in memory only, like `visits`).
+    var layerVisits: [String: VisitTally] = [:]
     var visitSalt = VisitSalt.random()
     var closeSeen: UInt64 = 0
     var crowds: [CrowdState] = []
@@ -349,6 +355,7 @@ public final class SpaceInstance {
         // Arrivals and inserted avatars are not in the grid yet; the boundary needs everyone.
         if config.safety && grid.count != members.count { rebuildGrid(recordEvidence: false) }
         for i in members.indices {
+            let authority = authority(for: i)
             members[i].budget = authority.refill(budget: members[i].budget, animation: members[i].animation)
             let from = Point(Double(members[i].x), Double(members[i].y))
             let to = Point(Double(members[i].targetX), Double(members[i].targetY))

@@ -49,6 +49,7 @@ extension SpaceInstance {
             if !members[i].simulated {
                 visits.observe(
                     visitor: members[i].visitKey, x: Double(members[i].x), y: Double(members[i].y), seconds: 1)
+                if !members[i].layer.isEmpty { observeInLayer(i) }
             }
             i += hz
         }
@@ -63,6 +64,7 @@ extension SpaceInstance {
             // Closed by the hour's end (counted to its end) or early, on request (counted to now).
             closed.countedUntil = hour != visits.hourStart ? visits.hourStart + 3600 : Int64(now.timeIntervalSince1970)
             holdOrRelease(closed)
+            releaseLayerHours(countedUntil: closed.countedUntil)
             startVisitHour(hour, from: Int64(now.timeIntervalSince1970))
         }
     }
@@ -83,6 +85,33 @@ extension SpaceInstance {
             members[i].visitKey = visitKey(for: members[i].link.walker, entity: members[i].id)
             visits.arrive(visitor: members[i].visitKey)
         }
+    }
+
+    /// Counts a second of member `i` in its plan layer, under the proposal's id (not the version):
+    /// visits to a plan and time spent in it, released like a space's (docs/planning.md).
+    func observeInLayer(_ i: Int) {
+        let proposal = String(members[i].layer.prefix { $0 != "@" })
+        var tally =
+            layerVisits[proposal]
+            ?? VisitTally(hourStart: visits.hourStart, grid: visits.grid, countedFrom: visits.countedFrom)
+        tally.arrive(visitor: members[i].visitKey)
+        tally.observe(visitor: members[i].visitKey, x: Double(members[i].x), y: Double(members[i].y), seconds: 1)
+        layerVisits[proposal] = tally
+    }
+
+    /// Hands every plan layer of the space its hour, also the empty ones: whether a release exists
+    /// must not tell whether someone walked the plan.
+    func releaseLayerHours(countedUntil: Int64) {
+        guard let outbox = visitOutbox else { return }
+        let proposals = Set(handle.layers.withLock { Array($0.keys) }.map { String($0.prefix { $0 != "@" }) })
+        for proposal in proposals.sorted() {
+            var tally =
+                layerVisits[proposal]
+                ?? VisitTally(hourStart: visits.hourStart, grid: visits.grid, countedFrom: visits.countedFrom)
+            tally.countedUntil = countedUntil
+            outbox.send(ClosedHour(space: "plan:\(proposal)", tally: tally))
+        }
+        layerVisits = [:]
     }
 
     /// The persona (or, for a guest, the avatar) under this hour's salt (`VisitSalt.key`).

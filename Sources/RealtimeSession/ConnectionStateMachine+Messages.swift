@@ -101,6 +101,8 @@ extension ConnectionStateMachine {
         case .setBoundary(let mode):
             boundary = mode
             return post(.setBoundary(mode), to: link)
+        case .layer(let proposal, let version):
+            return post(.setLayer(proposal: proposal, version: version), to: link)
         case .relate(let action, let entity):
             guard buckets.relates.take(nowS: now) else {
                 return refuse("blocking, muting and befriending too often")

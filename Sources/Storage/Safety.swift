@@ -102,15 +102,18 @@ public struct Report: Hashable, Sendable, Codable {
 
 /// A role an account holds in a space (`*` means every space).
 public enum SpaceRole: String, Sendable, Codable, CaseIterable, Comparable {
-    case visitor, docent, curator, moderator, owner
+    /// A planner publishes proposals in the space and answers comments on them (docs/planning.md); it
+    /// ranks just above visitors, so it lends no power to guide, curate or moderate.
+    case visitor, planner, docent, curator, moderator, owner
 
     var rank: Int {
         switch self {
         case .visitor: 0
-        case .docent: 1
-        case .curator: 2
-        case .moderator: 3
-        case .owner: 4
+        case .planner: 1
+        case .docent: 2
+        case .curator: 3
+        case .moderator: 4
+        case .owner: 5
         }
     }
 

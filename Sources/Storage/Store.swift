@@ -54,7 +54,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 ///
 /// One protocol, one shared test suite; SQLite is the embedded backend, PostgreSQL the one for
 /// several machines.
-public protocol Store: SafetyStore, PrivacyStore, MissionStore {
+public protocol Store: SafetyStore, PrivacyStore, MissionStore, PlanningStore {
     /// Creates an account; throws `conflict` when the username is taken (case-insensitive).
     func createAccount(username: String, passwordHash: String, now: Date) async throws -> Account
     /// The account and its stored password hash.

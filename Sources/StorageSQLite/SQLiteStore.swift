@@ -76,6 +76,7 @@ public final class SQLiteStore: Store {
                     """)
         }
         registerMissionMigration(&m)
+        registerPlanningMigration(&m)
         return m
     }
 

@@ -52,6 +52,8 @@ public enum ClientMessage: Hashable, Sendable {
     /// Instead of `hello`, arriving from another city with a travel ticket its server gave
     /// (docs/federation.md): the ticket says who arrives, under which pseudonym, and where.
     case visit(version: UInt16, ticket: String)
+    /// Walk in a plan's layer (docs/planning.md): a proposal's id and version; an empty id is today's world.
+    case layer(proposal: String, version: UInt16)
 
     public var type: MessageType {
         switch self {
@@ -72,6 +74,7 @@ public enum ClientMessage: Hashable, Sendable {
         case .tourStop: .tourStop
         case .handoff: .handoff
         case .visit: .visit
+        case .layer: .layer
         }
     }
 
@@ -131,6 +134,9 @@ public enum ClientMessage: Hashable, Sendable {
         case .visit(let version, let ticket):
             buffer.writeLE(version)
             buffer.writeLongString(ticket, bytesMax: WireFormat.travelTicketBytesMax)
+        case .layer(let proposal, let version):
+            buffer.writeShortString(proposal, bytesMax: WireFormat.idBytesMax)
+            buffer.writeLE(version)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -222,6 +228,9 @@ public enum ClientMessage: Hashable, Sendable {
             let version = try payload.readLE(UInt16.self, "visit.version")
             let ticket = try payload.readLongString("visit.ticket", bytesMax: WireFormat.travelTicketBytesMax)
             message = .visit(version: version, ticket: ticket)
+        case .layer:
+            let proposal = try payload.readShortString("layer.proposal", bytesMax: WireFormat.idBytesMax)
+            message = .layer(proposal: proposal, version: try payload.readLE(UInt16.self, "layer.version"))
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -180,6 +180,8 @@ public enum ServerMessage: Hashable, Sendable {
     /// Sent after `welcome` to a visitor: the home city's server id, its name, and its base URL, where
     /// the traveller goes home (and where a `defederated` close sends them).
     case visiting(home: String, homeName: String, homeUrl: String)
+    /// The avatar now walks in this plan layer (docs/planning.md); an empty id is today's world.
+    case layer(proposal: String, version: UInt16)
 
     public static let presenceEntriesMax = 200
     public static let errorMessageBytesMax = 512
@@ -198,6 +200,7 @@ public enum ServerMessage: Hashable, Sendable {
         case .redirect: .redirect
         case .travel: .travel
         case .visiting: .visiting
+        case .layer: .layerSet
         }
     }
 
@@ -270,6 +273,9 @@ public enum ServerMessage: Hashable, Sendable {
             buffer.writeShortString(home, bytesMax: WireFormat.hostBytesMax)
             buffer.writeShortString(homeName, bytesMax: WireFormat.nameBytesMax)
             buffer.writeLongString(homeUrl, bytesMax: WireFormat.urlBytesMax)
+        case .layer(let proposal, let version):
+            buffer.writeShortString(proposal, bytesMax: WireFormat.idBytesMax)
+            buffer.writeLE(version)
         }
         buffer.setInteger(UInt16(buffer.writerIndex - start), at: lengthIndex, endianness: .little)
     }
@@ -355,6 +361,9 @@ public enum ServerMessage: Hashable, Sendable {
             let name = try payload.readShortString("visiting.homeName", bytesMax: WireFormat.nameBytesMax)
             let url = try payload.readLongString("visiting.homeUrl", bytesMax: WireFormat.urlBytesMax)
             message = .visiting(home: home, homeName: name, homeUrl: url)
+        case .layerSet:
+            let proposal = try payload.readShortString("layer.proposal", bytesMax: WireFormat.idBytesMax)
+            message = .layer(proposal: proposal, version: try payload.readLE(UInt16.self, "layer.version"))
         default:
             throw WireError(.unknownType(rawType), field: "type", reason: "unknown message type \(rawType)")
         }

@@ -49,6 +49,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case tourStop = 0x0F
     case handoff = 0x10
     case visit = 0x11
+    case layer = 0x12
 
     case welcome = 0x81
     case joined = 0x82
@@ -62,6 +63,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case redirect = 0x8A
     case travel = 0x8B
     case visiting = 0x8C
+    case layerSet = 0x8D
 }
 
 /// Avatar animation states; the server uses them to pick the speed limit.
@@ -110,6 +112,8 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, Codable {
     case sanctioned = 20
     /// The space is passing from one server of the cluster to another; try again in a moment.
     case spaceMoving = 21
+    /// No such plan layer (proposal and version) in the space.
+    case unknownLayer = 22
 
     /// A stable snake_case name, also used in logs and documentation.
     public var name: String {
@@ -135,6 +139,7 @@ public enum ErrorCode: UInt16, Sendable, CaseIterable, Codable {
         case .unknownEntity: "unknown_entity"
         case .sanctioned: "sanctioned"
         case .spaceMoving: "space_moving"
+        case .unknownLayer: "unknown_layer"
         }
     }
 }

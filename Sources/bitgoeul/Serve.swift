@@ -8,6 +8,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Planning
 import Privacy
 import Realtime
 import ServiceLifecycle
@@ -46,6 +47,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Model name for --docent-llm-url (its API key comes from $BITGOEUL_LLM_KEY).")
     var docentLlmModel = "gpt-4o-mini"
     @Option(help: "Privacy (ε) one hourly statistics release of a space spends.") var statsEpsilon = 0.5
+    @Option(help: "How finely proposals' effects are computed: full (a city's figures) or draft (quick, coarse).")
+    var planningQuality = "full"
     @Option(help: "Privacy (ε) one space may spend per day; later releases that day are refused.")
     var statsDailyEpsilon = 2.0
     @Option(help: "Noisy statistics below this are withheld.") var statsThreshold = 5.0
@@ -96,6 +99,11 @@ struct Serve: AsyncParsableCommand {
             config.eventLoopThreads = eventLoops
         }
         config.releasePolicy.epsilon = statsEpsilon
+        switch planningQuality {
+        case "full": config.planningEffects = .full
+        case "draft": config.planningEffects = .draft
+        default: throw ValidationError("--planning-quality is full or draft")
+        }
         config.releasePolicy.dailyCap = statsDailyEpsilon
         config.releasePolicy.threshold = statsThreshold
         if let problem = config.releasePolicy.problem { throw ValidationError("statistics: \(problem)") }

@@ -6,6 +6,7 @@ import Privacy
 import Realtime
 import Storage
 import Wire
+import WorldModel
 
 /// The person's own data rights: the encrypted life-log vault, the log of staff looks at their
 /// data (with proofs), and erasure. The public face of the log is `TransparencyController`.

@@ -66,6 +66,11 @@ struct StatsController {
     /// The day's hourly releases for a space, and the ended hours that have none.
     @Sendable func visits(_ request: Request, context: BitgoeulRequestContext) async throws -> Response {
         let (space, day, start) = try dayQuery(request)
+        return JSON.response(try await visitsBody(space, day: day, start: start))
+    }
+
+    /// The day's hourly releases under a ledger key (a space, or `plan:<proposal>`).
+    func visitsBody(_ space: String, day: String, start: Int64) async throws -> VisitsBody {
         let releases = try await services.store.releases(space: space, from: start, to: start + Self.daySeconds)
             .compactMap { try? JSONDecoder().decode(HourRelease.self, from: Data($0.json.utf8)) }
         let released = Set(releases.map(\.hourStart))
@@ -74,17 +79,16 @@ struct StatsController {
             !released.contains($0)
         }
         let policy = services.config.releasePolicy
-        return JSON.response(
-            VisitsBody(
-                space: space, date: day, timeZone: services.config.statsTimeZone.identifier,
-                epsilonSpent: try await services.store.budgetSpent(space: space, day: day),
-                dailyCap: policy.dailyCap, threshold: policy.threshold,
-                hours: releases.map {
-                    HourView(
-                        hourStart: Self.date($0.hourStart), visits: $0.visits, dwellMinutesMean: $0.dwellMinutesMean,
-                        epsilon: $0.epsilon, scales: $0.scales, counted: CountedPart($0.counted))
-                },
-                notReleased: missing.map(Self.date)))
+        return VisitsBody(
+            space: space, date: day, timeZone: services.config.statsTimeZone.identifier,
+            epsilonSpent: try await services.store.budgetSpent(space: space, day: day),
+            dailyCap: policy.dailyCap, threshold: policy.threshold,
+            hours: releases.map {
+                HourView(
+                    hourStart: Self.date($0.hourStart), visits: $0.visits, dwellMinutesMean: $0.dwellMinutesMean,
+                    epsilon: $0.epsilon, scales: $0.scales, counted: CountedPart($0.counted))
+            },
+            notReleased: missing.map(Self.date))
     }
 
     /// The heatmap released for one hour of the day (`?hour=0…23`).
@@ -116,6 +120,13 @@ struct StatsController {
         guard let space = q.get("space"), services.world.space(id: space) != nil else {
             throw APIError(.notFound, "unknown_space", "give ?space= with the id of a space of this world")
         }
+        let (day, start) = try dayOf(request)
+        return (space, day, start)
+    }
+
+    /// The day asked for with `?date=` (today by default) and its first second.
+    func dayOf(_ request: Request) throws -> (String, Int64) {
+        let q = request.uri.queryParameters
         let tz = services.config.statsTimeZone
         let nowS = Int64(services.now().timeIntervalSince1970)
         let day = q.get("date") ?? Self.day(of: nowS, in: tz)
@@ -125,7 +136,7 @@ struct StatsController {
         guard start <= nowS else {
             throw APIError(.badRequest, "future_date", "that day has not begun yet")
         }
-        return (space, day, start)
+        return (day, start)
     }
 
     static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
