@@ -279,7 +279,8 @@ let package = Package(
             dependencies: [
                 "BitgoeulServer", "BitgoeulClient", "Wire", "WorldModel", "Storage", "StorageSQLite", "Realtime",
                 "Privacy", "Accounts", "Clocks", "Safety", "RealtimeSession", "Docent", "Cluster", "StoragePostgres",
-                "Envelopes", "Federation",
+                "Envelopes", "Federation", "Geo", "Planning",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -8,16 +8,18 @@ CLIENT_TYPES = {
     "hello": 0x01, "join": 0x02, "joinGuest": 0x03, "move": 0x04, "chat": 0x05, "teleportPortal": 0x06,
     "teleportSpace": 0x07, "presenceRequest": 0x08, "ping": 0x09, "leave": 0x0A, "setBoundary": 0x0B,
     "relate": 0x0C, "report": 0x0D, "tour": 0x0E, "tourStop": 0x0F, "handoff": 0x10,
-    "visit": 0x11,
+    "visit": 0x11, "layer": 0x12,
 }
 SERVER_TYPES = {
     0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
     0x87: "pong", 0x88: "left", 0x89: "notice", 0x8A: "redirect",
-    0x8B: "travel", 0x8C: "visiting",
+    0x8B: "travel", 0x8C: "visiting", 0x8D: "layer",
 }
 # `left` reasons, the error a client retries while a space passes between servers, and the close for a refused ticket.
 LEFT_TELEPORTED, LEFT_MOVED = 1, 4
 ERROR_SPACE_MOVING = 21
+# A `layer` naming a proposal or version the space does not have (docs/planning.md).
+ERROR_UNKNOWN_LAYER = 22
 CLOSE_TICKET_REFUSED = 4011
 # A visitor's refused travel ticket, and a visitor sent home because the city stopped taking visitors from theirs.
 CLOSE_TRAVEL_REFUSED, CLOSE_DEFEDERATED = 4012, 4013
@@ -75,6 +77,8 @@ def encode_client(m):
         p = str8(m["artwork"])
     elif t in ("handoff", "visit"):
         p = struct.pack("<H", m["version"]) + str16(m["ticket"])
+    elif t == "layer":
+        p = str8(m["proposal"]) + struct.pack("<H", m["version"])
     else:
         p = b""
     return struct.pack("<BH", CLIENT_TYPES[t], len(p)) + p
@@ -173,6 +177,9 @@ def decode_server_payload(t, payload):
         m["city"], m["space"] = r.str8(), r.str8()
     elif name == "visiting":
         m["home"], m["homeName"], m["homeUrl"] = r.str8(), r.str8(), r.str16()
+    elif name == "layer":
+        m["proposal"] = r.str8()
+        m["version"] = r.take("H")
     if r.pos != len(payload):
         raise ValueError(f"{name}: {len(payload) - r.pos} trailing bytes")
     return m
@@ -217,6 +224,9 @@ def decode_client_payload(t, payload):
     elif name in ("handoff", "visit"):
         m["version"] = r.take("H")
         m["ticket"] = r.str16()
+    elif name == "layer":
+        m["proposal"] = r.str8()
+        m["version"] = r.take("H")
     if r.pos != len(payload):
         raise ValueError(f"{name}: trailing bytes")
     return m

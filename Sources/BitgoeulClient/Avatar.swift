@@ -33,6 +33,8 @@ public final class Avatar: Sendable {
         public var visiting: (home: String, homeName: String, homeURL: String)?
         /// The last portal to another city stepped into (`travel`): ask home for a ticket there.
         public var travel: (city: String, space: String)?
+        /// The plan layer the server confirmed the avatar walks in (an empty id: today).
+        public var layer: (proposal: String, version: UInt16)?
     }
 
     /// The connection in use now (it changes when the avatar follows a redirect or reconnects).
@@ -145,6 +147,8 @@ public final class Avatar: Sendable {
                     s.visiting = (home, name, url)
                 case .travel(let city, let space):
                     s.travel = (city, space)
+                case .layer(let proposal, let version):
+                    s.layer = (proposal, version)
                 case .joined:
                     s.joins += 1
                     s.view.apply(m)
@@ -199,6 +203,10 @@ public final class Avatar: Sendable {
     public func requestPresence() { connection.send(.presenceRequest) }
     public func ping() { connection.send(.ping(clientTimeMs: Date().timeIntervalSince1970 * 1000)) }
     public func leave() { connection.send(.leave) }
+    /// Walks in a plan's layer (docs/planning.md), or with an empty id in today's world.
+    public func walkIn(proposal: String, version: UInt16) {
+        connection.send(.layer(proposal: proposal, version: version))
+    }
     public func setBoundary(_ mode: BoundaryMode) {
         memory.withLock { $0.boundary = mode }
         connection.send(.setBoundary(mode))

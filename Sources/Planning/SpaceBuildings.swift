@@ -10,6 +10,16 @@ public struct SpaceBuildings: Sendable {
         public var name: String?
         public var triangles: [(SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)]
         public var footprints: [Polygon]
+
+        public init(
+            id: String, name: String? = nil, triangles: [(SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)],
+            footprints: [Polygon]
+        ) {
+            self.id = id
+            self.name = name
+            self.triangles = triangles
+            self.footprints = footprints
+        }
     }
 
     public var buildings: [Building]

@@ -109,7 +109,7 @@ extension SpaceInstance {
         let walls = authority(for: i)
         let here = Point(Double(members[i].x), Double(members[i].y))
         if walls.obstacles.isBlocked(here) {
-            let p = walls.spawnPosition(near: here, radiusM: 2, rng: &rng)
+            let p = Self.nearestFree(to: here, in: walls.obstacles)
             members[i].x = Float(p.x)
             members[i].y = Float(p.y)
             members[i].clamped = true
@@ -117,6 +117,22 @@ extension SpaceInstance {
         members[i].targetX = members[i].x
         members[i].targetY = members[i].y
         appendEvent(.layer(proposal: proposal, version: proposal.isEmpty ? 0 : version), to: i)
+    }
+
+    /// The nearest free place to `p`: rings of growing radius (half a metre apart, up to the
+    /// space's size), 32 directions each; `p` itself when the whole space is blocked.
+    static func nearestFree(to p: Point, in walls: ObstacleIndex) -> Point {
+        let reach = max(walls.bounds.width, walls.bounds.depth)
+        var r = 0.5
+        while r <= reach {
+            for k in 0..<32 {
+                let a = Double(k) * .pi / 16
+                let q = walls.clampToBounds(Point(p.x + r * cos(a), p.y + r * sin(a)))
+                if !walls.isBlocked(q) { return q }
+            }
+            r += 0.5
+        }
+        return p
     }
 
     /// The space's memory of the window, for a report by member `i` on the avatar `target`.

@@ -64,6 +64,11 @@ enum VectorCases {
                 "client-visit", .visit(version: 1, ticket: ticket),
                 ["type": "visit", "version": 1, "ticket": ticket]
             ),
+            (
+                "client-layer", .layer(proposal: "yeouido-tower", version: 2),
+                ["type": "layer", "proposal": "yeouido-tower", "version": 2]
+            ),
+            ("client-layer-today", .layer(proposal: "", version: 0), ["type": "layer", "proposal": "", "version": 0]),
         ]
     }
 
@@ -167,6 +172,10 @@ enum VectorCases {
             (
                 "server-travel", .travel(city: "daegu.example", space: "daegu/kim-kwangseok-street"),
                 ["type": "travel", "city": "daegu.example", "space": "daegu/kim-kwangseok-street"]
+            ),
+            (
+                "server-layer", .layer(proposal: "yeouido-tower", version: 2),
+                ["type": "layer", "proposal": "yeouido-tower", "version": 2]
             ),
             (
                 "server-visiting",

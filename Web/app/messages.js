@@ -22,6 +22,7 @@ import { reconcile } from "../world/movement.js";
  * @property {import("../world/gallery.js").Gallery} gallery
  * @property {import("../world/crowd.js").CrowdOverlay} crowdOverlay
  * @property {import("../ui/travel.js").Travel} travel  other cities: going there, and a visitor's way home
+ * @property {import("../ui/proposals.js").ProposalPanel} plans  the plans panel and the layer you walk
  */
 
 /**
@@ -37,6 +38,8 @@ export function handleMessage(m, ctx) {
       // Someone came or went: refresh the presence list (the server allows about one a second).
       if (m.enters.length || m.leaves.length) ctx.presence.soon();
       reconcile(state, m);
+      state.authority.x = m.selfX;
+      state.authority.y = m.selfY;
       break;
     case "chat": {
       // A visitor's line names their home city.
@@ -47,11 +50,17 @@ export function handleMessage(m, ctx) {
     case "presence": hud.showPresence(m, state.joined?.entityId, ctx.openMenu, (id) => homeOf(id, ctx)); break;
     case "notice": notice(m, ctx); break;
     // A space passing between servers is asked for again by the connection, which shows the wait.
-    case "error": if (m.code !== ERROR.spaceMoving) log.add(t("error", { message: m.message })); break;
+    case "error":
+      // A plan the server does not have here: the panel goes back to today and says so.
+      if (m.code === ERROR.unknownLayer) ctx.plans.layerRefused();
+      else if (m.code !== ERROR.spaceMoving) log.add(t("error", { message: m.message }));
+      break;
     case "left": state.self.joined = false; break;
     // A portal to another city: a ticket from home, then that city's page (ui/travel.js).
     case "travel": ctx.travel.go(m.city, m.space); break;
     case "visiting": ctx.travel.visiting(m); break;
+    // Your movement now follows that layer: a proposal's geometry, or today's.
+    case "layer": ctx.plans.layerTaken(m); break;
     default: break;
   }
 }
@@ -72,11 +81,12 @@ function homeOf(entityId, { state, travel, avatars }) {
  * @param {import("../net/protocol.js").Joined} m
  * @param {SpaceContext} ctx
  */
-function joined(m, { state, connection, send, enter, hud, avatars, gallery, crowdOverlay, presence }) {
+function joined(m, { state, connection, send, enter, hud, avatars, gallery, crowdOverlay, presence, plans }) {
   state.joined = m;
   state.spaceId = m.space;
   connection.moveTo(m.space);
   Object.assign(state.self, { x: m.x, y: m.y, z: m.z, heading: m.heading, joined: true });
+  Object.assign(state.authority, { x: m.x, y: m.y });
   avatars.setJoined(m);
   state.portalSent = false;
   enter(m.space).then(() => {
@@ -88,6 +98,8 @@ function joined(m, { state, connection, send, enter, hud, avatars, gallery, crow
   send({ type: "setBoundary", mode: hud.boundaryMode() });
   crowdOverlay.show(m.space, hud.densityOn());
   presence.now();
+  // A new connection walks today's layer: the plan shown is asked for again (another space's is put away).
+  plans.joined(m.space);
 }
 
 /**

@@ -15,6 +15,7 @@ import { languageSwitch, loadLocale, t } from "../ui/i18n.js";
 import { Log } from "../ui/log.js";
 import { MissionPanel } from "../ui/missions.js";
 import { openPersonMenu } from "../ui/people.js";
+import { ProposalPanel } from "../ui/proposals.js";
 import { Tours } from "../ui/tour.js";
 import { Travel } from "../ui/travel.js";
 import { Avatars } from "../world/avatars.js";
@@ -24,6 +25,7 @@ import { Gallery } from "../world/gallery.js";
 import { MissionMarker } from "../world/missionmarker.js";
 import { bindControls, step } from "../world/movement.js";
 import { buildSpace } from "../world/place.js";
+import { ProposalLayer } from "../world/proposallayer.js";
 import { animate, follow, init } from "../world/scene.js";
 import { handleMessage } from "./messages.js";
 import { createState, startingSpace } from "./state.js";
@@ -94,9 +96,13 @@ const docent = new DocentPanel(byId("docent", "aside"), { space: () => state.spa
 const tours = new Tours({ start: byId("start-tour", "button"), announce: byId("announce-stop", "button") },
   { state, gallery, docent, log, send });
 const presence = new PresenceRequests(send);
+// Plans (docs/planning.md): read by anyone; support, oppose and comment as the persona entered with.
+const proposalLayer = new ProposalLayer(view.scene, view.world);
+const plans = new ProposalPanel(byId("plans-button", "button"), byId("plans-panel", "aside"), { state, lang, send,
+  personaId: sessionToken && !visitTicket ? personaId : 0, layer: proposalLayer });
 /** @type {import("./messages.js").SpaceContext} */
 const ctx = {
-  state, connection, send, enter, hud, log, tours, openMenu, presence, avatars, gallery, crowdOverlay, travel,
+  state, connection, send, enter, hud, log, tours, openMenu, presence, avatars, gallery, crowdOverlay, travel, plans,
 };
 hud.bind(state, send, crowdOverlay);
 // Missions are played by a persona of this account (a guest or a visitor from another city is shown how to sign in).
@@ -159,4 +165,16 @@ window.bitgoeul = {
   openPersonMenu: (id, name) => openPersonMenu({ id, name }, send), get joined() { return state.joined; }, missions,
   // A visitor's home (the server's `visiting`), or null at home.
   get visiting() { return travel.visit; },
+  // Plans: the panel, what the layer draws, the layer asked for and taken, and where the server put you.
+  plans, proposalLayer, get layer() { return plans.layer; }, authority: state.authority,
+  /** Walks (or runs) to (x, y) of the space's frame, as a click on the ground there would. */
+  walkTo(x, y, run = false) {
+    state.clickTarget = { x, y };
+    if (run) state.keys.add("ShiftLeft"); else state.keys.delete("ShiftLeft");
+  },
+  /** Stops walking and turns to face (x, y). */
+  face(x, y) {
+    state.clickTarget = null;
+    state.self.heading = Math.atan2(y - state.self.y, x - state.self.x);
+  },
 };

@@ -15,6 +15,7 @@
  * @property {Portal[]} portals  the drawn space's portals
  * @property {boolean} portalSent  you walked into a portal: no other until the next space
  * @property {Self} self
+ * @property {{ x: number, y: number }} authority  where the server's latest snapshot put you
  * @property {import("../net/protocol.js").Joined | null} joined  the server's latest `joined`
  * @property {SolarSummary | null} solar  the roofs coloured by the sun, when the space has an analysis
  * @property {{ x: number, y: number } | null} clickTarget  where a click or tap asked to walk
@@ -33,7 +34,7 @@
 export function createState(spaceId) {
   return {
     spaceId, spaceTitle: "", built: null, portals: [], portalSent: false,
-    self: { x: 0, y: 0, z: 0, heading: 0, joined: false },
+    self: { x: 0, y: 0, z: 0, heading: 0, joined: false }, authority: { x: 0, y: 0 },
     joined: null, solar: null,
     clickTarget: null, keys: new Set(), stick: { active: false, x: 0, y: 0, ox: 0, oy: 0 },
     moveSeq: 0, sinceMoveS: 0,

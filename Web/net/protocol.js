@@ -6,13 +6,13 @@ export const VERSION = 1;
 export const CLIENT_TYPES = {
   hello: 0x01, join: 0x02, joinGuest: 0x03, move: 0x04, chat: 0x05, teleportPortal: 0x06,
   teleportSpace: 0x07, presenceRequest: 0x08, ping: 0x09, leave: 0x0a, setBoundary: 0x0b, relate: 0x0c,
-  report: 0x0d, tour: 0x0e, tourStop: 0x0f, handoff: 0x10, visit: 0x11,
+  report: 0x0d, tour: 0x0e, tourStop: 0x0f, handoff: 0x10, visit: 0x11, layer: 0x12,
 };
 
 /** Server message names by type code. */
 export const SERVER_NAMES = {
   0x81: "welcome", 0x82: "joined", 0x83: "snapshot", 0x84: "chat", 0x85: "presence", 0x86: "error",
-  0x87: "pong", 0x88: "left", 0x89: "notice", 0x8a: "redirect", 0x8b: "travel", 0x8c: "visiting",
+  0x87: "pong", 0x88: "left", 0x89: "notice", 0x8a: "redirect", 0x8b: "travel", 0x8c: "visiting", 0x8d: "layer",
 };
 
 /** Personal boundary modes, `relate` actions, report categories and notice kinds (docs/protocol.md). */
@@ -28,6 +28,7 @@ export const ERROR = {
   badMessage: 1, unknownType: 2, notJoined: 3, unknownSpace: 4, spaceFull: 5, rateLimited: 6, unknownPersona: 7,
   guestsNotAllowed: 8, notNearPortal: 9, unknownPortal: 10, invalidValue: 11, textTooLong: 12, badName: 13,
   alreadyJoined: 15, busy: 16, notAllowed: 17, conflict: 18, unknownEntity: 19, sanctioned: 20, spaceMoving: 21,
+  unknownLayer: 22,
 };
 
 export const SNAPSHOT_RESET = 1;
@@ -128,6 +129,7 @@ export function encodeClient(...messages) {
       case "tourStop": w.str(m.artwork, 1, 96); break;
       case "handoff": w.u16(m.version); w.str(m.ticket, 2, 1024); break;
       case "visit": w.u16(m.version); w.str(m.ticket, 2, TRAVEL_TICKET_BYTES_MAX); break;
+      case "layer": w.str(m.proposal, 1, 96); w.u16(m.version); break;
       default: break;
     }
     w.view.setUint16(lengthAt, w.length - start, true);
@@ -200,9 +202,11 @@ export function splitFrame(bytes) {
  * @typedef {{ type: "redirect", url: string, ticket: string, space: string }} Redirect
  * @typedef {{ type: "travel", city: string, space: string }} Travel  a portal to `space` in the peer city `city`
  * @typedef {{ type: "visiting", home: string, homeName: string, homeUrl: string }} Visiting  you are a visitor here
+ * @typedef {{ type: "layer", proposal: string, version: number }} Layer  the layer your movement now obeys: a
+ *   proposal's version (docs/planning.md), or today's world when `proposal` is empty
  * @typedef {{ type: "unknown", code: number }} Unknown
  * @typedef {Welcome | Joined | Snapshot | Chat | Presence | ServerError | Pong | Left | Notice | Redirect | Travel |
- *   Visiting | Unknown} ServerMessage
+ *   Visiting | Layer | Unknown} ServerMessage
  * @typedef {{ type: keyof typeof CLIENT_TYPES, [field: string]: any }} ClientMessage
  */
 
@@ -259,6 +263,7 @@ function decodeServerMessage(type, payload) {
     case "redirect": m = { type: "redirect", url: r.str(2), ticket: r.str(2), space: r.str(1) }; break;
     case "travel": m = { type: "travel", city: r.str(1), space: r.str(1) }; break;
     case "visiting": m = { type: "visiting", home: r.str(1), homeName: r.str(1), homeUrl: r.str(2) }; break;
+    case "layer": m = { type: "layer", proposal: r.str(1), version: r.u16() }; break;
   }
   r.end();
   return m;
@@ -298,6 +303,7 @@ export function decodeClientFrame(bytes) {
       case "tourStop": m.artwork = r.str(1); break;
       case "handoff": m.version = r.u16(); m.ticket = r.str(2); break;
       case "visit": m.version = r.u16(); m.ticket = r.str(2); break;
+      case "layer": m.proposal = r.str(1); m.version = r.u16(); break;
       default: break;
     }
     r.end();

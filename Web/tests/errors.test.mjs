@@ -36,6 +36,9 @@ const SERVER_CODES = [
   "already_closed", "guest_target", "empty_log",
   // Federation, travel, the cluster
   "not_federated", "unknown_city", "peer_unavailable", "peer_unreachable", "elsewhere", "not_here", "parcel_refused",
+  // Proposals (docs/planning.md)
+  "invalid", "closed", "not_open", "edit_window_passed", "reply_depth", "rate_limited", "not_signed_in", "not_closed",
+  "unknown_persona", "sanctioned", "conflict",
 ];
 
 /** The Swift files under `dir`. @param {string} dir @returns {string[]} */

@@ -74,3 +74,11 @@ test("long strings are cut at character boundaries", () => {
   const frame = encodeClient({ type: "joinGuest", space: "s", name: "빛".repeat(40), appearance: { bodyShape: 1, skinColor: 0, primaryColor: 0, secondaryColor: 0, accessory: 0 } });
   assert.equal(decodeClientFrame(frame)[0].name, "빛".repeat(32));
 });
+
+test("a layer names a proposal's version, and an empty id with version 0 is today", () => {
+  const [proposed, today] = ["client-layer", "client-layer-today"].map((name) => vectors.find((v) => v.name === name));
+  assert.deepEqual(decodeClientFrame(bytes(proposed.hex))[0], { type: "layer", proposal: "yeouido-tower", version: 2 });
+  assert.equal(hex(encodeClient({ type: "layer", proposal: "", version: 0 })), today.hex);
+  const answer = vectors.find((v) => v.name === "server-layer");
+  assert.deepEqual(decodeServerFrame(bytes(answer.hex)), [{ type: "layer", proposal: "yeouido-tower", version: 2 }]);
+});

@@ -4,6 +4,7 @@ declare module "three" {
   export const DynamicDrawUsage: number;
   export const NearestFilter: number;
   export const DoubleSide: number;
+  export const SRGBColorSpace: string;
 
   export class Vector2 {
     constructor(x?: number, y?: number);
@@ -94,15 +95,21 @@ declare module "three" {
 
   export class BufferAttribute {
     constructor(array: TypedArray, itemSize: number);
+    array: TypedArray;
     count: number;
+    itemSize: number;
     needsUpdate: boolean;
+    getX(index: number): number;
     getY(index: number): number;
+    getZ(index: number): number;
     setUsage(usage: number): this;
   }
 
   export class BufferGeometry {
     setAttribute(name: string, attribute: BufferAttribute): this;
-    getAttribute(name: string): BufferAttribute;
+    getAttribute(name: string): BufferAttribute | undefined;
+    deleteAttribute(name: string): this;
+    setFromPoints(points: Vector3[]): this;
     setIndex(index: BufferAttribute): this;
     translate(x: number, y: number, z: number): this;
     dispose(): void;
@@ -135,6 +142,7 @@ declare module "three" {
   }
 
   export class Texture {
+    colorSpace: string;
     magFilter: number;
     needsUpdate: boolean;
     dispose(): void;
@@ -161,6 +169,7 @@ declare module "three" {
 
   export class Material {
     needsUpdate: boolean;
+    dispose(): void;
   }
   export class MeshStandardMaterial extends Material {
     constructor(parameters?: MaterialParameters);
@@ -176,6 +185,22 @@ declare module "three" {
   export class SpriteMaterial extends Material {
     constructor(parameters?: MaterialParameters);
     map: Texture | null;
+  }
+
+  export class LineBasicMaterial extends Material {
+    constructor(parameters?: MaterialParameters);
+    color: Color;
+  }
+
+  export class Line<M extends Material = Material> extends Object3D {
+    constructor(geometry?: BufferGeometry, material?: M);
+    geometry: BufferGeometry;
+    material: M;
+  }
+  export class LineLoop<M extends Material = Material> extends Line<M> {}
+  export class LineSegments<M extends Material = Material> extends Line<M> {}
+  export class EdgesGeometry extends BufferGeometry {
+    constructor(geometry?: BufferGeometry, thresholdAngle?: number);
   }
 
   export class Mesh<M extends Material = Material> extends Object3D {
@@ -195,6 +220,7 @@ declare module "three" {
 
   export class Sprite extends Object3D {
     constructor(material?: SpriteMaterial);
+    material: SpriteMaterial;
     /** The point of the sprite at its position: (0.5, 0.5) its middle, (0.5, 0) the middle of its bottom. */
     center: Vector2;
   }

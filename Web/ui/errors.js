@@ -4,15 +4,28 @@
 // the server. Pure functions: no DOM, no requests.
 import { t } from "./i18n.js";
 
-/** @typedef {{ status?: number, code?: string, message?: string }} ServerError */
+/** @typedef {{ status?: number, code?: string, message?: string, field?: string }} ServerError */
 
 /**
  * Every error code the server sends (`APIError` and the connection guard in Sources/BitgoeulServer; docs/missions.md,
- * §3) with its string. Codes a person can act on alike share one: a request this page should not have made (reload
+ * §3; docs/planning.md) with its string; unknown_layer is the real-time error 22's. Codes a person can act on alike share one: a request this page should not have made (reload
  * it), map data that is not there, another city not answering. Web/tests/errors.test.mjs checks that no code of the
  * server's is missing.
  */
 export const ERROR_KEYS = Object.freeze({
+  // Proposals (docs/planning.md): a refused field, the period, the discussion's rules, the layer
+  invalid: "serverError_invalidField",
+  closed: "serverError_proposalClosed",
+  not_open: "serverError_notOpen",
+  edit_window_passed: "serverError_editWindowPassed",
+  reply_depth: "serverError_replyDepth",
+  rate_limited: "serverError_tooMany",
+  not_signed_in: "serverError_unauthorized",
+  unknown_layer: "serverError_unknownLayer",
+  not_closed: "serverError_reportNotReady",
+  unknown_persona: "serverError_unknownPersona",
+  sanctioned: "serverError_sanctioned",
+  conflict: "serverError_conflict",
   // Missions
   not_there: "missionNotThere",
   not_in_world: "missionNotInWorld",
@@ -127,7 +140,7 @@ export function serverSaid(message) {
 export function errorText(error, special = {}, fields = {}) {
   const key = errorKey(error, special);
   if (key === ERROR_KEYS.invalid_field) {
-    const field = fieldOf(error.message);
+    const field = error.field || fieldOf(error.message);
     if (field && Object.hasOwn(fields, field)) return t(fields[field]);
     return field ? t(key, { field }) : serverSaid(error.message);
   }

@@ -6,7 +6,8 @@ import { parseGLB } from "./glb.js";
 import { toThree } from "./scene.js";
 import { colourRoofsBySun } from "./solar.js";
 
-const BUILDING_COLOUR = 0xd8c7a4;
+/** The buildings' colour (a proposal's roof tints start from it). */
+export const BUILDING_COLOUR = 0xd8c7a4;
 
 /**
  * Draws space `id` ("region/name") into `view.world` unless it is drawn already, and records its title and
