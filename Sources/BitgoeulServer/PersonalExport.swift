@@ -28,11 +28,15 @@ public struct PersonalExport: Encodable, Sendable {
     let lifelogVault: Vault?
     /// Mission stamps your personas earned, by persona id (the day only where you asked to keep it).
     let stamps: [String: [EarnedStamp]]
+    /// What you wrote under the city's proposals, with the persona you wrote it as.
+    let proposalComments: [ProposalCommentExport]
     /// Your tag in the transparency log and the staff looks logged under it.
     let transparencyTag: String
     let accessLog: [String]
     var neverStored =
-        "Positions, movement, chat, presence, docent questions and the locations sent while playing missions are never stored."
+        "Positions, movement, chat, presence, docent questions and the locations sent while playing missions are never stored. "
+        + "Votes on proposals are stored under a key destroyed when the comment period closes, not under your account, "
+        + "so they cannot be listed here."
 
     public static func make(account id: Int64, store: any Store, now: Date) async throws -> PersonalExport? {
         guard let me = try await store.account(id: id) else { return nil }
@@ -54,6 +58,7 @@ public struct PersonalExport: Encodable, Sendable {
             lifelogVault: try await store.vault(account: id).map {
                 Vault(revision: $0.revision, updatedAt: $0.updatedAt, envelope: $0.blob)
             }, stamps: stamps,
+            proposalComments: try await store.comments(account: id).map(ProposalCommentExport.init),
             transparencyTag: tag,
             accessLog: try await store.accessEntries(subject: tag, limit: 10_000).map(\.json))
     }
@@ -64,5 +69,26 @@ public struct PersonalExport: Encodable, Sendable {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return (try? encoder.encode(self)) ?? Data("{}".utf8)
+    }
+}
+
+/// One comment under a proposal, as its author's export shows it.
+struct ProposalCommentExport: Encodable {
+    let proposal: String
+    let version: Int
+    let persona: Int64
+    let inReplyTo: Int64?
+    let text: String
+    let createdAt: Date
+    let editedAt: Date?
+
+    init(_ c: ProposalComment) {
+        proposal = c.proposal
+        version = c.version
+        persona = c.persona
+        inReplyTo = c.parent
+        text = c.text
+        createdAt = c.createdAt
+        editedAt = c.editedAt
     }
 }

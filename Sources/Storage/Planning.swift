@@ -80,6 +80,8 @@ public protocol PlanningStore: Sendable {
     func removeComment(id: Int64) async throws
     /// The proposal's comments, all versions, oldest first.
     func comments(proposal: String) async throws -> [ProposalComment]
+    /// Everything the account wrote under proposals (for its export), oldest first.
+    func comments(account: Int64) async throws -> [ProposalComment]
 
     /// The frozen report of a closed proposal (JSON); saved once.
     func saveProposalReport(proposal: String, json: String) async throws

@@ -171,6 +171,17 @@ extension PostgresStore {
         }
     }
 
+    public func comments(account: Int64) async throws -> [ProposalComment] {
+        try await read { c in
+            try await c.query(
+                """
+                SELECT id, proposal, version, parent, account_id, persona_id, author, planner, text, created_at, edited_at
+                FROM proposal_comment WHERE account_id = \(account) ORDER BY id
+                """, logger: self.logger
+            ).all(Self.comment)
+        }
+    }
+
     public func saveProposalReport(proposal: String, json: String) async throws {
         try await write { c in
             try await c.changing(

@@ -199,6 +199,15 @@ extension SQLiteStore {
         }
     }
 
+    public func comments(account: Int64) async throws -> [ProposalComment] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.commentColumns) FROM proposal_comment WHERE account_id = ? ORDER BY id",
+                arguments: [account]
+            ).map(Self.comment)
+        }
+    }
+
     public func saveProposalReport(proposal: String, json: String) async throws {
         try await pool.write { db in
             try db.execute(

@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
         abstract: "Benchmarks (not tests).",
         subcommands: [
             Tick.self, Import.self, DocentLatency.self, PrivacyCosts.self, Rays.self, ClusterBench.self, Stores.self,
-            Tickets.self, Missions.self,
+            Tickets.self, Missions.self, PlanningCosts.self,
         ])
 
     struct Tick: ParsableCommand {

@@ -3,6 +3,7 @@ import BitgoeulServer
 import Foundation
 import Geo
 import Planning
+import Realtime
 import Storage
 import StorageSQLite
 import Testing
@@ -52,9 +53,10 @@ import WorldModel
         let avatar = try await walker.enter(server)
         let other = try await server.guest("Other")
         // Around the plaza's building (x 16–20, y 4–16) to the lot's south side.
-        for a in [avatar, other] {
-            for (x, y) in [(10.0, 30.0), (50.0, 30.0)] {
-                a.move(x: Float(x), y: Float(y), animation: .run)
+        for stage in 0..<2 {
+            let legs = [(avatar, stage == 0 ? 10.0 : 50.0, 30.0), (other, stage == 0 ? 12.0 : 44.0, 34.0)]
+            for (a, x, y) in legs { _ = a.move(x: Float(x), y: Float(y), animation: .run) }
+            for (a, x, y) in legs {
                 _ = await a.waitUntil(timeoutS: 10) {
                     abs($0.view.selfX - Float(x)) < 0.2 && abs($0.view.selfY - Float(y)) < 0.2
                 }
@@ -77,15 +79,25 @@ import WorldModel
         try await Task.sleep(for: .seconds(3))
         #expect(avatar.snapshot.view.selfY < 40, "stopped at the planned wall: y = \(avatar.snapshot.view.selfY)")
         // Someone in today's world walks through the same place.
-        other.move(x: 50, y: 50, animation: .run)
+        other.move(x: 44, y: 50, animation: .run)
         #expect(await other.waitUntil(timeoutS: 5) { abs($0.view.selfY - 50) < 0.2 }, "others keep today's world")
         // An unknown layer is refused; back to today, the lot is open again.
         avatar.walkIn(proposal: "nothing", version: 1)
         #expect(await avatar.waitUntil(timeoutS: 5) { $0.errors.contains { $0.code == .unknownLayer } })
         avatar.walkIn(proposal: "", version: 0)
         #expect(await avatar.waitUntil(timeoutS: 5) { $0.layer?.proposal == "" })
-        // (Beside the other avatar, whose personal boundary stands at the lot's middle.)
-        avatar.move(x: 44, y: 52, animation: .run)
-        #expect(await avatar.waitUntil(timeoutS: 5) { abs($0.view.selfY - 52) < 0.2 && abs($0.view.selfX - 44) < 0.2 })
+        // (Beside the other avatar and its personal boundary.)
+        avatar.move(x: 55, y: 52, animation: .run)
+        #expect(await avatar.waitUntil(timeoutS: 5) { abs($0.view.selfY - 52) < 0.2 && abs($0.view.selfX - 55) < 0.2 })
+
+        // The hour of the plan's layer leaves only as a noisy release under the proposal's key.
+        server.engine.visits.closeAllNow()
+        var hours: [Any] = []
+        for _ in 0..<50 where hours.isEmpty {
+            try await Task.sleep(for: .milliseconds(200))
+            let body = try await server.api.call("GET", "/api/v1/stats/proposals?proposal=pavilion")
+            hours = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["hours"] as? [Any] ?? []
+        }
+        #expect(hours.count == 1, "one release for the hour the plan was walked in")
     }
 }
