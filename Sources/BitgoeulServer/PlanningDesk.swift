@@ -65,11 +65,14 @@ final class PlanningDesk: Sendable {
             .appendingPathComponent(id).appendingPathComponent("v\(version)")
     }
 
-    /// The effects file of a version, named by a hash of its text, so a changed text (an edited
-    /// draft, a changed shipped file) is never served the old figures.
+    /// The effects file of a version, named by a hash of its text and of the effects' format and
+    /// settings, so a changed text (an edited draft, a changed shipped file) or a newer server is
+    /// never served the old figures.
     func effectsURL(_ v: ProposalBook.Version) -> URL {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in v.json.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let settingsText =
+            "\(EffectsJob.formatVersion) \(settings.solarSpacingM) \(settings.shadowCellM) \(settings.skyRays)"
+        for byte in (settingsText + v.json).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return versionFolder(v.proposal.id, v.number, space: v.proposal.space)
             .appendingPathComponent("effects-\(String(hash, radix: 16)).json")
     }

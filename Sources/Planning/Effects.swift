@@ -63,10 +63,23 @@ public struct Effects: Sendable, Codable {
         public var peakDensity: Double
     }
 
+    /// Each cell's peak density over a run, one byte per cell in 0.05 persons/m² (255 = 12.75 or
+    /// more), base64, row-major from the south-west.
+    public struct DensityMap: Sendable, Codable {
+        public var originE: Double
+        public var originN: Double
+        public var cellM: Double
+        public var cols: Int
+        public var rows: Int
+        public var today: String
+        public var proposed: String
+    }
+
     public struct Crowd: Sendable, Codable {
         public var today: CrowdRun
         public var proposed: CrowdRun
         public var densityCellM: Double
+        public var density: DensityMap?
     }
 
     public var state = "done"
@@ -75,6 +88,8 @@ public struct Effects: Sendable, Codable {
     public var solar: Solar?
     public var shadow: Shadow?
     public var crowd: Crowd?
+    /// Seconds each part took (solar, shadow, crowd).
+    public var partSeconds: [String: Double] = [:]
 }
 
 /// How finely the effects are computed. `full` is what a city uses; `draft` is quick and coarse
@@ -114,6 +129,8 @@ public struct EffectsSettings: Sendable {
 /// the shadow hours it adds on the ground at both solstices, and its crowd scenario on today's
 /// and the proposed ground.
 public struct EffectsJob: Sendable {
+    /// Bumped when the effects' content changes, so stored effects of an older format are computed again.
+    public static let formatVersion = 2
     public var proposal: Proposal
     public var version: Int
     public var space: Space
@@ -151,19 +168,33 @@ public struct EffectsJob: Sendable {
             { progress(min(1, (done + $0 * share) / total)) }
         }
         var effects = Effects(version: version, seconds: 0)
+        func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+            let t = ContinuousClock.now
+            defer { effects.partSeconds[name] = Self.seconds(ContinuousClock.now - t) }
+            return try body()
+        }
         if hasBuildings, let climate {
-            effects.solar = try solar(climate: climate, progress: reporter(from: 0, share: parts.solar))
+            effects.solar = try timed("solar") {
+                try solar(climate: climate, progress: reporter(from: 0, share: parts.solar))
+            }
         }
         if hasBuildings {
-            effects.shadow = try shadow(progress: reporter(from: parts.solar, share: parts.shadow))
+            effects.shadow = try timed("shadow") {
+                try shadow(progress: reporter(from: parts.solar, share: parts.shadow))
+            }
         }
         if hasCrowd {
-            effects.crowd = try crowd(progress: reporter(from: parts.solar + parts.shadow, share: parts.crowd))
+            effects.crowd = try timed("crowd") {
+                try crowd(progress: reporter(from: parts.solar + parts.shadow, share: parts.crowd))
+            }
         }
         progress(1)
-        let elapsed = ContinuousClock.now - clock
-        effects.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        effects.seconds = Self.seconds(ContinuousClock.now - clock)
         return effects
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     func solarSettings(_ climate: (linkeTurbidity: [Double], albedo: Double)) -> SolarAnalysis.Settings {
@@ -324,14 +355,26 @@ public struct EffectsJob: Sendable {
         var planned = today
         planned.walkable = proposal.walkable(today.walkable, buildings: buildings)
         var runs: [Effects.CrowdRun] = []
+        var peaks: [DensityRecorder] = []
         for (k, scenario) in [today, planned].enumerated() {
             let simulation = try CrowdSimulation(scenario: scenario, file: "scenario", workers: settings.threads)
-            let (summary, _) = simulation.run { share, _ in progress((Double(k) + share) / 2) }
+            let (summary, density) = simulation.run { share, _ in progress((Double(k) + share) / 2) }
             runs.append(
                 Effects.CrowdRun(
                     agents: summary.agents, exited: summary.exited, evacuationS: summary.evacuation_time_s,
                     peakDensity: summary.max_density_ppm2))
+            peaks.append(density)
         }
-        return Effects.Crowd(today: runs[0], proposed: runs[1], densityCellM: today.densityCellM)
+        // Both runs share the outer ring, so their grids are the same.
+        let grid = peaks[0]
+        func bytes(_ d: DensityRecorder) -> String {
+            Data(d.peak.map { UInt8(min(255, max(0, ($0 * 20).rounded()))) }).base64EncodedString()
+        }
+        let map =
+            peaks[1].cols == grid.cols && peaks[1].rows == grid.rows
+            ? Effects.DensityMap(
+                originE: grid.minX, originN: grid.minY, cellM: grid.cellM, cols: grid.cols, rows: grid.rows,
+                today: bytes(peaks[0]), proposed: bytes(peaks[1])) : nil
+        return Effects.Crowd(today: runs[0], proposed: runs[1], densityCellM: today.densityCellM, density: map)
     }
 }

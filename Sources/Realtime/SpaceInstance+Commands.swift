@@ -96,14 +96,18 @@ extension SpaceInstance {
     /// wall at the avatar's feet, the avatar steps to the nearest free place.
     func setLayer(_ i: Int, proposal: String, version: UInt16) {
         let key = proposal.isEmpty ? "" : SpaceHandle.layerKey(proposal: proposal, version: Int(version))
-        if !key.isEmpty && layerAuthorities[key] == nil {
+        if !key.isEmpty {
             guard let space = handle.layers.withLock({ $0[key] }) else {
                 appendEvent(
                     .error(code: .unknownLayer, message: "no plan '\(proposal)' version \(version) in this space"),
                     to: i)
                 return
             }
-            layerAuthorities[key] = MovementAuthority(space: space, config: config)
+            // A draft edited in place brings new walls under the same key: rebuild when they differ.
+            if layerSpaces[key] != space {
+                layerSpaces[key] = space
+                layerAuthorities[key] = MovementAuthority(space: space, config: config)
+            }
         }
         members[i].layer = key
         let walls = authority(for: i)

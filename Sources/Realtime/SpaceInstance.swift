@@ -100,6 +100,8 @@ public final class SpaceInstance {
     let authority: MovementAuthority
     /// Movement authorities of the plan layers members walk in, built on first use from `handle.layers`.
     var layerAuthorities: [String: MovementAuthority] = [:]
+    /// The spaces `layerAuthorities` were built from.
+    var layerSpaces: [String: Space] = [:]
     let board: SafetyBoard
     var boardVersion: UInt64 = .max
     var evidence: EvidenceBuffer

@@ -55,7 +55,12 @@ extension Bench {
             let start = ContinuousClock.now
             let effects = try job.run()
             let wall = Self.seconds(ContinuousClock.now - start)
-            print("effects of \(checked.id) (\(quality), \(threads) thread(s)): \(String(format: "%.1f", wall)) s")
+            let parts = effects.partSeconds.sorted { $0.key < $1.key }.map {
+                "\($0.key) \(String(format: "%.1f", $0.value)) s"
+            }
+            print(
+                "effects of \(checked.id) (\(quality), \(threads) thread(s)): \(String(format: "%.1f", wall)) s ("
+                    + parts.joined(separator: ", ") + ")")
             if let s = effects.solar {
                 print(
                     "  solar: \(s.roofsChecked) roofs analysed twice, \(s.roofs.count) changed; "

@@ -72,6 +72,13 @@ import { api, request } from "./api.js";
  * @typedef {{ agents: number, exited: number, evacuationS?: number | null, peakDensity: number }} CrowdRun
  */
 /**
+ * A crowd scenario's peak density in each cell over its run, today and with the plan: base64 of one unsigned byte a
+ * cell (0.05 persons/m² a unit, capped at 255), row-major from the south-west, in the frame of the shadow grid.
+ * Absent from effects computed before the map was.
+ * @typedef {{ originE: number, originN: number, cellM: number, cols: number, rows: number, today: string,
+ *   proposed: string }} CrowdDensity
+ */
+/**
  * Done (with `solar`, `shadow` and `crowd`, each null or absent when the proposal has nothing for it), on the way
  * (`progress`), or failed (`reason`).
  * @typedef {object} Effects
@@ -83,7 +90,7 @@ import { api, request } from "./api.js";
  * @property {{ year: number, roofs: Roof[], lostKWh: number, gainedKWh: number,
  *   proposed: { id: string, roofAreaM2: number, kwhPerM2: number, annualKWh: number }[] } | null} [solar]
  * @property {Shadow | null} [shadow]
- * @property {{ today: CrowdRun, proposed: CrowdRun, densityCellM: number } | null} [crowd]
+ * @property {{ today: CrowdRun, proposed: CrowdRun, densityCellM: number, density?: CrowdDensity } | null} [crowd]
  */
 /**
  * @typedef {object} Comment

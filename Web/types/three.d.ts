@@ -61,6 +61,7 @@ declare module "three" {
     scale: Vector3;
     userData: Record<string, any>;
     visible: boolean;
+    renderOrder: number;
     children: Object3D[];
     add(...objects: Object3D[]): this;
     remove(...objects: Object3D[]): this;

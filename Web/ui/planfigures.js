@@ -1,7 +1,7 @@
 // A proposal in words and numbers (docs/planning.md): its period and state, what it changes, and its effects'
 // figures: the sun its shadow takes from the roofs (the ten that lose most in a table) and the yield of its own
-// roofs, the added shadow on the ground at each solstice, and the crowd's evacuation today and with the plan. Builds
-// DOM; no requests.
+// roofs, the added shadow on the ground at each solstice, and the crowd's evacuation today and with the plan (with the
+// switch of its density map, ui/plandensity.js, where the effects have one). Builds DOM; no requests.
 import { topRoofs } from "../net/proposals.js";
 import { element } from "./dom.js";
 import { t } from "./i18n.js";
@@ -141,11 +141,12 @@ function shadowFigures(shadow, lang) {
 }
 
 /**
- * The crowd scenario run today and with the plan.
+ * The crowd scenario run today and with the plan, and `extras` after.
  * @param {NonNullable<Effects["crowd"]>} crowd
  * @param {string} lang
+ * @param {Node[]} extras
  */
-function crowdFigures(crowd, lang) {
+function crowdFigures(crowd, lang, extras) {
   // No evacuation time: someone was still inside when the scenario ended.
   const row = (label, run) => [label, formatNumber(run?.agents, lang), formatNumber(run?.exited, lang),
     typeof run?.evacuationS === "number" ? formatDuration(run.evacuationS, lang) : t("planCrowdNotAllOut"),
@@ -156,20 +157,22 @@ function crowdFigures(crowd, lang) {
       [row(t("planToday"), crowd.today), row(t("planProposed"), crowd.proposed)], "plan-crowd"),
     element("p", { className: "note",
       textContent: t("planCrowdCell", { cell: formatNumber(crowd.densityCellM, lang, 1) }) }),
+    ...extras,
   ];
 }
 
 /**
- * The effects' figures, or why there are none.
+ * The effects' figures, or why there are none; `crowdExtras` (the density map's switch) after the crowd's.
  * @param {Effects} effects  done
  * @param {string} lang
+ * @param {Node[]} [crowdExtras]
  * @returns {(Node | string)[]}
  */
-export function figures(effects, lang) {
+export function figures(effects, lang, crowdExtras = []) {
   const parts = [];
   if (effects.solar) parts.push(...solarFigures(effects.solar, lang));
   if (effects.shadow) parts.push(...shadowFigures(effects.shadow, lang));
-  if (effects.crowd) parts.push(...crowdFigures(effects.crowd, lang));
+  if (effects.crowd) parts.push(...crowdFigures(effects.crowd, lang, crowdExtras));
   if (!parts.length) parts.push(element("p", { textContent: t("planNoEffects") }));
   if (typeof effects.seconds === "number") {
     const seconds = formatNumber(effects.seconds, lang, 1);

@@ -7,6 +7,7 @@ import { getProposal, listProposals, nextStance, reportPage, vote, waitForEffect
 import { element } from "./dom.js";
 import { errorText } from "./errors.js";
 import { localized, t } from "./i18n.js";
+import { DensitySwitch } from "./plandensity.js";
 import { Discussion } from "./plandiscussion.js";
 import { changeText, figures, periodText, progressText } from "./planfigures.js";
 
@@ -44,6 +45,8 @@ export class ProposalPanel {
     this.view = null;
     /** @type {import("../net/proposals.js").Effects | null} */
     this.effects = null;
+    /** @type {DensitySwitch | null} the switch of the crowd's density map, where the effects have one */
+    this.density = null;
     /** @type {LayerState} */
     this.current = { layer: "today", proposal: "", version: 0, confirmed: true };
     /** The space whose proposals are listed. */
@@ -135,9 +138,11 @@ export class ProposalPanel {
       return;
     }
     this.effectsNote.textContent = "";
-    this.figures.replaceChildren(...figures(effects, this.context.lang));
+    const { layer, lang } = this.context;
+    this.density = effects.crowd?.density ? new DensitySwitch(layer, this.current.layer, lang) : null;
+    this.figures.replaceChildren(...figures(effects, lang, this.density ? [this.density.root] : []));
     this.figures.dataset.state = "done";
-    this.context.layer.setEffects(effects);
+    layer.setEffects(effects);
   }
 
   /** @param {View} view */
@@ -249,6 +254,7 @@ export class ProposalPanel {
     this.current = view ? { layer: "proposed", proposal: view.id, version: view.version, confirmed: false }
       : { layer: "today", proposal: "", version: 0, confirmed: false };
     this.context.layer.show(!!view);
+    this.density?.follow(this.current.layer);
     this.context.send({ type: "layer", proposal: this.current.proposal, version: this.current.version });
     this.showLayer();
   }
@@ -275,6 +281,7 @@ export class ProposalPanel {
   layerRefused() {
     this.current = { layer: "today", proposal: "", version: 0, confirmed: true };
     this.context.layer.show(false);
+    this.density?.follow("today");
     this.showLayer();
     if (this.layerStatus) this.layerStatus.textContent = t("serverError_unknownLayer");
   }

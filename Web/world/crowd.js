@@ -1,13 +1,7 @@
 // The density overlay of a simulated crowd: the latest density grid of each crowd running in the
 // space, drawn on the ground in Fruin's level-of-service colours (A blue … F red), refreshed every 2 s.
 import * as THREE from "three";
-
-/**
- * Fruin's levels: the density each ends below (persons per m²) and its colour.
- * @type {[number, number[]][]}
- */
-const LEVELS = [[0.31, [44, 123, 182]], [0.43, [127, 191, 223]], [0.72, [199, 233, 160]], [1.08, [255, 224, 138]],
-  [2.17, [253, 174, 97]], [Infinity, [215, 25, 28]]];
+import { FRUIN_LEVELS, levelIndex } from "./densitymap.js";
 
 export class CrowdOverlay {
   constructor(scene) {
@@ -53,8 +47,7 @@ export class CrowdOverlay {
     const pixels = new Uint8Array(grid.cols * grid.rows * 4);
     grid.personsPerM2.forEach((d, i) => {
       if (d <= 0) return;
-      const [, rgb] = LEVELS.find(([upTo]) => d < upTo);
-      pixels.set([...rgb, 170], i * 4);
+      pixels.set([...FRUIN_LEVELS[levelIndex(d)].rgb, 170], i * 4);
     });
     const texture = new THREE.DataTexture(pixels, grid.cols, grid.rows);
     texture.magFilter = THREE.NearestFilter;

@@ -1,13 +1,14 @@
 // A proposal drawn into the space (docs/planning.md): its new buildings as light glass masses, its models (the GLB
 // where it reads, else its outline raised to its height), the buildings it removes hidden, its closed areas as a red
-// floor with an outline; and its effects: the added shadow of a solstice on the ground, and the roofs that lose (or
-// gain) sun tinted, the ten largest changes labelled. Shown only while the page is on the proposed layer.
+// floor with an outline; and its effects: the roofs that lose (or gain) sun tinted, the ten largest changes labelled,
+// and on the ground (world/groundoverlays.js) the added shadow of a solstice and the crowd's peak density. Shown only
+// while the page is on the proposed layer, but for the density, which can be compared on either layer.
 import * as THREE from "three";
 import { nameTag } from "./avatars.js";
 import { parseGLB } from "./glb.js";
+import { GroundOverlays } from "./groundoverlays.js";
 import { BUILDING_COLOUR } from "./place.js";
 import { toThree } from "./scene.js";
-import { decodeSteps, shadowPixels } from "./shadowmap.js";
 
 const GLASS = { color: 0x9fd3ec, emissive: 0x0f2c3c, roughness: 0.1, metalness: 0.4, transparent: true, opacity: 0.9 };
 /** The edges of what the plan adds, so its masses read as proposed against today's buildings. */
@@ -22,7 +23,8 @@ const LABELLED_ROOFS = 10;
 /** @typedef {import("../net/proposals.js").View} View */
 /** @typedef {import("../net/proposals.js").Effects} Effects */
 /** @typedef {import("../net/proposals.js").Change} Change */
-/** @typedef {"winter" | "summer" | "off"} Season */
+/** @typedef {import("./groundoverlays.js").Season} Season */
+/** @typedef {import("./groundoverlays.js").DensityRun} DensityRun */
 
 /**
  * A ring of the space's frame as a three.js shape (x east, y north); extruded and turned by -90° about x, its
@@ -99,10 +101,8 @@ export class ProposalLayer {
     this.view = null;
     /** @type {Effects | null} */
     this.effects = null;
-    /** @type {Season} */
-    this.season = "winter";
-    /** @type {THREE.Mesh<THREE.MeshBasicMaterial> | null} */
-    this.shadow = null;
+    /** The added shadow and the crowd density on the ground. */
+    this.overlays = new GroundOverlays(scene, this.group);
     /** The space's buildings this layer hid or tinted, with what to give back. */
     /** @type {THREE.Object3D[]} */
     this.hidden = [];
@@ -172,49 +172,24 @@ export class ProposalLayer {
   }
 
   /**
-   * Takes a version's effects: the shadow grids and the roofs to tint (shown with the layer).
+   * Takes a version's effects: the shadow and density grids and the roofs to tint (shown with the layer).
    * @param {Effects | null} effects
    */
   setEffects(effects) {
     this.effects = effects?.state === "done" ? effects : null;
-    this.drawShadow();
+    this.overlays.setEffects(this.effects);
     if (this.shown) this.tintRoofs(true);
   }
 
-  /** Which solstice's added shadow lies on the ground, or none. @param {Season} season */
-  setSeason(season) {
-    this.season = season;
-    this.drawShadow();
-  }
+  /** Which solstice's added shadow lies on the ground (with the plan), or none. */
+  get season() { return this.overlays.season; }
+  /** @param {Season} season */
+  setSeason(season) { this.overlays.setSeason(season); }
 
-  /** @private */
-  drawShadow() {
-    if (this.shadow) {
-      this.group.remove(this.shadow);
-      this.shadow.material.map?.dispose();
-      this.shadow.material.dispose();
-      this.shadow.geometry.dispose();
-      this.shadow = null;
-    }
-    const grid = this.effects?.shadow;
-    const day = grid && this.season !== "off" ? grid[this.season] : null;
-    if (!day?.addedSteps) return;
-    const texture = new THREE.DataTexture(shadowPixels(decodeSteps(day.addedSteps, grid.cols, grid.rows), grid.stepMin),
-      grid.cols, grid.rows);
-    texture.colorSpace = THREE.SRGBColorSpace;  // the ramp's colours are sRGB
-    texture.needsUpdate = true;
-    const width = grid.cols * grid.cellM;
-    const depth = grid.rows * grid.cellM;
-    const mesh = new THREE.Mesh(new THREE.PlaneGeometry(width, depth),
-      new THREE.MeshBasicMaterial({ map: texture, transparent: true, depthWrite: false }));
-    // Row 0 of the texture is the grid's south edge.
-    mesh.rotation.x = -Math.PI / 2;
-    mesh.position.copy(toThree(grid.originE + width / 2, grid.originN + depth / 2, 0.05));
-    mesh.name = `proposal:shadow:${this.season}`;
-    mesh.userData.kind = "shadow";
-    this.shadow = mesh;
-    this.group.add(mesh);
-  }
+  /** Which run's peak crowd density lies on the ground (on either layer), or none. */
+  get densityRun() { return this.overlays.run; }
+  /** @param {DensityRun} run */
+  setDensity(run) { this.overlays.setDensity(run); }
 
   /**
    * Shows or hides the proposal: its objects and overlays, the buildings it removes (hidden while shown) and the
@@ -324,7 +299,7 @@ export class ProposalLayer {
     this.generation += 1;
     this.show(false);
     this.effects = null;
-    this.drawShadow();
+    this.overlays.setEffects(null);
     for (const child of [...this.group.children]) {
       if (child === this.labels) continue;
       this.group.remove(child);
