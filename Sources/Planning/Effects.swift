@@ -26,7 +26,7 @@ public struct Effects: Sendable, Codable {
         public var year: Int
         /// Roofs whose year changed by at least 0.05 %, most changed first.
         public var roofs: [Roof]
-        /// Roofs analysed again (within reach of the change).
+        /// Roofs analysed again: those whose sun or sky rays can reach the change.
         public var roofsChecked: Int
         public var lostKWh: Double
         public var gainedKWh: Double
@@ -99,8 +99,6 @@ public struct EffectsSettings: Sendable {
     public var solarStepHours = 1.0
     public var solarSpacingM = 2.0
     public var skyRays = 64
-    /// Roofs farther than height / tan(this) from the change are not analysed again.
-    public var reachElevationDeg = 3.0
     public var shadowCellM = 2.0
     public var shadowCellsMax = 250_000
     public var shadowStepMin = 10
@@ -118,7 +116,6 @@ public struct EffectsSettings: Sendable {
         s.solarStepHours = 4
         s.solarSpacingM = 8
         s.skyRays = 4
-        s.reachElevationDeg = 12
         s.shadowCellM = 8
         s.shadowStepMin = 30
         return s
@@ -215,30 +212,22 @@ public struct EffectsJob: Sendable {
         throws -> Effects.Solar
     {
         let scene = proposal.sunScene(buildings)
-        let changed = scene.added + scene.removed
-        let tallest = changed.flatMap { $0.triangles.flatMap { [$0.0.z, $0.1.z, $0.2.z] } }.max() ?? 0
-        let reach = (tallest - space.ground.z) / tan(settings.reachElevationDeg * .pi / 180)
-        let footprint = changed.flatMap { $0.triangles.flatMap { [$0.0, $0.1, $0.2] } }
-        let lo = SIMD2(footprint.map(\.x).min()! - reach, footprint.map(\.y).min()! - reach)
-        let hi = SIMD2(footprint.map(\.x).max()! + reach, footprint.map(\.y).max()! + reach)
-        let near = scene.staying.indices.filter { i in
-            scene.staying[i].triangles.contains { t in
-                t.0.x >= lo.x && t.0.x <= hi.x && t.0.y >= lo.y && t.0.y <= hi.y
-            }
-        }
+        let changed = (scene.added + scene.removed).flatMap { $0.triangles.flatMap { [$0.0, $0.1, $0.2] } }
+        let lo = changed.reduce(SIMD3(repeating: Double.infinity)) { pointwiseMin($0, $1) }
+        let hi = changed.reduce(SIMD3(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
         let sunSettings = solarSettings(climate)
         func building(_ b: SpaceBuildings.Building) -> SolarAnalysis.Building {
             SolarAnalysis.Building(id: b.id, triangles: b.triangles)
         }
         let today = (scene.staying + scene.removed).map(building)
         let proposed = (scene.staying + scene.added).map(building)
+        let todayAnalysis = try SolarAnalysis(scene: today, settings: sunSettings)
+        // Only the roofs whose rays can reach the changed buildings are analysed again (exactly).
+        let near = try todayAnalysis.affected(by: lo, hi, among: Array(scene.staying.indices))
         let nearSet = Set(near)
         let before =
             near.isEmpty
-            ? nil
-            : try SolarAnalysis(scene: today, settings: sunSettings).run(only: nearSet, threads: settings.threads) {
-                progress(0.45 * $0)
-            }
+            ? nil : try todayAnalysis.run(only: nearSet, threads: settings.threads) { progress(0.45 * $0) }
         let after = try SolarAnalysis(scene: proposed, settings: sunSettings).run(
             only: nearSet.union(scene.staying.count..<proposed.count), threads: settings.threads
         ) { progress(0.45 + 0.55 * $0) }

@@ -304,14 +304,25 @@ public struct SolarAnalysis: Sendable {
     /// Share of the cosine-weighted hemisphere over `normal` that sees open sky (rays below the
     /// horizon see the ground). Stratified and deterministic.
     func skyView(_ origin: BVH.Vec, normal n: SIMD3<Double>) -> Double {
-        let side = max(1, Int(Double(settings.skyRays).squareRoot().rounded()))
-        let count = side * side
+        let directions = Self.skyDirections(normal: n, rays: settings.skyRays)
+        var open = 0
+        for d in directions where d.z > 0 {
+            if !bvh.occluded(origin, BVH.Vec(d)) { open += 1 }
+        }
+        return Double(open) / Double(directions.count)
+    }
+
+    /// The sky view rays of a face with this normal: `side²` cosine-weighted, stratified directions
+    /// with a fixed jitter (side = √rays rounded), the same on every run; some may point below the horizon.
+    public static func skyDirections(normal n: SIMD3<Double>, rays: Int) -> [SIMD3<Double>] {
+        let side = max(1, Int(Double(rays).squareRoot().rounded()))
         // An orthonormal frame around n.
         let helper: SIMD3<Double> = abs(n.z) < 0.9 ? SIMD3(0, 0, 1) : SIMD3(1, 0, 0)
         var t = RoofSampler.cross3(helper, n)
         t /= (t * t).sum().squareRoot()
         let b = RoofSampler.cross3(n, t)
-        var open = 0
+        var out: [SIMD3<Double>] = []
+        out.reserveCapacity(side * side)
         for i in 0..<side {
             for j in 0..<side {
                 // Jitter from a fixed low-discrepancy offset: the same answer on every run.
@@ -320,12 +331,10 @@ public struct SolarAnalysis: Sendable {
                 let r = min(1, max(0, u)).squareRoot()
                 let phi = 2 * Double.pi * v
                 let local = SIMD3(r * cos(phi), r * sin(phi), (1 - min(1, max(0, u))).squareRoot())
-                let d = t * local.x + b * local.y + n * local.z
-                guard d.z > 0 else { continue }
-                if !bvh.occluded(origin, BVH.Vec(d)) { open += 1 }
+                out.append(t * local.x + b * local.y + n * local.z)
             }
         }
-        return Double(open) / Double(count)
+        return out
     }
 
     static func summarise(id: String, points: [RoofPoint], values: [PointResult], roofArea: Double) -> BuildingResult {
