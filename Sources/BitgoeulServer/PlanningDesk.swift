@@ -20,6 +20,12 @@ final class PlanningDesk: Sendable {
     private let buildingsCache = Mutex<[String: SpaceBuildings]>([:])
     /// When each account last voted or commented (monotonic seconds), the last minute's worth.
     private let recentActions = Mutex<[Int64: [Double]]>([:])
+    /// Stored proposals that no longer check against their space, with the end of their period if known.
+    private let unloadedProposals = Mutex<[String: Date?]>([:])
+
+    func noteUnloaded(_ id: String, closes: Date?) { unloadedProposals.withLock { $0[id] = closes } }
+
+    func unloaded() -> [(String, Date?)] { unloadedProposals.withLock { $0.map { ($0.key, $0.value) } } }
     /// Effects jobs run here, one after another, off the cooperative pool and the tick threads.
     private let jobs = DispatchQueue(label: "bitgoeul.planning.effects", qos: .utility)
 
@@ -70,8 +76,11 @@ final class PlanningDesk: Sendable {
     /// never served the old figures.
     func effectsURL(_ v: ProposalBook.Version) -> URL {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        let settingsText =
-            "\(EffectsJob.formatVersion) \(settings.solarSpacingM) \(settings.shadowCellM) \(settings.skyRays)"
+        let settingsText = [
+            EffectsJob.formatVersion, settings.year, settings.solarStepHours, settings.solarSpacingM, settings.skyRays,
+            settings.shadowCellM, settings.shadowCellsMax, settings.shadowStepMin, settings.shadowFromHour,
+            settings.shadowToHour,
+        ].map { "\($0)" }.joined(separator: " ")
         for byte in (settingsText + v.json).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return versionFolder(v.proposal.id, v.number, space: v.proposal.space)
             .appendingPathComponent("effects-\(String(hash, radix: 16)).json")
@@ -106,7 +115,10 @@ final class PlanningDesk: Sendable {
 
     private func run(_ v: ProposalBook.Version, space: Space, key: String, url: URL) {
         // A draft edited while queued: only the text now in the book is computed.
-        guard let current = book.version(v.proposal.id, v.number), current.savedAt == v.savedAt else { return }
+        guard let current = book.version(v.proposal.id, v.number), self.key(current) == key else {
+            status.withLock { if $0[key] == .queued { $0[key] = nil } }
+            return
+        }
         status.withLock { $0[key] = .running(progress: 0) }
         do {
             let job = EffectsJob(

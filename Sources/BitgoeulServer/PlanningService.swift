@@ -16,32 +16,55 @@ struct PlanningService: Service {
 
     func run() async throws {
         for stored in (try? await services.store.proposalVersions()) ?? [] { services.publishStored(stored) }
+        var closed: Set<String> = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await closeEnded()
+            await closeEnded(&closed)
             try? await gracefulShutdown(for: .seconds(services.config.planningPeriodS))
         }
     }
 
-    func closeEnded() async {
+    /// Closes each proposal whose period ended, once: first the ballot key goes (no vote lands
+    /// after), then, once the last version's effects are computed (or failed), the report is frozen.
+    func closeEnded(_ closed: inout Set<String>) async {
         let now = services.now()
-        for v in services.planning.book.latest() where v.period.state(at: now) == .closed {
+        // Proposals that no longer load (their space changed) still lose their key when they end.
+        for (id, closes) in services.planning.unloaded() where !closed.contains(id) && closes.map({ $0 <= now }) ?? true
+        {
+            if (try? await services.store.destroyBallotKey(proposal: id)) != nil { closed.insert(id) }
+        }
+        for v in services.planning.book.latest()
+        where v.period.state(at: now) == .closed && !closed.contains(v.proposal.id) {
+            let id = v.proposal.id
             do {
-                if try await services.store.proposalReport(proposal: v.proposal.id) == nil {
+                try await services.store.destroyBallotKey(proposal: id)
+                var json = try await services.store.proposalReport(proposal: id)
+                if json == nil {
+                    switch services.planning.status(v) {
+                    case .done, .failed: break
+                    default:
+                        // Not yet computed here (after a restart, or on another node): wait for it.
+                        if let space = services.world.space(id: v.proposal.space) {
+                            services.planning.computeEffects(v, space: space)
+                        }
+                        continue
+                    }
                     let report = try await ProposalReport.make(v, services: services)
-                    let json = String(decoding: try ProposalReport.encoder.encode(report), as: UTF8.self)
-                    try await services.store.saveProposalReport(proposal: v.proposal.id, json: json)
-                    let file = services.planning.versionFolder(v.proposal.id, v.number, space: v.proposal.space)
+                    try await services.store.saveProposalReport(
+                        proposal: id, json: String(decoding: try ProposalReport.encoder.encode(report), as: UTF8.self))
+                    // Another node may have frozen it first: the stored one is the report.
+                    json = try await services.store.proposalReport(proposal: id)
+                    logger.info("proposal closed", metadata: ["proposal": "\(id)"])
+                }
+                if let json {
+                    let file = services.planning.versionFolder(id, v.number, space: v.proposal.space)
                         .deletingLastPathComponent().appendingPathComponent("report.json")
                     try FileManager.default.createDirectory(
                         at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try AtomicFile.write(Data(json.utf8), to: file)
-                    logger.info("proposal closed", metadata: ["proposal": "\(v.proposal.id)"])
+                    closed.insert(id)
                 }
-                // After the report: a crash in between leaves the key, and the next round destroys it.
-                try await services.store.destroyBallotKey(proposal: v.proposal.id)
             } catch {
-                logger.error(
-                    "closing a proposal failed", metadata: ["proposal": "\(v.proposal.id)", "error": "\(error)"])
+                logger.error("closing a proposal failed", metadata: ["proposal": "\(id)", "error": "\(error)"])
             }
         }
     }

@@ -31,6 +31,8 @@ extension Services {
                     number: stored.version, proposal: proposal, json: stored.json, savedAt: stored.savedAt),
                 space: space)
         } catch {
+            planning.noteUnloaded(
+                stored.id, closes: (try? ProposalRules.decode(Data(stored.json.utf8)))?.period.closes)
             logger.error(
                 "a stored proposal no longer checks",
                 metadata: ["proposal": "\(stored.id)@\(stored.version)", "why": "\(error)"])

@@ -8,6 +8,9 @@ public enum GLBReader {
         public var id: String
         public var height: Double?
         public var mesh: Mesh
+        /// What the node uses that this reader does not apply (a transform, more primitives, a mode
+        /// other than triangles), so a caller that needs the geometry exactly can refuse it.
+        public var unsupported: String?
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -23,7 +26,9 @@ public enum GLBReader {
         return try decode(Data(contentsOf: url))
     }
 
-    public static func decode(_ data: Data) throws -> [Item] {
+    /// Reads every mesh node; `trianglesMax` bounds the triangles of all of them together (a file
+    /// from outside may point many nodes at one large mesh).
+    public static func decode(_ data: Data, trianglesMax: Int = .max) throws -> [Item] {
         let bytes = [UInt8](data)
         func u32(_ at: Int) throws -> Int {
             guard at + 4 <= bytes.count else { throw Failure(description: "truncated GLB") }
@@ -43,14 +48,18 @@ public enum GLBReader {
         let meshes = root["meshes"] as? [[String: Any]] ?? []
         let nodes = root["nodes"] as? [[String: Any]] ?? []
 
+        // Counts and offsets come from the file: each is checked before it is used in arithmetic.
         func accessor(_ index: Int) throws -> (offset: Int, count: Int, component: Int) {
             guard accessors.indices.contains(index), let view = accessors[index]["bufferView"] as? Int,
                 views.indices.contains(view), let count = accessors[index]["count"] as? Int,
                 let component = accessors[index]["componentType"] as? Int
             else { throw Failure(description: "accessor \(index) is malformed") }
-            let offset =
-                binStart + (views[view]["byteOffset"] as? Int ?? 0) + (accessors[index]["byteOffset"] as? Int ?? 0)
-            return (offset, count, component)
+            let viewOffset = views[view]["byteOffset"] as? Int ?? 0
+            let ownOffset = accessors[index]["byteOffset"] as? Int ?? 0
+            guard (0...bytes.count).contains(count), (0...bytes.count).contains(viewOffset),
+                (0...bytes.count).contains(ownOffset)
+            else { throw Failure(description: "accessor \(index) has a count or offset outside the file") }
+            return (binStart + viewOffset + ownOffset, count, component)
         }
         func floats(_ index: Int) throws -> [Float] {
             let a = try accessor(index)
@@ -76,7 +85,10 @@ public enum GLBReader {
             }
         }
 
+        guard nodes.count <= 100_000 else { throw Failure(description: "more than 100000 nodes") }
         var items: [Item] = []
+        var decoded: [Int: Mesh] = [:]
+        var triangles = 0
         for node in nodes {
             guard let meshIndex = node["mesh"] as? Int, meshes.indices.contains(meshIndex),
                 let primitive = (meshes[meshIndex]["primitives"] as? [[String: Any]])?.first,
@@ -84,17 +96,36 @@ public enum GLBReader {
                 let indexAccessor = primitive["indices"] as? Int
             else { continue }
             let extras = node["extras"] as? [String: Any]
-            var mesh = Mesh()
-            mesh.positions = try floats(position)
-            if let normal = attributes["NORMAL"] { mesh.normals = try floats(normal) }
-            mesh.indices = try indices(indexAccessor)
-            guard mesh.indices.allSatisfy({ Int($0) < mesh.vertexCount }) else {
-                throw Failure(description: "mesh \(meshIndex) has an index past its vertices")
+            let mesh: Mesh
+            if let known = decoded[meshIndex] {
+                mesh = known
+            } else {
+                var fresh = Mesh()
+                fresh.positions = try floats(position)
+                if let normal = attributes["NORMAL"] { fresh.normals = try floats(normal) }
+                fresh.indices = try indices(indexAccessor)
+                guard fresh.indices.allSatisfy({ Int($0) < fresh.vertexCount }) else {
+                    throw Failure(description: "mesh \(meshIndex) has an index past its vertices")
+                }
+                decoded[meshIndex] = fresh
+                mesh = fresh
+            }
+            triangles += mesh.triangleCount
+            guard triangles <= trianglesMax else {
+                throw Failure(description: "more than \(trianglesMax) triangles")
+            }
+            var unsupported: String?
+            if let key = ["matrix", "translation", "rotation", "scale"].first(where: { node[$0] != nil }) {
+                unsupported = "a node \(key)"
+            } else if ((meshes[meshIndex]["primitives"] as? [[String: Any]])?.count ?? 0) > 1 {
+                unsupported = "more than one primitive in a mesh"
+            } else if let mode = primitive["mode"] as? Int, mode != 4 {
+                unsupported = "primitive mode \(mode) (only triangles, 4)"
             }
             items.append(
                 Item(
                     id: extras?["id"] as? String ?? node["name"] as? String ?? "mesh-\(meshIndex)",
-                    height: extras?["height"] as? Double, mesh: mesh))
+                    height: extras?["height"] as? Double, mesh: mesh, unsupported: unsupported))
         }
         return items
     }

@@ -281,6 +281,7 @@ public struct EffectsJob: Sendable {
         // The grid reaches as far as the changed buildings' shadows fall in the window (low winter
         // suns throw long ones), within the space.
         let changed = (scene.added + scene.removed).flatMap { $0.triangles.flatMap { [$0.0, $0.1, $0.2] } }
+        guard !changed.isEmpty else { throw FieldProblem("changes", "the changed buildings have no geometry") }
         let tallest = (changed.map(\.z).max() ?? 0) - space.ground.z
         let lowest = suns.flatMap { $0 }.map(\.z).min() ?? 1
         let reach = min(tallest * (1 - lowest * lowest).squareRoot() / max(lowest, 0.05), 1500)

@@ -41,6 +41,9 @@ public enum ProposalRules {
     public static let scenarioBytesMax = 64 * 1024
     public static let heightMaxM = 1000.0
     public static let periodMaxS = 366 * 86_400.0
+    /// A plan's crowd: at most this many people (placed and flowing in) and this long a run.
+    public static let crowdAgentsMax = 20_000
+    public static let crowdTimeMaxS = 3600.0
 
     public static func decoder() -> JSONDecoder {
         let d = JSONDecoder()
@@ -149,11 +152,23 @@ public enum ProposalRules {
                 guard text.utf8.count <= scenarioBytesMax else {
                     throw FieldProblem("\(at).scenario", "at most \(scenarioBytesMax) bytes")
                 }
+                let scenario: Scenario
                 do {
-                    proposal.scenario = try Scenario.parse(text, file: "scenario", spaces: [space.id: space])
+                    scenario = try Scenario.parse(text, file: "scenario", spaces: [space.id: space])
                 } catch let error as ScenarioError {
                     throw FieldProblem("\(at).scenario", "\(error.key): \(error.reason)")
                 }
+                // The effects queue is shared: a plan's crowd is bounded so it cannot hold it for hours.
+                guard scenario.maxTimeS <= crowdTimeMaxS else {
+                    throw FieldProblem("\(at).scenario", "run.max_time: at most \(Int(crowdTimeMaxS)) s for a plan")
+                }
+                let agents = scenario.groups.reduce(0.0) {
+                    $0 + Double($1.count ?? 0) + ($1.inflow ?? 0) * min($1.inflowUntilS, scenario.maxTimeS)
+                }
+                guard agents <= Double(crowdAgentsMax) else {
+                    throw FieldProblem("\(at).scenario", "groups: at most \(crowdAgentsMax) people in all for a plan")
+                }
+                proposal.scenario = scenario
             }
         }
         try checkOverlaps(proposal, buildings: buildings)
@@ -204,9 +219,13 @@ public enum ProposalRules {
         }
         let items: [GLBReader.Item]
         do {
-            items = try GLBReader.decode(glb)
+            items = try GLBReader.decode(glb, trianglesMax: glbTrianglesMax)
         } catch {
-            throw FieldProblem("\(at).glb", "not a valid glTF 2.0 binary: \(error)")
+            throw FieldProblem(
+                "\(at).glb", "not a valid glTF 2.0 binary of at most \(glbTrianglesMax) triangles: \(error)")
+        }
+        if let item = items.first(where: { $0.unsupported != nil }), let what = item.unsupported {
+            throw FieldProblem("\(at).glb", "uses \(what); give one triangle mesh per node, without transforms")
         }
         let local = items.flatMap(\.mesh.enuTriangles)
         guard !local.isEmpty, local.count <= glbTrianglesMax else {

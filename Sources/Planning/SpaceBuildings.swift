@@ -62,8 +62,11 @@ public struct SpaceBuildings: Sendable {
             }
         }
         var others: [Polygon] = []
+        // Neighbours share corners: the building that has most of the ring's corners owns it.
         for polygon in space.obstacles {
-            if let first = polygon.points.first, let b = owner[key(first.x, first.y)] {
+            var votes: [Int: Int] = [:]
+            for p in polygon.points { if let b = owner[key(p.x, p.y)] { votes[b, default: 0] += 1 } }
+            if let (b, n) = votes.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), 2 * n > polygon.points.count {
                 buildings[b].footprints.append(polygon)
             } else {
                 others.append(polygon)

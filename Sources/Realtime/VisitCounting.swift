@@ -91,12 +91,11 @@ extension SpaceInstance {
     /// visits to a plan and time spent in it, released like a space's (docs/planning.md).
     func observeInLayer(_ i: Int) {
         let proposal = String(members[i].layer.prefix { $0 != "@" })
-        var tally =
-            layerVisits[proposal]
-            ?? VisitTally(hourStart: visits.hourStart, grid: visits.grid, countedFrom: visits.countedFrom)
-        tally.arrive(visitor: members[i].visitKey)
-        tally.observe(visitor: members[i].visitKey, x: Double(members[i].x), y: Double(members[i].y), seconds: 1)
-        layerVisits[proposal] = tally
+        let fresh = VisitTally(hourStart: visits.hourStart, grid: visits.grid, countedFrom: visits.countedFrom)
+        // In place: no copy of the hour's visitors per second.
+        layerVisits[proposal, default: fresh].arrive(visitor: members[i].visitKey)
+        layerVisits[proposal, default: fresh].observe(
+            visitor: members[i].visitKey, x: Double(members[i].x), y: Double(members[i].y), seconds: 1)
     }
 
     /// Hands every plan layer of the space its hour, also the empty ones: whether a release exists

@@ -58,15 +58,18 @@ public struct ProposalComment: Hashable, Sendable {
 public protocol PlanningStore: Sendable {
     /// Every saved version of every proposal, by id and version.
     func proposalVersions() async throws -> [StoredProposal]
-    /// Saves a version: inserts it, or replaces the same version (a draft's edit).
-    func saveProposal(_ proposal: StoredProposal) async throws
+    /// Saves a version: inserts it (throws `conflict` when that version exists), or with `replacing`
+    /// replaces the same version (a draft's edit).
+    func saveProposal(_ proposal: StoredProposal, replacing: Bool) async throws
 
     /// The proposal's ballot key, made from `fresh` on first use; nil once destroyed.
     func ballotKey(proposal: String, fresh: Data) async throws -> Data?
     /// Destroys the key for good; votes stay, unlinkable.
     func destroyBallotKey(proposal: String) async throws
-    /// Sets (or with nil withdraws) the voter's stance on a version; one row per voter.
-    func vote(proposal: String, version: Int, voter: Data, stance: String?) async throws
+    /// Sets (or with nil withdraws) the voter's stance on a version; one row per voter. Only while
+    /// the proposal's key exists: false (nothing written) once it was destroyed.
+    @discardableResult
+    func vote(proposal: String, version: Int, voter: Data, stance: String?) async throws -> Bool
     func stance(proposal: String, version: Int, voter: Data) async throws -> String?
     /// Votes per stance for a version.
     func tally(proposal: String, version: Int) async throws -> [String: Int]

@@ -17,18 +17,27 @@ extension PostgresStore {
         }
     }
 
-    public func saveProposal(_ p: StoredProposal) async throws {
+    public func saveProposal(_ p: StoredProposal, replacing: Bool) async throws {
         let version = Int32(p.version)
         let t = p.savedAt.timeIntervalSince1970
-        try await write { c in
-            try await c.changing(
+        let written = try await write { c in
+            if replacing {
+                return try await c.changing(
+                    """
+                    INSERT INTO proposal (id, version, space, body, saved_at) VALUES (\(p.id), \(version), \(p.space),
+                        \(p.json), \(t))
+                    ON CONFLICT (id, version) DO UPDATE SET space = excluded.space, body = excluded.body,
+                        saved_at = excluded.saved_at
+                    """, logger: self.logger)
+            }
+            return try await c.changing(
                 """
                 INSERT INTO proposal (id, version, space, body, saved_at) VALUES (\(p.id), \(version), \(p.space),
                     \(p.json), \(t))
-                ON CONFLICT (id, version) DO UPDATE SET space = excluded.space, body = excluded.body,
-                    saved_at = excluded.saved_at
+                ON CONFLICT (id, version) DO NOTHING
                 """, logger: self.logger)
         }
+        guard written == 1 else { throw StoreError(.conflict, "version \(p.version) of '\(p.id)' exists") }
     }
 
     public func ballotKey(proposal: String, fresh: Data) async throws -> Data? {
@@ -51,9 +60,17 @@ extension PostgresStore {
         }
     }
 
-    public func vote(proposal: String, version: Int, voter: Data, stance: String?) async throws {
+    @discardableResult
+    public func vote(proposal: String, version: Int, voter: Data, stance: String?) async throws -> Bool {
         let v = Int32(version)
-        try await write { c in
+        return try await write { c in
+            // The key's row is locked for the write: a close that destroys it waits, or went first.
+            let open =
+                try await c.query(
+                    "SELECT 1 FROM ballot_key WHERE proposal = \(proposal) AND key IS NOT NULL FOR SHARE",
+                    logger: self.logger
+                ).first { _ in true } ?? false
+            guard open else { return false }
             if let stance {
                 try await c.changing(
                     """
@@ -65,6 +82,7 @@ extension PostgresStore {
                     "DELETE FROM ballot WHERE proposal = \(proposal) AND version = \(v) AND voter = \(voter)",
                     logger: self.logger)
             }
+            return true
         }
     }
 

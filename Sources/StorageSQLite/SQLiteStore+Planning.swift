@@ -62,11 +62,16 @@ extension SQLiteStore {
         }
     }
 
-    public func saveProposal(_ p: StoredProposal) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO proposal (id, version, space, body, saved_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [p.id, p.version, p.space, p.json, p.savedAt.timeIntervalSince1970])
+    public func saveProposal(_ p: StoredProposal, replacing: Bool) async throws {
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT \(replacing ? "OR REPLACE " : "")INTO proposal (id, version, space, body, saved_at) "
+                        + "VALUES (?, ?, ?, ?, ?)",
+                    arguments: [p.id, p.version, p.space, p.json, p.savedAt.timeIntervalSince1970])
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw StoreError(.conflict, "version \(p.version) of '\(p.id)' exists")
         }
     }
 
@@ -92,8 +97,15 @@ extension SQLiteStore {
         }
     }
 
-    public func vote(proposal: String, version: Int, voter: Data, stance: String?) async throws {
+    @discardableResult
+    public func vote(proposal: String, version: Int, voter: Data, stance: String?) async throws -> Bool {
         try await pool.write { db in
+            // In the same transaction as the write: no vote lands once the key is destroyed.
+            let open =
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM ballot_key WHERE proposal = ? AND key IS NOT NULL", arguments: [proposal])
+                ?? false
+            guard open else { return false }
             if let stance {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO ballot (proposal, version, voter, stance) VALUES (?, ?, ?, ?)",
@@ -103,6 +115,7 @@ extension SQLiteStore {
                     sql: "DELETE FROM ballot WHERE proposal = ? AND version = ? AND voter = ?",
                     arguments: [proposal, version, voter])
             }
+            return true
         }
     }
 

@@ -135,4 +135,39 @@ import WorldModel
         #expect(abs(t.2.z - 5) < 0.01, "5 m above the ground")
         #expect(p.added.first?.heightM == 5)
     }
+
+    /// A GLB whose JSON claims what its bytes do not hold (`count` huge or negative, offsets outside).
+    static func hostileGLB(count: Int, offset: Int) -> Data {
+        let json = """
+            {"asset":{"version":"2.0"},"buffers":[{"byteLength":12}],"bufferViews":[{"buffer":0,"byteOffset":\(offset)}],
+            "accessors":[{"bufferView":0,"componentType":5126,"count":\(count),"type":"VEC3"},
+            {"bufferView":0,"componentType":5125,"count":3,"type":"SCALAR"}],
+            "meshes":[{"primitives":[{"attributes":{"POSITION":0},"indices":1}]}],"nodes":[{"mesh":0},{"mesh":0}]}
+            """
+        var chunk = Array(json.utf8)
+        while chunk.count % 4 != 0 { chunk.append(0x20) }
+        let bin = [UInt8](repeating: 0, count: 12)
+        var out: [UInt8] = []
+        func u32(_ v: Int) { out += withUnsafeBytes(of: UInt32(v).littleEndian) { Array($0) } }
+        u32(0x4654_6C67)
+        u32(2)
+        u32(12 + 8 + chunk.count + 8 + bin.count)
+        u32(chunk.count)
+        u32(0x4E4F_534A)
+        out += chunk
+        u32(bin.count)
+        u32(0x004E_4942)
+        out += bin
+        return Data(out)
+    }
+
+    @Test(arguments: [(Int.max / 2, 0), (-5, 0), (1, -64), (1, Int.max / 2), (1_000_000_000, 0)])
+    func aHostileModelIsRefusedNotCrashedOn(_ claim: (count: Int, offset: Int)) {
+        let glb = Self.hostileGLB(count: claim.count, offset: claim.offset)
+        let problem = Self.problem(
+            Self.document([
+                .addModel(id: "m", glb: glb, at: .init(latitude: 35.1493, longitude: 126.9146), headingDeg: 0)
+            ]))
+        #expect(problem?.field == "changes[0].glb", "\(String(describing: problem))")
+    }
 }

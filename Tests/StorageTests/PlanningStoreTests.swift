@@ -32,6 +32,7 @@ import WorldModel
         #expect(try await store.tally(proposal: "tower", version: 1) == ["oppose": 1])
         try await store.destroyBallotKey(proposal: "tower")
         #expect(try await store.ballotKey(proposal: "tower", fresh: fresh) == nil, "a destroyed key is not made again")
+        #expect(!(try await store.vote(proposal: "tower", version: 1, voter: b, stance: "support")), "no vote after")
         try await store.destroyBallotKey(proposal: "never-voted")
         #expect(try await store.ballotKey(proposal: "never-voted", fresh: fresh) == nil)
         #expect(try await store.tally(proposal: "tower", version: 1) == ["oppose": 1], "the votes stay")
@@ -76,11 +77,19 @@ import WorldModel
         let db = try await backend.fresh()
         let store = try await db.open()
         try await store.saveProposal(
-            StoredProposal(id: "tower", space: "seoul/yeouido", version: 1, json: "{}", savedAt: Self.now))
+            StoredProposal(id: "tower", space: "seoul/yeouido", version: 1, json: "{}", savedAt: Self.now),
+            replacing: false)
         try await store.saveProposal(
-            StoredProposal(id: "tower", space: "seoul/yeouido", version: 1, json: "{\"a\":1}", savedAt: Self.now + 1))
+            StoredProposal(id: "tower", space: "seoul/yeouido", version: 1, json: "{\"a\":1}", savedAt: Self.now + 1),
+            replacing: true)
+        await #expect(throws: StoreError.self, "a version is inserted once") {
+            try await store.saveProposal(
+                StoredProposal(id: "tower", space: "seoul/yeouido", version: 1, json: "{}", savedAt: Self.now),
+                replacing: false)
+        }
         try await store.saveProposal(
-            StoredProposal(id: "tower", space: "seoul/yeouido", version: 2, json: "{\"a\":2}", savedAt: Self.now + 2))
+            StoredProposal(id: "tower", space: "seoul/yeouido", version: 2, json: "{\"a\":2}", savedAt: Self.now + 2),
+            replacing: false)
         let versions = try await store.proposalVersions()
         #expect(
             versions.map(\.version) == [1, 2] && versions[0].json == "{\"a\":1}" && versions[1].savedAt == Self.now + 2)

@@ -49,8 +49,10 @@ extension PlanningController {
         }
         let stance = input.stance == "none" ? nil : input.stance
         // The same account gives the same voter whatever persona it votes with: a second vote replaces the first.
-        try await services.store.vote(
-            proposal: id, version: v.number, voter: Ballot.voter(account: account, key: key), stance: stance)
+        guard
+            try await services.store.vote(
+                proposal: id, version: v.number, voter: Ballot.voter(account: account, key: key), stance: stance)
+        else { throw APIError(.conflict, "not_open", "the ballot of this proposal is closed") }
         return JSON.response(
             PlanningViews.VoteAnswer(version: v.number, stance: stance, tally: try await tally(id, v.number)))
     }
@@ -98,17 +100,19 @@ extension PlanningController {
             version = p.version
         }
         try desk.spend(account: account, now: services.clock.monotonicS())
-        let role = try await services.role(of: account, in: space.id)
+        let planner = try await isPlanner(account, space.id)
         let comment: ProposalComment
         do {
             comment = try await services.store.addComment(
                 ProposalComment(
                     proposal: v.proposal.id, version: version, parent: input.parent, account: account,
-                    persona: input.persona, author: persona.name, planner: role == .planner || role == .owner,
+                    persona: input.persona, author: persona.name, planner: planner,
                     text: services.words.mask(input.text), createdAt: services.now()),
                 commentsMax: Discussion.commentsMax)
         } catch let e as StoreError where e.code == .limit {
             throw APIError(.conflict, "limit", e.message)
+        } catch let e as StoreError where e.code == .notFound {
+            throw APIError(.notFound, "not_found", "the comment answered was removed meanwhile")
         }
         return JSON.response(PlanningViews.Comment(comment, viewer: account), status: .created)
     }
@@ -143,9 +147,16 @@ extension PlanningController {
             guard try await services.role(of: account, in: v.proposal.space) >= .moderator else {
                 throw APIError(.forbidden, "not_allowed", "only its author or a moderator removes a comment")
             }
+            // The optional body `{"reason": …}` (at most 500 characters) is told to the author.
+            let body = try? await request.body.collect(upTo: 4096)
+            let reason =
+                body.flatMap { try? JSONSerialization.jsonObject(with: Data($0.readableBytesView)) as? [String: Any] }?[
+                    "reason"] as? String
+            guard (reason ?? "").count <= 500 else { throw APIError.invalid("reason", "at most 500 characters") }
+            let why = reason.map { ": \(services.words.mask($0))" } ?? "."
             try await services.store.addNotice(
                 account: comment.account,
-                text: "A moderator removed your comment on the proposal '\(v.proposal.document.title.en)'.",
+                text: "A moderator removed your comment on the proposal '\(v.proposal.document.title.en)'\(why)",
                 now: services.now())
         }
         try await services.store.removeComment(id: comment.id)

@@ -68,7 +68,7 @@ struct PlanningController {
             if case .addModel(let id, let glb, _, _) = change, "\(id).glb" == file {
                 return Response(
                     status: .ok,
-                    headers: [.contentType: "model/gltf-binary", .cacheControl: "public, max-age=86400, immutable"],
+                    headers: [.contentType: "model/gltf-binary", .cacheControl: "public, max-age=60"],
                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: glb)))
             }
         }
@@ -102,7 +102,7 @@ struct PlanningController {
         guard document.period.closes > now else {
             throw APIError.invalid("period.closes", "the comment period must end in the future")
         }
-        let v = try await save(document, id: id, version: 1, space: space, now: now)
+        let v = try await save(document, id: id, version: 1, space: space, now: now, replacing: false)
         return JSON.response(try await view(v, space: space, request: request), status: .created)
     }
 
@@ -137,13 +137,15 @@ struct PlanningController {
             }
             number = current.number + 1
         }
-        let v = try await save(document, id: current.proposal.id, version: number, space: space, now: now)
+        let v = try await save(
+            document, id: current.proposal.id, version: number, space: space, now: now,
+            replacing: number == current.number)
         return JSON.response(try await view(v, space: space, request: request))
     }
 
     /// Checks, stores, books the version, makes its layer walkable and queues its effects.
-    func save(_ document: ProposalDocument, id: String, version: Int, space: Space, now: Date) async throws
-        -> ProposalBook.Version
+    func save(_ document: ProposalDocument, id: String, version: Int, space: Space, now: Date, replacing: Bool)
+        async throws -> ProposalBook.Version
     {
         var document = document
         document.id = id
@@ -155,8 +157,14 @@ struct PlanningController {
             throw APIError.invalid(p.field, p.reason)
         }
         let json = String(decoding: try ProposalRules.encoder().encode(document), as: UTF8.self)
-        try await services.store.saveProposal(
-            StoredProposal(id: id, space: space.id, version: version, json: json, savedAt: now))
+        do {
+            // Insert-only for a new proposal or version: another node (or request) that saved it first wins.
+            try await services.store.saveProposal(
+                StoredProposal(id: id, space: space.id, version: version, json: json, savedAt: now),
+                replacing: replacing)
+        } catch let e as StoreError where e.code == .conflict {
+            throw APIError(.conflict, "conflict", "\(e.message); read the proposal again and retry")
+        }
         let v = ProposalBook.Version(number: version, proposal: proposal, json: json, savedAt: now)
         services.publish(v, space: space)
         services.events?.send(.proposalSaved(id: id))
@@ -207,10 +215,17 @@ struct PlanningController {
     }
 
     func requirePlanner(_ account: Int64, _ space: String) async throws {
-        let role = try await services.role(of: account, in: space)
-        guard role == .planner || role == .owner else {
+        guard try await isPlanner(account, space) else {
             throw APIError(.forbidden, "not_allowed", "planners and owners of '\(space)' publish proposals there")
         }
+    }
+
+    /// A planner of the space (or of every space), or its owner: a planner who also holds another role
+    /// elsewhere keeps planning.
+    func isPlanner(_ account: Int64, _ space: String) async throws -> Bool {
+        let roles = try await services.store.roles(account: account)
+        return roles[space] == .planner || roles["*"] == .planner
+            || max(roles[space] ?? .visitor, roles["*"] ?? .visitor) == .owner
     }
 
     func effectsState(_ v: ProposalBook.Version, space: Space) -> PlanningViews.EffectsState {
