@@ -62,11 +62,11 @@ lint:
 
 ## Lint, validate the OpenAPI document, build (debug), check the protocol with an independent Python
 ## client (vectors and a live server), compare the crowd models with JuPedSim, check the browser codec
-## (node --test), then run every Swift test suite: the CPU-heavy crowd and solar suites on their own, so they
+## (node --test), then run every Swift test suite: the CPU-heavy crowd, solar and plan-effects suites on their own, so they
 ## do not starve the live-server tests' timing. Everything runs beside one throwaway PostgreSQL
 ## (scripts/postgres.sh run: its URL in BITGOEUL_TEST_PG), which the storage suite and the cluster
 ## tests use, stopped and removed at the end whatever the outcome.
-CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests|SolarTests
+CROWD_SUITES := SimulationTests|ShippedScenarioTests|FundamentalDiagramTests|SolarTests|PlanningRouteTests|AffectedRoofsTests
 ## The live cluster and federation suites start real server processes and time joins, failovers and trips: they run
 ## apart from the rest.
 LIVE_CLUSTER_SUITES := ClusterNodeTests|ClusterFailoverTests|ClusterEventTests|ClusterDatabaseTests|LiveFederationTests
@@ -76,7 +76,7 @@ test: test-deps web-assets lint
 test-suites:
 	$(VENV)/bin/python scripts/check_openapi.py Sources/BitgoeulServer/Resources/openapi.json
 	$(SWIFT) build --build-tests
-	$(VENV)/bin/python -m pytest -q tests_py
+	$(VENV)/bin/python -m pytest -q --durations=12 tests_py
 	node --test Web/tests/
 	$(SWIFT) test --skip-build --filter '$(CROWD_SUITES)'
 	$(SWIFT) test --skip-build --skip '$(CROWD_SUITES)|$(LIVE_CLUSTER_SUITES)'
