@@ -84,7 +84,7 @@ public struct BitgoeulServer: Sendable {
             sockets: SocketCounter(max: config.http.socketsMax),
             cluster: member, handoffs: node?.tickets, coordination: node?.coordination, events: node?.events,
             federation: try Self.federationNode(config))
-        for (v, space) in shippedProposals { services.publish(v, space: space) }
+        for (v, space) in shippedProposals { services.publish(v, space: space, compute: config.planningPrecompute) }
         if let problem = config.releasePolicy.problem {
             throw ManifestError(file: "(config)", field: "stats", reason: problem)
         }

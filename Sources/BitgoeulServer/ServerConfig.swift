@@ -80,6 +80,9 @@ public struct ServerConfig: Sendable {
     public var planningEffects = EffectsSettings.full
     /// How often ended comment periods are looked for and closed into reports (tests shorten it).
     public var planningPeriodS = 30.0
+    /// Whether the effects of the proposals found at start are computed at once (a server) or only
+    /// when first asked for (the Swift test servers, which would otherwise each compute them).
+    public var planningPrecompute = true
     /// Days of the privacy budget and of `/stats?date=` are days in this zone.
     public var statsTimeZone = TimeZone(identifier: "Asia/Seoul") ?? .gmt
     /// When an account enters as another persona within `personaSwitchWindowS` of one leaving,

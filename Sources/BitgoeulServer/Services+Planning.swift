@@ -8,15 +8,16 @@ import WorldModel
 extension Services {
     var planning: PlanningDesk { planningDesk }
 
-    /// Books a version, lets members of its space walk its layer, and queues its effects.
-    func publish(_ v: ProposalBook.Version, space: Space) {
+    /// Books a version, lets members of its space walk its layer, and queues its effects (with
+    /// `compute`; otherwise they are computed when first asked for).
+    func publish(_ v: ProposalBook.Version, space: Space, compute: Bool = true) {
         planning.book.put(v)
         if let buildings = try? planning.buildings(of: space) {
             engine.directory[space.id]?.installLayer(
                 proposal: v.proposal.id, version: v.number, space: v.proposal.proposedSpace(space, buildings: buildings)
             )
         }
-        planning.computeEffects(v, space: space)
+        if compute { planning.computeEffects(v, space: space) }
     }
 
     /// Reads a stored version and publishes it; a version that no longer checks (its space changed)
@@ -29,7 +30,7 @@ extension Services {
             publish(
                 ProposalBook.Version(
                     number: stored.version, proposal: proposal, json: stored.json, savedAt: stored.savedAt),
-                space: space)
+                space: space, compute: config.planningPrecompute)
         } catch {
             planning.noteUnloaded(
                 stored.id, closes: (try? ProposalRules.decode(Data(stored.json.utf8)))?.period.closes)

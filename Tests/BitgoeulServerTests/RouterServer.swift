@@ -26,6 +26,7 @@ struct RouterServer {
         config.dataDirectory = data
         config.worldDirectories = [world]
         config.webDirectory = nil
+        config.planningPrecompute = false
         config.passwordIterations = 1000
         configure(&config)
         var logger = Logger(label: "router-test")

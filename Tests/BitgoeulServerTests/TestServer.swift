@@ -47,6 +47,7 @@ final class TestServer: Sendable {
         config.dataDirectory = data
         config.worldDirectories = [world]
         config.webDirectory = nil
+        config.planningPrecompute = false
         configure(&config)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
